@@ -1,0 +1,154 @@
+import { Elysia, t } from "elysia";
+import { inject, injectable } from "tsyringe";
+import type { Guard } from "../http/guard-provider.ts";
+import type { QueueService } from "../queues/queue-service.ts";
+import { T } from "../tokens.ts";
+import type { UserService } from "../users/user-service.ts";
+import type { UserInput } from "../users/user.ts";
+import { queueJson, userJson } from "./serializers.ts";
+
+const Id = t.Object({ id: t.Integer({ minimum: 1 }) });
+const Cursor = t.Object({ cursor: t.Optional(t.Integer({ minimum: 0 })) });
+const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String() }) });
+const Queue = t.Object({ id: t.Integer(), name: t.String(), members: t.Integer(), createdAt: t.String() });
+const Role = t.Union([t.Literal("admin"), t.Literal("supervisor"), t.Literal("agent")]);
+const Lang = t.Union([t.Literal("es"), t.Literal("en")]);
+const User = t.Object({
+  id: t.Integer(),
+  username: t.String(),
+  name: t.String(),
+  role: t.String(),
+  extension: t.Nullable(t.String()),
+  language: Lang,
+  active: t.Boolean(),
+  queueIds: t.Array(t.Integer()),
+  createdAt: t.String(),
+});
+const UserCreate = t.Object({
+  username: t.String(),
+  name: t.String(),
+  password: t.String(),
+  role: Role,
+  extension: t.Optional(t.Nullable(t.String())),
+  queueIds: t.Optional(t.Array(t.Integer({ minimum: 1 }))),
+  language: t.Optional(Lang),
+});
+const errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
+
+/** `/api/v1` for queues and users; every call is scoped to the token's company. */
+@injectable()
+export class ApiRoutes {
+  constructor(
+    @inject(T.QueueService) private readonly queues: QueueService,
+    @inject(T.UserService) private readonly users: UserService,
+    @inject(T.Guard) private readonly guard: Guard,
+  ) {}
+
+  routes() {
+    return new Elysia({ prefix: "/api/v1" })
+      .use(this.guard.plugin)
+      .get(
+        "/queues",
+        ({ scope, query }) => {
+          const s = this.queues.slice(scope, query.cursor ?? 0);
+          return { data: s.data.map(queueJson), next: s.next };
+        },
+        { api: "read", query: Cursor, detail: { summary: "List queues (colas)", tags: ["queues"] } },
+      )
+      .post(
+        "/queues",
+        ({ scope, body, set }) => {
+          set.status = 201;
+          return queueJson(this.queues.create(scope, body.name));
+        },
+        { api: "write", body: t.Object({ name: t.String() }), response: { 201: Queue, ...errors }, detail: { summary: "Create a queue", tags: ["queues"] } },
+      )
+      .get("/queues/:id", ({ scope, params }) => queueJson(this.queues.get(scope, params.id)), {
+        api: "read",
+        params: Id,
+        detail: { summary: "Get a queue", tags: ["queues"] },
+      })
+      .patch("/queues/:id", ({ scope, params, body }) => queueJson(this.queues.rename(scope, params.id, body.name)), {
+        api: "write",
+        params: Id,
+        body: t.Object({ name: t.String() }),
+        detail: { summary: "Rename a queue", tags: ["queues"] },
+      })
+      .delete(
+        "/queues/:id",
+        ({ scope, params, set }) => {
+          this.queues.delete(scope, params.id);
+          set.status = 204;
+        },
+        { api: "write", params: Id, detail: { summary: "Delete a queue", tags: ["queues"] } },
+      )
+      .get(
+        "/users",
+        ({ scope, query }) => {
+          const s = this.users.slice(scope, query.cursor ?? 0);
+          return { data: s.data.map(userJson), next: s.next };
+        },
+        { api: "read", query: Cursor, detail: { summary: "List users", tags: ["users"] } },
+      )
+      .post(
+        "/users",
+        async ({ scope, body, set }) => {
+          const input: UserInput = {
+            username: body.username,
+            name: body.name,
+            password: body.password,
+            passwordConfirm: body.password,
+            role: body.role,
+            extension: body.extension ?? "",
+            queueIds: body.queueIds ?? [],
+            language: body.language ?? "es",
+          };
+          set.status = 201;
+          return userJson(await this.users.create(scope, input));
+        },
+        {
+          api: "write",
+          body: UserCreate,
+          response: { 201: User, ...errors },
+          detail: { summary: "Create a user (the password is never returned)", tags: ["users"] },
+        },
+      )
+      .get("/users/:id", ({ scope, params }) => userJson(this.users.get(scope, params.id)), {
+        api: "read",
+        params: Id,
+        detail: { summary: "Get a user", tags: ["users"] },
+      })
+      .patch(
+        "/users/:id",
+        async ({ scope, params, body }) => {
+          const u = this.users.get(scope, params.id);
+          if (body.active !== undefined && body.active !== u.active) this.users.setActive(scope, u.id, body.active);
+          const input: UserInput = {
+            username: body.username ?? u.username,
+            name: body.name ?? u.name,
+            password: body.password ?? "",
+            passwordConfirm: body.password ?? "",
+            role: body.role ?? u.role,
+            extension: body.extension === undefined ? (u.extension ?? "") : (body.extension ?? ""),
+            queueIds: body.queueIds ?? u.queues.map((q) => q.id),
+            language: body.language ?? u.language,
+          };
+          return userJson(await this.users.update(scope, u.id, input));
+        },
+        {
+          api: "write",
+          params: Id,
+          body: t.Partial(t.Composite([UserCreate, t.Object({ active: t.Boolean() })])),
+          detail: { summary: "Change a user; omitted fields keep their value", tags: ["users"] },
+        },
+      )
+      .delete(
+        "/users/:id",
+        ({ scope, params, set }) => {
+          this.users.setActive(scope, params.id, false);
+          set.status = 204;
+        },
+        { api: "write", params: Id, detail: { summary: "Deactivate a user (history is kept)", tags: ["users"] } },
+      );
+  }
+}

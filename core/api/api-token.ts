@@ -1,0 +1,20 @@
+export type TokenScope = "read" | "write";
+export const TOKEN_SCOPES: readonly TokenScope[] = ["read", "write"];
+
+export interface ApiToken {
+  id: number;
+  companyId: number;
+  name: string;
+  prefix: string;
+  scope: TokenScope;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Who is calling the JSON API: a company and what the token allows. */
+export interface ApiCaller {
+  tokenId: number;
+  companyId: number;
+  scope: TokenScope;
+}

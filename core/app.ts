@@ -1,0 +1,51 @@
+import type { Database } from "bun:sqlite";
+import { Elysia } from "elysia";
+import type { DependencyContainer } from "tsyringe";
+import { ApiRoutes } from "./api/api-routes.ts";
+import { openapiRoutes } from "./api/openapi.tsx";
+import { TokenRoutes } from "./api/token-routes.tsx";
+import type { AuthService } from "./auth/auth-service.ts";
+import { AuthRoutes } from "./auth/auth-routes.tsx";
+import { ChannelRoutes } from "./channels/channel-routes.tsx";
+import { AppError } from "./errors.ts";
+import { assetRoutes } from "./http/assets.ts";
+import { CSRF_COOKIE, readCookie } from "./http/cookies.ts";
+import { csrfViolation } from "./http/csrf.ts";
+import { errorHandler } from "./http/error-handler.tsx";
+import type { Renderer } from "./http/render.ts";
+import type { Logger } from "./logger.ts";
+import { QueueRoutes } from "./queues/queue-routes.tsx";
+import { healthRoutes } from "./system/health.ts";
+import { CompanyRoutes } from "./tenancy/company-routes.tsx";
+import { T } from "./tokens.ts";
+import { UserRoutes } from "./users/user-routes.tsx";
+
+/** Builds the HTTP app from a container. No listen(): tests call app.handle(). */
+export function buildApp(c: DependencyContainer) {
+  const routes = <R extends { routes(): Elysia<any, any, any, any, any, any, any> }>(cls: new (...a: never[]) => R) =>
+    c.resolve(cls as unknown as new () => R).routes();
+
+  return new Elysia()
+    .use(errorHandler(c.resolve<Renderer>(T.Renderer), c.resolve<AuthService>(T.AuthService), c.resolve<Logger>(T.Logger)))
+    .onBeforeHandle({ as: "global" }, ({ request, body }) => {
+      if (csrfViolation(request, body, readCookie(request.headers.get("cookie"), CSRF_COOKIE))) {
+        throw new AppError(403, "csrf_failed", "error.csrf");
+      }
+    })
+    .onAfterHandle({ as: "global" }, ({ set }) => {
+      set.headers["x-content-type-options"] = "nosniff";
+      set.headers["referrer-policy"] = "same-origin";
+      set.headers["x-frame-options"] = "DENY";
+    })
+    .use(healthRoutes(c.resolve<Database>(T.Database)))
+    .use(assetRoutes())
+    .use(routes(AuthRoutes))
+    .use(routes(CompanyRoutes))
+    .use(routes(QueueRoutes))
+    .use(routes(UserRoutes))
+    .use(routes(ChannelRoutes))
+    .use(routes(TokenRoutes))
+    .use(openapiRoutes(routes(ApiRoutes)));
+}
+
+export type App = ReturnType<typeof buildApp>;

@@ -1,0 +1,116 @@
+import { Elysia } from "elysia";
+import { inject, injectable } from "tsyringe";
+import { LANGUAGES, type Language } from "./roles.ts";
+import type { AuthService } from "./auth-service.ts";
+import { AppError } from "../errors.ts";
+import { SESSION_COOKIE, LANG_COOKIE, readCookie } from "../http/cookies.ts";
+import { positiveInt, str } from "../http/forms.ts";
+import type { Guard } from "../http/guard-provider.ts";
+import type { Renderer } from "../http/render.ts";
+import type { Config } from "../config.ts";
+import type { UserService } from "../users/user-service.ts";
+import { translator } from "../i18n/index.ts";
+import { T } from "../tokens.ts";
+import { LoginPage } from "../../views/auth/login.tsx";
+import { HomePage } from "../../views/pages/home.tsx";
+import { AccountPage } from "../../views/pages/account.tsx";
+import type { UserRepository } from "../users/user-repository.ts";
+
+@injectable()
+export class AuthRoutes {
+  constructor(
+    @inject(T.Config) private readonly config: Config,
+    @inject(T.AuthService) private readonly auth: AuthService,
+    @inject(T.Renderer) private readonly render: Renderer,
+    @inject(T.Guard) private readonly guard: Guard,
+    @inject(T.UserService) private readonly users: UserService,
+    @inject(T.UserRepository) private readonly userRepo: UserRepository,
+  ) {}
+
+  routes() {
+    return new Elysia()
+      .use(this.guard.plugin)
+      .get("/login", ({ request, query }) => {
+        const viewer = this.auth.viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
+        if (viewer) return this.render.redirect(safeNext(query.next));
+        // ?lang=en on the login page is remembered for the next visit.
+        const chosen = query.lang === "es" || query.lang === "en" ? query.lang : undefined;
+        const res = this.render.page(request, null, (ctx) => <LoginPage ctx={ctx} next={safeNext(query.next)} />, 200, chosen);
+        if (chosen) res.headers.append("set-cookie", this.render.cookie(LANG_COOKIE, chosen, 365 * 86400));
+        return res;
+      })
+      .post("/login", async ({ request, body, server }) => {
+        const username = str(body, "username");
+        const next = safeNext(str(body, "next"));
+        const address = server?.requestIP(request)?.address ?? "unknown";
+        try {
+          const { token } = await this.auth.login(username, str(body, "password"), address);
+          const res = this.render.redirect(next);
+          res.headers.append("set-cookie", this.render.cookie(SESSION_COOKIE, token, this.config.sessionIdleHours * 3600));
+          return res;
+        } catch (e) {
+          if (!(e instanceof AppError) || (e.status !== 401 && e.status !== 429)) throw e;
+          const t = translator(this.render.language(request, null));
+          return this.render.page(
+            request,
+            null,
+            (ctx) => <LoginPage ctx={ctx} username={username} error={t.plain(e.key, e.params)} next={next} />,
+            e.status,
+          );
+        }
+      })
+      .post(
+        "/logout",
+        ({ viewer }) => {
+          this.auth.logout(viewer);
+          const res = this.render.redirect("/login", { kind: "ok", key: "auth.logged_out" });
+          res.headers.append("set-cookie", this.render.cookie(SESSION_COOKIE, "", 0));
+          return res;
+        },
+        { panel: "panel" },
+      )
+      .get(
+        "/",
+        ({ request, viewer }) => {
+          const queues = viewer.role === "operator" ? [] : this.ownQueues(viewer.userId, viewer.companyId);
+          return this.render.page(request, viewer, (ctx) => <HomePage ctx={ctx} queues={queues} />);
+        },
+        { panel: "panel" },
+      )
+      .post(
+        "/session/company",
+        ({ viewer, body }) => {
+          const id = positiveInt(str(body, "companyId"));
+          this.auth.selectCompany(viewer, id);
+          return this.render.redirect("/admin/users");
+        },
+        { panel: "platform" },
+      )
+      .get("/account", ({ request, viewer }) => this.render.page(request, viewer, (ctx) => <AccountPage ctx={ctx} />), {
+        panel: "panel",
+      })
+      .post(
+        "/account/language",
+        ({ viewer, body }) => {
+          const lang = str(body, "language");
+          if (!(LANGUAGES as readonly string[]).includes(lang)) {
+            throw AppError.invalid({ language: "user.error.language_invalid" });
+          }
+          this.users.setOwnLanguage(viewer.userId, lang as Language);
+          return this.render.redirect("/account", { kind: "ok", key: "account.language_saved" });
+        },
+        { panel: "panel" },
+      );
+  }
+
+  private ownQueues(userId: number, companyId: number | null): string[] {
+    if (companyId === null) return [];
+    return this.userRepo.get(companyId, userId)?.queues.map((q) => q.name) ?? [];
+  }
+}
+
+/** Only same-site paths may follow a login (no open redirect). */
+function safeNext(raw: unknown): string {
+  const next = typeof raw === "string" ? raw : "";
+  return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}

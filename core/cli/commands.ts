@@ -1,0 +1,207 @@
+import { parseArgs } from "node:util";
+import { existsSync, copyFileSync, renameSync, rmSync } from "node:fs";
+import { Database } from "bun:sqlite";
+import type { ApiTokenService } from "../api/api-token-service.ts";
+import type { Scope } from "../auth/access.ts";
+import { COMPANY_ROLES } from "../auth/roles.ts";
+import { loadConfig } from "../config.ts";
+import { migrate } from "../db/migrate.ts";
+import { openDatabase } from "../db/database.ts";
+import { AppError } from "../errors.ts";
+import { translator } from "../i18n/index.ts";
+import { startRuntime, type Runtime } from "../runtime.ts";
+import type { CompanyService } from "../tenancy/company-service.ts";
+import { COUNTRIES } from "../tenancy/countries.ts";
+import { T } from "../tokens.ts";
+import type { UserService } from "../users/user-service.ts";
+import { serve } from "./serve.ts";
+
+export const USAGE = `charla — self-hosted omnichannel inbox
+
+Usage: charla <command> [options]
+
+Commands:
+  serve [--demo]                                   start the web panel (default command)
+  migrate                                          apply pending database migrations and exit
+  company create --name N --slug S [--country CO]  create a company; prints its id
+  admin create --username U --password P [--company SLUG] [--role admin|supervisor|agent] [--name NAME]
+                                                   create a user (an operator when --company is absent)
+  admin reset-password --username U                prints a new password
+  token create --company SLUG --name N [--scope read|write]
+                                                   prints an API token once
+  backup [--out FILE]                              online copy of the database file
+  restore FILE                                     replace the database with a backup (server stopped)
+  --help, <command> --help                         this help
+
+Configuration comes from the environment (PORT, DATA_DIR, PUBLIC_URL, ...),
+CHARLA_CONFIG (a TOML file) and config/default.toml.`;
+
+type Out = { log(s: string): void; error(s: string): void };
+
+/** Runs one CLI command; returns the process exit code. */
+export async function runCli(argv: string[], out: Out = console): Promise<number> {
+  const [cmd = "serve", ...rest] = argv;
+  if (cmd === "--help" || cmd === "-h" || cmd === "help" || rest.includes("--help")) {
+    out.log(USAGE);
+    return 0;
+  }
+  try {
+    switch (cmd) {
+      case "serve":
+        return await serve(flags(rest, { demo: { type: "boolean" } }).demo === true);
+      case "migrate": {
+        const config = loadConfig();
+        const db = openDatabase(config.databasePath);
+        const applied = migrate(db);
+        db.close();
+        out.log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database is up to date");
+        return 0;
+      }
+      case "company":
+        return await withRuntime((rt) => companyCommand(rt, rest, out));
+      case "admin":
+        return await withRuntime((rt) => adminCommand(rt, rest, out));
+      case "token":
+        return await withRuntime((rt) => tokenCommand(rt, rest, out));
+      case "backup":
+        return backup(flags(rest, { out: { type: "string" } }).out as string | undefined, out);
+      case "restore":
+        return restore(rest[0], out);
+      default:
+        out.error(`unknown command "${cmd}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    out.error(describe(e));
+    return 1;
+  }
+}
+
+async function withRuntime(fn: (rt: Runtime) => Promise<number>): Promise<number> {
+  const rt = await startRuntime(loadConfig(), { plugins: false });
+  try {
+    return await fn(rt);
+  } finally {
+    rt.close();
+  }
+}
+
+async function companyCommand(rt: Runtime, args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "create") throw new UsageError(`unknown subcommand "company ${sub ?? ""}"`);
+  const f = flags(rest, { name: { type: "string" }, slug: { type: "string" }, country: { type: "string" }, "time-zone": { type: "string" }, currency: { type: "string" } });
+  const country = String(f.country ?? "CO").toUpperCase();
+  const defaults = COUNTRIES.find((c) => c.code === country);
+  const company = rt.container.resolve<CompanyService>(T.CompanyService).create({
+    name: need(f, "name"),
+    slug: need(f, "slug"),
+    country,
+    timeZone: String(f["time-zone"] ?? defaults?.timeZone ?? "UTC"),
+    currency: String(f.currency ?? defaults?.currency ?? "USD"),
+    active: true,
+  });
+  out.log(String(company.id));
+  return 0;
+}
+
+async function adminCommand(rt: Runtime, args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args;
+  const users = rt.container.resolve<UserService>(T.UserService);
+  if (sub === "reset-password") {
+    const f = flags(rest, { username: { type: "string" } });
+    out.log(await users.resetByUsername(need(f, "username")));
+    return 0;
+  }
+  if (sub !== "create") throw new UsageError(`unknown subcommand "admin ${sub ?? ""}"`);
+  const f = flags(rest, { username: { type: "string" }, password: { type: "string" }, company: { type: "string" }, role: { type: "string" }, name: { type: "string" } });
+  const username = need(f, "username");
+  const password = need(f, "password");
+  if (!f.company) {
+    out.log(String(await users.createOperator(username, password)));
+    return 0;
+  }
+  const company = rt.container.resolve<CompanyService>(T.CompanyService).bySlug(String(f.company));
+  const role = String(f.role ?? "admin");
+  if (!(COMPANY_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${COMPANY_ROLES.join(", ")}`);
+  const scope: Scope = { companyId: company.id, userId: null, role: "admin" };
+  const user = await users.create(scope, {
+    username,
+    name: String(f.name ?? username),
+    password,
+    passwordConfirm: password,
+    role,
+    extension: "",
+    queueIds: [],
+    language: "es",
+  });
+  out.log(String(user.id));
+  return 0;
+}
+
+async function tokenCommand(rt: Runtime, args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "create") throw new UsageError(`unknown subcommand "token ${sub ?? ""}"`);
+  const f = flags(rest, { company: { type: "string" }, name: { type: "string" }, scope: { type: "string" } });
+  const company = rt.container.resolve<CompanyService>(T.CompanyService).bySlug(need(f, "company"));
+  const { token } = rt.container
+    .resolve<ApiTokenService>(T.ApiTokenService)
+    .create(company.id, need(f, "name"), String(f.scope ?? "write"), null);
+  out.log(token);
+  return 0;
+}
+
+/** `VACUUM INTO` writes a consistent copy while the server keeps running. */
+function backup(target: string | undefined, out: Out): number {
+  const config = loadConfig();
+  const file = target ?? `${config.dataDir}/backup-${new Date().toISOString().replace(/[:.]/g, "-")}.db`;
+  if (existsSync(file)) throw new UsageError(`${file} already exists`);
+  const db = openDatabase(config.databasePath);
+  db.query("VACUUM INTO ?").run(file);
+  db.close();
+  out.log(file);
+  return 0;
+}
+
+function restore(file: string | undefined, out: Out): number {
+  if (!file) throw new UsageError("restore needs the backup FILE");
+  const check = new Database(file, { readonly: true });
+  const ok = check.query<{ integrity_check: string }, []>("PRAGMA integrity_check").get()?.integrity_check === "ok";
+  check.close();
+  if (!ok) throw new UsageError(`${file} is not a healthy SQLite database`);
+  const config = loadConfig();
+  const tmp = `${config.databasePath}.restoring`;
+  copyFileSync(file, tmp);
+  for (const suffix of ["-wal", "-shm"]) rmSync(config.databasePath + suffix, { force: true });
+  renameSync(tmp, config.databasePath);
+  const db = openDatabase(config.databasePath);
+  migrate(db);
+  db.close();
+  out.log(`restored ${file} into ${config.databasePath}`);
+  return 0;
+}
+
+class UsageError extends Error {}
+
+function flags(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>["options"]) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function need(f: Record<string, string | boolean | undefined>, name: string): string {
+  const v = f[name];
+  if (typeof v !== "string" || !v) throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof AppError) {
+    const t = translator("en");
+    const fields = Object.entries(e.fields).map(([k, v]) => `  ${k}: ${t.plain(v)}`);
+    return [`error: ${t.plain(e.key, e.params)}`, ...fields].join("\n");
+  }
+  if (e instanceof UsageError) return `error: ${e.message}\n(see charla --help)`;
+  return `error: ${e instanceof Error ? e.message : String(e)}`;
+}

@@ -1,0 +1,21 @@
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+/**
+ * Opens the one SQLite file with the pragmas Charla relies on: WAL so readers never
+ * wait for the writer, foreign keys on, a busy timeout instead of SQLITE_BUSY errors.
+ * Repositories use `db.query(sql)`, which bun:sqlite compiles once and caches, so
+ * every statement is prepared exactly once per process.
+ */
+export function openDatabase(path: string): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { create: true, strict: true });
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("PRAGMA synchronous = NORMAL");
+  return db;
+}
+
+export type { Database };

@@ -1,0 +1,76 @@
+import { Elysia } from "elysia";
+import { AppError } from "../errors.ts";
+import type { AuthService } from "../auth/auth-service.ts";
+import type { Logger } from "../logger.ts";
+import { translator } from "../i18n/index.ts";
+import { ErrorBox, ErrorPage } from "../../views/pages/error.tsx";
+import { SESSION_COOKIE, readCookie } from "./cookies.ts";
+import { isPartial, wantsJson } from "./htmx.ts";
+import type { Renderer } from "./render.ts";
+import { knownViewer } from "./request-state.ts";
+
+/**
+ * The one error mapper: JSON `{"error":{"code","message"}}` for the API, an htmx
+ * fragment for targeted htmx swaps, a full HTML page for browsers. Unauthenticated
+ * browsers are sent to the login page instead.
+ */
+export function errorHandler(renderer: Renderer, auth: AuthService, logger: Logger) {
+  return new Elysia({ name: "charla.errors" }).onError({ as: "global" }, ({ error, code, request }) => {
+    const appError = toAppError(error, code);
+    if (appError.status >= 500) logger.error("request failed", { path: new URL(request.url).pathname, error });
+    const remembered = knownViewer(request);
+    const viewer = remembered !== undefined ? remembered : auth.viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
+    const t = translator(renderer.language(request, viewer));
+    const message = t.plain(appError.key, appError.params);
+
+    if (wantsJson(request)) {
+      const body: Record<string, unknown> = { code: appError.code, message };
+      if (Object.keys(appError.fields).length) {
+        body.fields = Object.fromEntries(Object.entries(appError.fields).map(([k, v]) => [k, t.plain(v)]));
+      }
+      return Response.json({ error: body }, { status: appError.status });
+    }
+    if (appError.status === 401) {
+      const url = new URL(request.url);
+      const next = encodeURIComponent(url.pathname + url.search);
+      // fetch() follows a 303 silently, so htmx gets its own full-page redirect header.
+      if (request.headers.get("hx-request") === "true") {
+        return new Response(null, { status: 204, headers: { "hx-redirect": `/login?next=${next}` } });
+      }
+      return new Response(null, { status: 303, headers: { location: `/login?next=${next}` } });
+    }
+    if (appError.status === 409 && appError.code === "company_required") {
+      return renderer.redirect("/admin/companies", { kind: "error", key: "error.company_required" });
+    }
+    if (isPartial(request)) {
+      return new Response(ErrorBox({ status: appError.status, message, homeLabel: t("error.go_home") }) as string, {
+        status: appError.status,
+        headers: { "content-type": "text/html; charset=utf-8", "hx-retarget": "#flash", "hx-reswap": "innerHTML" },
+      });
+    }
+    return renderer.page(request, viewer, (ctx) => <ErrorPage ctx={ctx} status={appError.status} message={message} />, appError.status);
+  });
+}
+
+function toAppError(error: unknown, code: string | number): AppError {
+  if (error instanceof AppError) return error;
+  switch (code) {
+    case "NOT_FOUND":
+      return AppError.notFound();
+    case "VALIDATION":
+      return new AppError(422, "validation_failed", "error.bad_request", { detail: validationDetail(error) });
+    case "PARSE":
+      return new AppError(400, "bad_request", "error.bad_request", { detail: "the body could not be parsed" });
+    case "INVALID_COOKIE_SIGNATURE":
+      return AppError.unauthenticated();
+    default:
+      return new AppError(500, "internal", "error.internal");
+  }
+}
+
+function validationDetail(error: unknown): string {
+  const e = error as { all?: { path?: string; summary?: string; message?: string }[]; message?: string };
+  const first = e.all?.[0];
+  if (first) return `${first.path ? `${first.path.replace(/^\//, "")}: ` : ""}${first.summary ?? first.message ?? "invalid"}`;
+  return "invalid input";
+}

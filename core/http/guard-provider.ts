@@ -1,0 +1,17 @@
+import { inject, injectable } from "tsyringe";
+import type { ApiTokenService } from "../api/api-token-service.ts";
+import type { AuthService } from "../auth/auth-service.ts";
+import { T } from "../tokens.ts";
+import { guard } from "./guard.ts";
+
+/** Builds the guard plugin once; every feature's routes `.use()` it. */
+@injectable()
+export class Guard {
+  readonly plugin: ReturnType<typeof guard>;
+  constructor(
+    @inject(T.AuthService) auth: AuthService,
+    @inject(T.ApiTokenService) tokens: ApiTokenService,
+  ) {
+    this.plugin = guard(auth, tokens);
+  }
+}

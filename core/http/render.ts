@@ -1,0 +1,99 @@
+import { inject, injectable } from "tsyringe";
+import { can, type Viewer } from "../auth/access.ts";
+import type { Language } from "../auth/roles.ts";
+import type { MessageKey } from "../i18n/index.ts";
+import { pickLanguage, translator } from "../i18n/index.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import { T } from "../tokens.ts";
+import type { Config } from "../config.ts";
+import type { Flash, PageContext } from "../../views/context.ts";
+import { CSRF_COOKIE, FLASH_COOKIE, LANG_COOKIE, cookieAttributes, readCookie } from "./cookies.ts";
+import { randomToken } from "../crypto/tokens.ts";
+import { ASSET_VERSION } from "./assets.ts";
+
+export interface StoredFlash {
+  kind: "ok" | "error";
+  key: MessageKey;
+  params?: Record<string, string | number>;
+}
+
+/**
+ * Turns a view into a Response: builds the shell context (language, CSRF token,
+ * navigation, flash) and sets the cookies that go with it.
+ */
+@injectable()
+export class Renderer {
+  constructor(
+    @inject(T.Config) private readonly config: Config,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+  ) {}
+
+  page(request: Request, viewer: Viewer | null, view: (ctx: PageContext) => JSX.Element, status = 200, lang?: Language): Response {
+    const headers = new Headers({ "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    const ctx = this.context(request, viewer, headers, lang);
+    return new Response(view(ctx) as string, { status, headers });
+  }
+
+  context(request: Request, viewer: Viewer | null, headers: Headers, lang?: Language): PageContext {
+    const cookieHeader = request.headers.get("cookie");
+    let csrf = readCookie(cookieHeader, CSRF_COOKIE);
+    if (!csrf) {
+      csrf = randomToken();
+      headers.append("set-cookie", serialize(CSRF_COOKIE, csrf, this.config.secureCookies));
+    }
+    const t = translator(lang ?? this.language(request, viewer));
+    let flash: Flash | null = null;
+    const rawFlash = readCookie(cookieHeader, FLASH_COOKIE);
+    if (rawFlash) {
+      headers.append("set-cookie", serialize(FLASH_COOKIE, "", this.config.secureCookies, 0));
+      try {
+        const f = JSON.parse(rawFlash) as StoredFlash;
+        flash = { kind: f.kind === "error" ? "error" : "ok", text: t.plain(f.key, f.params) };
+      } catch {
+        flash = null;
+      }
+    }
+    return {
+      t,
+      viewer,
+      csrf,
+      path: new URL(request.url).pathname,
+      nav: { platform: !!viewer && can(viewer, "platform"), companyAdmin: !!viewer && can(viewer, "company.admin") },
+      companies: viewer?.role === "operator" ? this.companies.options() : [],
+      flash,
+      assetVersion: ASSET_VERSION,
+    };
+  }
+
+  language(request: Request, viewer: Viewer | null): Language {
+    if (viewer) return viewer.language;
+    const chosen = readCookie(request.headers.get("cookie"), LANG_COOKIE);
+    if (chosen === "es" || chosen === "en") return chosen;
+    return pickLanguage(request.headers.get("accept-language"));
+  }
+
+  /** 303 to `location`, optionally carrying a one-shot message to show there. */
+  redirect(location: string, flash?: StoredFlash): Response {
+    const headers = new Headers({ location });
+    if (flash) headers.append("set-cookie", serialize(FLASH_COOKIE, JSON.stringify(flash), this.config.secureCookies, 60));
+    return new Response(null, { status: 303, headers });
+  }
+
+  cookie(name: string, value: string, maxAgeSeconds?: number): string {
+    return serialize(name, value, this.config.secureCookies, maxAgeSeconds);
+  }
+}
+
+function serialize(name: string, value: string, secure: boolean, maxAge?: number): string {
+  const a = cookieAttributes(secure, maxAge);
+  return [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${a.path}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    secure ? "Secure" : "",
+    maxAge !== undefined ? `Max-Age=${maxAge}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+}

@@ -1,0 +1,44 @@
+import { escapeHtml } from "@kitajs/html";
+import type { Language } from "../auth/roles.ts";
+import { en } from "./en.ts";
+import { es } from "./es.ts";
+
+export type MessageKey = keyof typeof es;
+type Params = Record<string, string | number>;
+
+const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { es, en };
+
+/**
+ * `t(key)` returns HTML-escaped text, typed as JSX.Element so views can place it
+ * as a child directly; `t.plain(key)` returns raw text for attributes, JSON and
+ * headers (where the renderer or the client escapes).
+ */
+export interface Translate {
+  (key: MessageKey, params?: Params): JSX.Element;
+  plain(key: MessageKey, params?: Params): string;
+  lang: Language;
+}
+
+export function translator(lang: Language): Translate {
+  const dict = DICTIONARIES[lang];
+  const plain = (key: MessageKey, params?: Params): string => format(dict[key] ?? es[key] ?? key, params);
+  const t = ((key: MessageKey, params?: Params) => escapeHtml(plain(key, params))) as Translate;
+  t.plain = plain;
+  t.lang = lang;
+  return t;
+}
+
+function format(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/** Language for visitors without a session: the first of es/en in Accept-Language, else es. */
+export function pickLanguage(acceptLanguage: string | null | undefined): Language {
+  for (const part of (acceptLanguage ?? "").split(",")) {
+    const tag = part.split(";")[0]!.trim().toLowerCase();
+    if (tag.startsWith("es")) return "es";
+    if (tag.startsWith("en")) return "en";
+  }
+  return "es";
+}

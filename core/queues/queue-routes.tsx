@@ -1,0 +1,80 @@
+import { Elysia } from "elysia";
+import { inject, injectable } from "tsyringe";
+import { AppError } from "../errors.ts";
+import { pageParam, positiveInt, str } from "../http/forms.ts";
+import type { Guard } from "../http/guard-provider.ts";
+import type { Renderer } from "../http/render.ts";
+import { T } from "../tokens.ts";
+import { QueueFormPage, QueueListPage } from "../../views/admin/queues.tsx";
+import type { QueueService } from "./queue-service.ts";
+
+/** "Colas" in the panel. */
+@injectable()
+export class QueueRoutes {
+  constructor(
+    @inject(T.QueueService) private readonly queues: QueueService,
+    @inject(T.Renderer) private readonly render: Renderer,
+    @inject(T.Guard) private readonly guard: Guard,
+  ) {}
+
+  routes() {
+    return new Elysia({ prefix: "/admin/queues" })
+      .use(this.guard.plugin)
+      .get(
+        "/",
+        ({ request, viewer, scope, query }) => {
+          const page = this.queues.page(scope, pageParam(query.page));
+          return this.render.page(request, viewer, (ctx) => <QueueListPage ctx={ctx} page={page} />);
+        },
+        { panel: "company.admin" },
+      )
+      .get("/new", ({ request, viewer }) => this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} name="" />), {
+        panel: "company.admin",
+      })
+      .post(
+        "/",
+        ({ request, viewer, scope, body }) => {
+          const name = str(body, "name");
+          try {
+            this.queues.create(scope, name);
+            return this.render.redirect("/admin/queues", { kind: "ok", key: "common.created" });
+          } catch (e) {
+            if (!(e instanceof AppError && e.status === 422)) throw e;
+            return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} name={name} errors={e.fields} />, 422);
+          }
+        },
+        { panel: "company.admin" },
+      )
+      .get(
+        "/:id/edit",
+        ({ request, viewer, scope, params }) => {
+          const q = this.queues.get(scope, positiveInt(params.id));
+          return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={q.id} name={q.name} />);
+        },
+        { panel: "company.admin" },
+      )
+      .post(
+        "/:id",
+        ({ request, viewer, scope, params, body }) => {
+          const id = positiveInt(params.id);
+          const name = str(body, "name");
+          try {
+            this.queues.rename(scope, id, name);
+            return this.render.redirect("/admin/queues", { kind: "ok", key: "common.saved" });
+          } catch (e) {
+            if (!(e instanceof AppError && e.status === 422)) throw e;
+            return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={id} name={name} errors={e.fields} />, 422);
+          }
+        },
+        { panel: "company.admin" },
+      )
+      .post(
+        "/:id/delete",
+        ({ scope, params }) => {
+          this.queues.delete(scope, positiveInt(params.id));
+          return this.render.redirect("/admin/queues", { kind: "ok", key: "common.deleted" });
+        },
+        { panel: "company.admin" },
+      );
+  }
+}

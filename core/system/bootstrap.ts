@@ -1,0 +1,73 @@
+import { inject, injectable } from "tsyringe";
+import type { Config } from "../config.ts";
+import { generatePassword } from "../crypto/tokens.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import type { CompanyService } from "../tenancy/company-service.ts";
+import type { QueueRepository } from "../queues/queue-repository.ts";
+import type { QueueService } from "../queues/queue-service.ts";
+import { T } from "../tokens.ts";
+import type { UserRepository } from "../users/user-repository.ts";
+import type { UserService } from "../users/user-service.ts";
+import type { Scope } from "../auth/access.ts";
+
+export interface FirstRun {
+  username: string;
+  /** Set only when generated here (shown once); null when ADMIN_PASSWORD was used. */
+  generatedPassword: string | null;
+  companyId: number;
+}
+
+/** What an empty data dir needs to be usable at once: the operator and a first company. */
+@injectable()
+export class Bootstrap {
+  constructor(
+    @inject(T.Config) private readonly config: Config,
+    @inject(T.CompanyRepository) private readonly companyRepo: CompanyRepository,
+    @inject(T.CompanyService) private readonly companies: CompanyService,
+    @inject(T.UserRepository) private readonly userRepo: UserRepository,
+    @inject(T.UserService) private readonly users: UserService,
+    @inject(T.QueueRepository) private readonly queueRepo: QueueRepository,
+    @inject(T.QueueService) private readonly queues: QueueService,
+  ) {}
+
+  /** Idempotent: does nothing once any company exists. */
+  async firstRun(): Promise<FirstRun | null> {
+    if (this.companyRepo.count() > 0) return null;
+    const company = this.companies.create({
+      name: "Mi Empresa",
+      slug: "mi-empresa",
+      country: "CO",
+      timeZone: "America/Bogota",
+      currency: "COP",
+      active: true,
+    });
+    let generatedPassword: string | null = null;
+    if (!this.userRepo.byUsername("admin")) {
+      const password = this.config.adminPassword || (generatedPassword = generatePassword());
+      await this.users.createOperator("admin", password);
+    }
+    return { username: "admin", generatedPassword, companyId: company.id };
+  }
+
+  /**
+   * The seed manual's examples: colas "contabilidad" and "ventas", and
+   * Fulanito De Tal in both. Idempotent, so `serve --demo` can run every time.
+   */
+  async demo(companyId: number): Promise<void> {
+    const scope: Scope = { companyId, userId: null, role: "admin" };
+    const ids: number[] = [];
+    for (const name of ["contabilidad", "ventas"]) {
+      const existing = this.queueRepo.options(companyId).find((q) => q.name === name);
+      ids.push(existing?.id ?? this.queues.create(scope, name).id);
+    }
+    const people = [
+      { username: "fulanito", name: "Fulanito De Tal", role: "agent", extension: "101", queueIds: ids },
+      { username: "supervisora", name: "Mengana Pérez", role: "supervisor", extension: "100", queueIds: ids },
+      { username: "zutano", name: "Zutano Gómez", role: "agent", extension: "102", queueIds: [ids[1]!] },
+    ];
+    for (const p of people) {
+      if (this.userRepo.usernameTaken(p.username)) continue;
+      await this.users.create(scope, { ...p, password: "demo1234", passwordConfirm: "demo1234", language: "es" });
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import type { Database } from "bun:sqlite";
+import { inject, injectable } from "tsyringe";
+import type { Scope } from "../auth/access.ts";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
+import type { Language } from "../auth/roles.ts";
+import type { SessionRepository } from "../auth/session-repository.ts";
+import type { Clock } from "../clock.ts";
+import { generatePassword } from "../crypto/tokens.ts";
+import { AppError } from "../errors.ts";
+import type { QueueRepository } from "../queues/queue-repository.ts";
+import { API_PAGE_SIZE, pageWindow, toPage, toSlice, type Page, type Slice } from "../shared/paging.ts";
+import { T } from "../tokens.ts";
+import type { UserInput, UserListItem } from "./user.ts";
+import type { UserRepository } from "./user-repository.ts";
+import { USERNAME_PATTERN, validateUser } from "./user-validation.ts";
+
+@injectable()
+export class UserService {
+  constructor(
+    @inject(T.Database) private readonly db: Database,
+    @inject(T.Clock) private readonly clock: Clock,
+    @inject(T.UserRepository) private readonly users: UserRepository,
+    @inject(T.QueueRepository) private readonly queues: QueueRepository,
+    @inject(T.SessionRepository) private readonly sessions: SessionRepository,
+  ) {}
+
+  page(scope: Scope, page: number): Page<UserListItem> {
+    const w = pageWindow(page);
+    const { rows, total } = this.users.page(scope.companyId, w.limit, w.offset);
+    return toPage(rows, total, w.page);
+  }
+
+  slice(scope: Scope, after: number): Slice<UserListItem> {
+    return toSlice(this.users.after(scope.companyId, after, API_PAGE_SIZE), API_PAGE_SIZE);
+  }
+
+  get(scope: Scope, id: number): UserListItem {
+    return this.users.get(scope.companyId, id) ?? notFound();
+  }
+
+  async create(scope: Scope, input: UserInput): Promise<UserListItem> {
+    const { value } = this.check(scope, input, true, 0);
+    const hash = await hashPassword(input.password);
+    // User and queue links in one transaction: a failure leaves nothing half-saved.
+    const id = this.db.transaction(() => {
+      if (this.users.usernameTaken(value.username)) throw AppError.invalid({ username: "user.error.username_taken" });
+      const id = this.users.insert(scope.companyId, value.role, value, hash, this.clock.now());
+      this.users.replaceQueues(id, value.queueIds);
+      return id;
+    }).immediate();
+    return this.get(scope, id);
+  }
+
+  async update(scope: Scope, id: number, input: UserInput): Promise<UserListItem> {
+    const current = this.get(scope, id);
+    const { value } = this.check(scope, input, false, id);
+    if (current.id === scope.userId && value.role !== current.role) {
+      throw AppError.invalid({ role: "user.error.own_role" });
+    }
+    const hash = input.password ? await hashPassword(input.password) : null;
+    this.db.transaction(() => {
+      const now = this.clock.now();
+      this.users.update(scope.companyId, id, value, now);
+      this.users.replaceQueues(id, value.queueIds);
+      if (hash) {
+        this.users.setPassword(id, hash, now);
+        if (id !== scope.userId) this.sessions.deleteForUser(id);
+      }
+    }).immediate();
+    return this.get(scope, id);
+  }
+
+  /** Deactivation signs the user out everywhere; their history stays. */
+  setActive(scope: Scope, id: number, active: boolean): UserListItem {
+    const user = this.get(scope, id);
+    if (user.id === scope.userId && !active) throw new AppError(409, "cannot_deactivate_self", "user.error.self_deactivate");
+    this.db.transaction(() => {
+      this.users.setActive(scope.companyId, id, active, this.clock.now());
+      if (!active) this.sessions.deleteForUser(id);
+    }).immediate();
+    return this.get(scope, id);
+  }
+
+  /** Returns the new password, shown once to the admin. */
+  async resetPassword(scope: Scope, id: number): Promise<{ user: UserListItem; password: string }> {
+    const user = this.get(scope, id);
+    const password = generatePassword();
+    const hash = await hashPassword(password);
+    this.db.transaction(() => {
+      this.users.setPassword(id, hash, this.clock.now());
+      this.sessions.deleteForUser(id);
+    }).immediate();
+    return { user, password };
+  }
+
+  setOwnLanguage(userId: number, language: Language): void {
+    this.users.setLanguage(userId, language, this.clock.now());
+  }
+
+  /** Platform staff, from the CLI and first start; not reachable from the panel. */
+  async createOperator(username: string, password: string, language: Language = "es"): Promise<number> {
+    if (!USERNAME_PATTERN.test(username)) throw AppError.invalid({ username: "user.error.username_format" });
+    if (password.length < MIN_PASSWORD_LENGTH) throw AppError.invalid({ password: "user.error.password_short" });
+    if (this.users.usernameTaken(username)) throw AppError.invalid({ username: "user.error.username_taken" });
+    const hash = await hashPassword(password);
+    return this.users.insert(null, "operator", { username, name: username, extension: null, language }, hash, this.clock.now());
+  }
+
+  /** CLI: reset any account by user name (operator recovery). */
+  async resetByUsername(username: string): Promise<string> {
+    const user = this.users.byUsername(username) ?? notFound();
+    const password = generatePassword();
+    const hash = await hashPassword(password);
+    this.db.transaction(() => {
+      this.users.setPassword(user.id, hash, this.clock.now());
+      this.sessions.deleteForUser(user.id);
+    }).immediate();
+    return password;
+  }
+
+  private check(scope: Scope, input: UserInput, creating: boolean, id: number) {
+    const result = validateUser(input, creating);
+    const errors = { ...result.errors };
+    if (!errors.username && this.users.usernameTaken(result.value.username, id)) errors.username = "user.error.username_taken";
+    if (this.queues.countOwned(scope.companyId, result.value.queueIds) !== result.value.queueIds.length) {
+      errors.queueIds = "user.error.queue_invalid";
+    }
+    if (Object.keys(errors).length > 0) throw AppError.invalid(errors);
+    return result;
+  }
+}
+
+function notFound(): never {
+  throw AppError.notFound();
+}

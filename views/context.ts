@@ -1,0 +1,21 @@
+import type { Viewer } from "../core/auth/access.ts";
+import type { Translate } from "../core/i18n/index.ts";
+
+export interface Flash {
+  kind: "ok" | "error";
+  text: string;
+}
+
+/** Everything the shell needs besides the page's own data; built per request by core/http/render.ts. */
+export interface PageContext {
+  t: Translate;
+  viewer: Viewer | null;
+  csrf: string;
+  path: string;
+  /** Navigation entries the viewer may open. */
+  nav: { platform: boolean; companyAdmin: boolean };
+  /** Operator's company switcher. */
+  companies: { id: number; name: string }[];
+  flash: Flash | null;
+  assetVersion: string;
+}

@@ -1,0 +1,77 @@
+import type { PropsWithChildren } from "@kitajs/html";
+import type { PageContext } from "./context.ts";
+import { FlashMessage } from "./components/flash.tsx";
+import { CompanySwitcher } from "./components/company-switcher.tsx";
+
+export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: string }>): JSX.Element {
+  const { ctx } = props;
+  const { t } = ctx;
+  const v = ctx.assetVersion;
+  return (
+    <>
+      {"<!doctype html>"}
+      <html lang={t.lang}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="csrf-token" content={ctx.csrf} />
+          <meta name="htmx-config" content='{"defaultSettleDelay":0}' />
+          <title safe>{`${props.title} · Charla`}</title>
+          <link rel="stylesheet" href={`/assets/app.css?v=${v}`} />
+          <script src={`/assets/htmx.js?v=${v}`} defer></script>
+          <script src={`/assets/app.js?v=${v}`} defer></script>
+        </head>
+        <body hx-boost:inherited="true">
+          {ctx.viewer ? <Header ctx={ctx} /> : ""}
+          <main id="main">
+            <div id="flash">{ctx.flash ? <FlashMessage flash={ctx.flash} /> : ""}</div>
+            {props.children}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}
+
+function Header({ ctx }: { ctx: PageContext }): JSX.Element {
+  const { t, viewer } = ctx;
+  if (!viewer) return "";
+  const link = (href: string, label: JSX.Element) => (
+    <a href={href} class={ctx.path === href || ctx.path.startsWith(`${href}/`) ? "active" : undefined}>
+      {label}
+    </a>
+  );
+  return (
+    <header class="topbar">
+      <a class="brand" href="/">
+        {t("app.name")}
+      </a>
+      <nav>
+        {link("/", t("nav.home"))}
+        {ctx.nav.platform ? link("/admin/companies", t("nav.companies")) : ""}
+        {ctx.nav.companyAdmin ? (
+          <>
+            {link("/admin/queues", t("nav.queues"))}
+            {link("/admin/users", t("nav.users"))}
+            {link("/admin/channels", t("nav.channels"))}
+            {link("/admin/tokens", t("nav.api"))}
+          </>
+        ) : (
+          ""
+        )}
+      </nav>
+      <div class="who">
+        {ctx.nav.platform ? <CompanySwitcher ctx={ctx} /> : <span class="company" safe>{viewer.companyName ?? ""}</span>}
+        <a href="/account" class="user" title={t.plain("nav.account")} safe>
+          {viewer.name}
+        </a>
+        <form method="post" action="/logout" class="inline">
+          <input type="hidden" name="_csrf" value={ctx.csrf} />
+          <button type="submit" class="link">
+            {t("nav.logout")}
+          </button>
+        </form>
+      </div>
+    </header>
+  );
+}
