@@ -7,8 +7,8 @@ import type { UserService } from "../users/user-service.ts";
 import type { UserInput } from "../users/user.ts";
 import { queueJson, userJson } from "./serializers.ts";
 
-const Id = t.Object({ id: t.Integer({ minimum: 1 }) });
-const Cursor = t.Object({ cursor: t.Optional(t.Integer({ minimum: 0 })) });
+const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
+const Cursor = t.Object({ cursor: t.Optional(t.Numeric({ minimum: 0, multipleOf: 1 })) });
 const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String() }) });
 const Queue = t.Object({ id: t.Integer(), name: t.String(), members: t.Integer(), createdAt: t.String() });
 const Role = t.Union([t.Literal("admin"), t.Literal("supervisor"), t.Literal("agent")]);

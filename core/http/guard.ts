@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { authorize, type Permission } from "../auth/access.ts";
 import type { AuthService } from "../auth/auth-service.ts";
 import type { ApiTokenService } from "../api/api-token-service.ts";
-import type { TokenScope } from "../api/api-token.ts";
+import type { ApiCaller, TokenScope } from "../api/api-token.ts";
 import { AppError } from "../errors.ts";
 import { SESSION_COOKIE, readCookie } from "./cookies.ts";
 import { rememberViewer } from "./request-state.ts";
@@ -13,6 +13,8 @@ import { rememberViewer } from "./request-state.ts";
  * permission table in auth/access.ts and hands the handler a `scope` whose
  * companyId every service call filters on.
  */
+const callers = new WeakMap<Request, ApiCaller>();
+
 export function guard(auth: AuthService, tokens: ApiTokenService) {
   return new Elysia({ name: "charla.guard" }).macro({
     panel: (permission: Permission) => ({
@@ -24,10 +26,16 @@ export function guard(auth: AuthService, tokens: ApiTokenService) {
       },
     }),
     api: (need: TokenScope) => ({
-      resolve({ request }) {
+      // Authenticate in `transform`, before body validation, so an anonymous or
+      // read-only caller learns 401/403 rather than details of the schema.
+      transform({ request }) {
         const caller = tokens.authenticate(request.headers.get("authorization"));
         if (!caller) throw new AppError(401, "unauthenticated", "error.unauthenticated");
         if (need === "write" && caller.scope !== "write") throw new AppError(403, "insufficient_scope", "error.forbidden");
+        callers.set(request, caller);
+      },
+      resolve({ request }) {
+        const caller = callers.get(request)!;
         return { caller, scope: { companyId: caller.companyId, userId: null, role: "admin" as const } };
       },
     }),
