@@ -65,6 +65,8 @@ export class AuthRoutes {
           this.auth.logout(viewer);
           const res = this.render.redirect("/login", { kind: "ok", key: "auth.logged_out" });
           res.headers.append("set-cookie", this.render.cookie(SESSION_COOKIE, "", 0));
+          // The login page after logout stays in the language the user works in.
+          res.headers.append("set-cookie", this.render.cookie(LANG_COOKIE, viewer.language, 365 * 86400));
           return res;
         },
         { panel: "panel" },
