@@ -25,8 +25,9 @@ export function buildApp(c: DependencyContainer) {
   const routes = <R extends { routes(): Elysia<any, any, any, any, any, any, any> }>(cls: new (...a: never[]) => R) =>
     c.resolve(cls as unknown as new () => R).routes();
 
+  const renderer = c.resolve<Renderer>(T.Renderer);
   return new Elysia()
-    .use(errorHandler(c.resolve<Renderer>(T.Renderer), c.resolve<AuthService>(T.AuthService), c.resolve<Logger>(T.Logger)))
+    .use(errorHandler(renderer, c.resolve<AuthService>(T.AuthService), c.resolve<Logger>(T.Logger)))
     .onBeforeHandle({ as: "global" }, ({ request, body }) => {
       if (csrfViolation(request, body, readCookie(request.headers.get("cookie"), CSRF_COOKIE))) {
         throw new AppError(403, "csrf_failed", "error.csrf");
@@ -45,7 +46,7 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(UserRoutes))
     .use(routes(ChannelRoutes))
     .use(routes(TokenRoutes))
-    .use(openapiRoutes(routes(ApiRoutes)));
+    .use(openapiRoutes(routes(ApiRoutes), (request) => renderer.language(request, null)));
 }
 
 export type App = ReturnType<typeof buildApp>;

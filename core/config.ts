@@ -21,6 +21,7 @@ export interface Config {
   openaiApiKey: string;
   logLevel: LogLevel;
   pluginsDir: string;
+  trustProxy: boolean;
   sessionIdleHours: number;
   loginMaxFailures: number;
   loginWindowMinutes: number;
@@ -44,7 +45,7 @@ type Source = { values: Raw; name: string };
 const KEYS = [
   "PORT", "HOST", "DATA_DIR", "PUBLIC_URL", "CHARLA_SECRET", "ADMIN_PASSWORD",
   "META_GRAPH_URL", "META_GRAPH_VERSION", "OPENAI_BASE_URL", "OPENAI_API_KEY",
-  "LOG_LEVEL", "PLUGINS_DIR", "SESSION_IDLE_HOURS", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
+  "LOG_LEVEL", "PLUGINS_DIR", "TRUST_PROXY", "SESSION_IDLE_HOURS", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -88,6 +89,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     return n;
   };
+  const flag = (k: Key): boolean => {
+    const { value, from } = pick(k);
+    const v = String(value).trim().toLowerCase();
+    if (["true", "1", "yes"].includes(v)) return true;
+    if (["false", "0", "no", "", "undefined"].includes(v)) return false;
+    throw new ConfigError(k, `must be true or false (got ${JSON.stringify(value)} from ${from})`);
+  };
   const url = (k: Key, value: string): string => {
     try {
       const u = new URL(value);
@@ -127,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     openaiApiKey: str("OPENAI_API_KEY"),
     logLevel,
     pluginsDir: resolve(str("PLUGINS_DIR") || defaultPluginsDir(dataDir)),
+    trustProxy: flag("TRUST_PROXY"),
     sessionIdleHours: int("SESSION_IDLE_HOURS", 1, 24 * 90),
     loginMaxFailures: int("LOGIN_MAX_FAILURES", 1, 1000),
     loginWindowMinutes: int("LOGIN_WINDOW_MINUTES", 1, 24 * 60),

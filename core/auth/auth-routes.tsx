@@ -5,6 +5,7 @@ import type { AuthService } from "./auth-service.ts";
 import { AppError } from "../errors.ts";
 import { SESSION_COOKIE, LANG_COOKIE, readCookie } from "../http/cookies.ts";
 import { positiveInt, str } from "../http/forms.ts";
+import { clientAddress } from "../http/client-address.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
 import type { Config } from "../config.ts";
@@ -42,7 +43,7 @@ export class AuthRoutes {
       .post("/login", async ({ request, body, server }) => {
         const username = str(body, "username");
         const next = safeNext(str(body, "next"));
-        const address = server?.requestIP(request)?.address ?? "unknown";
+        const address = clientAddress(request, server, this.config.trustProxy);
         try {
           const { token } = await this.auth.login(username, str(body, "password"), address);
           const res = this.render.redirect(next);

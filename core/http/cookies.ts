@@ -4,14 +4,18 @@ export const CSRF_COOKIE = "charla_csrf";
 export const FLASH_COOKIE = "charla_flash";
 export const LANG_COOKIE = "charla_lang";
 
-export function cookieAttributes(secure: boolean, maxAgeSeconds?: number) {
-  return {
-    httpOnly: true,
-    sameSite: "lax" as const,
-    secure,
-    path: "/",
-    ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
-  };
+/** Every Charla cookie is HttpOnly and SameSite=Lax; Secure when PUBLIC_URL is https. */
+export function serializeCookie(name: string, value: string, secure: boolean, maxAgeSeconds?: number): string {
+  return [
+    `${name}=${encodeURIComponent(value)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    secure ? "Secure" : "",
+    maxAgeSeconds !== undefined ? `Max-Age=${maxAgeSeconds}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
 }
 
 /** Reads one cookie from a raw Cookie header (for places without Elysia's cookie jar). */

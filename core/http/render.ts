@@ -7,7 +7,7 @@ import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import type { Config } from "../config.ts";
 import type { Flash, PageContext } from "../../views/context.ts";
-import { CSRF_COOKIE, FLASH_COOKIE, LANG_COOKIE, cookieAttributes, readCookie } from "./cookies.ts";
+import { CSRF_COOKIE, FLASH_COOKIE, LANG_COOKIE, readCookie, serializeCookie as serialize } from "./cookies.ts";
 import { randomToken } from "../crypto/tokens.ts";
 import { ASSET_VERSION } from "./assets.ts";
 
@@ -82,18 +82,4 @@ export class Renderer {
   cookie(name: string, value: string, maxAgeSeconds?: number): string {
     return serialize(name, value, this.config.secureCookies, maxAgeSeconds);
   }
-}
-
-function serialize(name: string, value: string, secure: boolean, maxAge?: number): string {
-  const a = cookieAttributes(secure, maxAge);
-  return [
-    `${name}=${encodeURIComponent(value)}`,
-    `Path=${a.path}`,
-    "HttpOnly",
-    "SameSite=Lax",
-    secure ? "Secure" : "",
-    maxAge !== undefined ? `Max-Age=${maxAge}` : "",
-  ]
-    .filter(Boolean)
-    .join("; ");
 }

@@ -5,10 +5,11 @@ import { bool, pageParam, positiveInt, str } from "../http/forms.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
 import { T } from "../tokens.ts";
-import { CompanyFormPage, CompanyListPage } from "../../views/admin/companies.tsx";
+import { CompanyInputPage, CompanyListPage } from "../../views/admin/companies.tsx";
 import type { FieldErrors } from "../../views/components/fields.tsx";
 import type { PageContext } from "../../views/context.ts";
-import type { CompanyForm, CompanyService } from "./company-service.ts";
+import type { CompanyService } from "./company-service.ts";
+import type { CompanyInput } from "./company.ts";
 import { COUNTRIES } from "./countries.ts";
 
 const TIME_ZONES = Intl.supportedValuesOf("timeZone");
@@ -23,7 +24,7 @@ export class CompanyRoutes {
   ) {}
 
   routes() {
-    const form = (request: Request, viewer: Parameters<Renderer["page"]>[1], f: CompanyForm, id?: number, errors?: FieldErrors) =>
+    const form = (request: Request, viewer: Parameters<Renderer["page"]>[1], f: CompanyInput, id?: number, errors?: FieldErrors) =>
       this.render.page(request, viewer, (ctx) => this.formView(ctx, f, id, errors), errors ? 422 : 200);
 
     return new Elysia({ prefix: "/admin/companies" })
@@ -76,16 +77,16 @@ export class CompanyRoutes {
       );
   }
 
-  private formView(ctx: PageContext, f: CompanyForm, id?: number, errors?: FieldErrors): JSX.Element {
+  private formView(ctx: PageContext, f: CompanyInput, id?: number, errors?: FieldErrors): JSX.Element {
     const names = new Intl.DisplayNames([ctx.t.lang], { type: "region" });
     const countries = COUNTRIES.map((c) => ({ code: c.code, name: names.of(c.code) ?? c.code }));
-    return <CompanyFormPage ctx={ctx} id={id} form={f} errors={errors} countries={countries} timeZones={TIME_ZONES} />;
+    return <CompanyInputPage ctx={ctx} id={id} form={f} errors={errors} countries={countries} timeZones={TIME_ZONES} />;
   }
 }
 
-const BLANK: CompanyForm = { name: "", slug: "", country: "CO", timeZone: "America/Bogota", currency: "COP", active: true };
+const BLANK: CompanyInput = { name: "", slug: "", country: "CO", timeZone: "America/Bogota", currency: "COP", active: true };
 
-function readForm(body: unknown): CompanyForm {
+function readForm(body: unknown): CompanyInput {
   return {
     name: str(body, "name"),
     slug: str(body, "slug"),

@@ -12,15 +12,6 @@ const TIME_ZONES = new Set(Intl.supportedValuesOf("timeZone"));
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
-export interface CompanyForm {
-  name: string;
-  slug: string;
-  country: string;
-  timeZone: string;
-  currency: string;
-  active: boolean;
-}
-
 @injectable()
 export class CompanyService {
   constructor(
@@ -50,18 +41,18 @@ export class CompanyService {
     return c;
   }
 
-  create(form: CompanyForm): Company {
+  create(form: CompanyInput): Company {
     const input = this.validate(form, 0);
     return this.get(this.companies.insert(input, this.clock.now()));
   }
 
-  update(id: number, form: CompanyForm): Company {
+  update(id: number, form: CompanyInput): Company {
     this.get(id);
     this.companies.update(id, this.validate(form, id));
     return this.get(id);
   }
 
-  private validate(form: CompanyForm, id: number): CompanyInput {
+  private validate(form: CompanyInput, id: number): CompanyInput {
     const errors: Record<string, MessageKey> = {};
     const name = form.name.trim().replace(/\s+/g, " ");
     const slug = form.slug.trim().toLowerCase();

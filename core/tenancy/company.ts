@@ -1,14 +1,9 @@
-export interface Company {
+export interface Company extends CompanyInput {
   id: number;
-  name: string;
-  slug: string;
-  country: string;
-  timeZone: string;
-  currency: string;
-  active: boolean;
   createdAt: number;
 }
 
+/** What the form, the CLI and first-run setup send; validated by CompanyService. */
 export interface CompanyInput {
   name: string;
   slug: string;

@@ -146,5 +146,8 @@ describe("JSON API /api/v1", () => {
     expect(docs.headers.get("content-type")).toContain("text/html");
     expect(html).toContain("/api/v1/users/{id}");
     expect(html).toContain("Create a user");
+    expect(html).toContain("Autentíquese con el encabezado Authorization: Bearer");
+    const en = await (await app.app.handle(new Request("http://localhost/api/docs", { headers: { "accept-language": "en" } }))).text();
+    expect(en).toContain("Authenticate with the Authorization: Bearer header");
   });
 });

@@ -108,3 +108,23 @@ describe("panel sign-in", () => {
     await app.operator();
   });
 });
+
+describe("sign-in behind a proxy and over https", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({ env: { TRUST_PROXY: "true", LOGIN_MAX_FAILURES: "1", PUBLIC_URL: "https://chat.example.com" } });
+  });
+  afterAll(() => app.close());
+
+  test("failures are counted per client address from X-Forwarded-For when TRUST_PROXY is on", async () => {
+    const from = (ip: string) => ({ headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } });
+    const c = app.client();
+    // 4 failures per address are allowed (4 x LOGIN_MAX_FAILURES), each on a different user name.
+    for (let i = 0; i < 4; i++) expect((await c.post("/login", { username: `u${i}`, password: "x" }, from("203.0.113.7"))).status).toBe(401);
+    expect((await c.post("/login", { username: "admin", password: ADMIN_PASSWORD }, from("203.0.113.7"))).status).toBe(429);
+    // Another customer behind the same proxy is not locked out.
+    const ok = await c.post("/login", { username: "admin", password: ADMIN_PASSWORD }, from("198.51.100.2"));
+    expect(ok.status).toBe(303);
+    expect(ok.headers.getSetCookie().find((x) => x.startsWith("charla_session="))).toContain("Secure");
+  });
+});

@@ -69,6 +69,21 @@ describe.skipIf(!HAS_CHROMIUM)("panel in real Chromium", () => {
     }
     expect(await page.textContent(".pager .page-of")).toBe("Página 1 de 1");
 
+    // A third queue, deleted after the browser asks for confirmation.
+    await page.click('text="Nueva cola"');
+    await page.fill('input[name="name"]', "temporal");
+    await page.click('#queue-form button[type="submit"]');
+    await page.waitForSelector('#queues >> text="temporal"');
+    const dialogs: string[] = [];
+    page.once("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+    await page.click('#queues tr:has-text("temporal") button:has-text("Eliminar")');
+    await page.waitForSelector("text=Eliminado.");
+    expect(dialogs).toEqual(["¿Eliminar temporal? Esta acción no se puede deshacer."]);
+    expect(await page.locator('#queues >> text="temporal"').count()).toBe(0);
+
     // A user in both queues; first a mismatch error, shown inline, nothing saved.
     await page.click('nav >> text="Usuarios"');
     await page.click('text="Nuevo usuario"');
@@ -96,6 +111,7 @@ describe.skipIf(!HAS_CHROMIUM)("panel in real Chromium", () => {
     expect(cells[3]).toBe("contabilidad, ventas");
     expect(cells[4]).toBe("101");
     expect(cells[5]).toBe("English");
+    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/users.png`, fullPage: true });
 
     // Log out.
     await page.click('button:has-text("Cerrar sesión")');

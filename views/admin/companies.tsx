@@ -1,5 +1,4 @@
-import type { Company } from "../../core/tenancy/company.ts";
-import type { CompanyForm } from "../../core/tenancy/company-service.ts";
+import type { Company, CompanyInput } from "../../core/tenancy/company.ts";
 import type { Page } from "../../core/shared/paging.ts";
 import type { PageContext } from "../context.ts";
 import { Checkbox, CsrfField, FormSummary, SelectField, TextField, type FieldErrors } from "../components/fields.tsx";
@@ -50,10 +49,10 @@ export function CompanyListPage({ ctx, page }: { ctx: PageContext; page: Page<Co
   );
 }
 
-export function CompanyFormPage(props: {
+export function CompanyInputPage(props: {
   ctx: PageContext;
   id?: number;
-  form: CompanyForm;
+  form: CompanyInput;
   errors?: FieldErrors;
   countries: { code: string; name: string }[];
   timeZones: string[];

@@ -1,3 +1,5 @@
+import type { Translate } from "../../core/i18n/index.ts";
+
 interface Operation {
   summary?: string;
   description?: string;
@@ -10,12 +12,12 @@ interface Operation {
  * Server-rendered reference of the OpenAPI document: works offline and without
  * third-party scripts, unlike hosted API explorers.
  */
-export function ApiDocsPage(props: { spec: { info: { title: string; version: string }; paths: Record<string, Record<string, Operation>> } }): JSX.Element {
-  const { spec } = props;
+export function ApiDocsPage(props: { t: Translate; spec: { info: { title: string; version: string }; paths: Record<string, Record<string, Operation>> } }): JSX.Element {
+  const { spec, t } = props;
   return (
     <>
       {"<!doctype html>"}
-      <html lang="en">
+      <html lang={t.lang}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -25,10 +27,9 @@ export function ApiDocsPage(props: { spec: { info: { title: string; version: str
         <body>
           <main id="main" class="docs">
             <h1 safe>{`${spec.info.title} ${spec.info.version}`}</h1>
+            <p>{t("apidocs.intro")}</p>
             <p>
-              Authenticate with <code>Authorization: Bearer &lt;token&gt;</code> (create tokens in the panel under API, or with{" "}
-              <code>charla token create</code>). Errors are <code>{'{"error":{"code","message"}}'}</code>. Machine-readable document:{" "}
-              <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.
+              <a href="/api/v1/openapi.json">{t("apidocs.spec")}</a>: <code>/api/v1/openapi.json</code>
             </p>
             {Object.entries(spec.paths).map(([path, ops]) =>
               Object.entries(ops).map(([method, op]) => (
@@ -43,15 +44,13 @@ export function ApiDocsPage(props: { spec: { info: { title: string; version: str
                   {op.description ? <p class="muted" safe>{op.description}</p> : ""}
                   {op.requestBody ? (
                     <details>
-                      <summary>Request body</summary>
+                      <summary>{t("apidocs.request_body")}</summary>
                       <pre safe>{JSON.stringify(op.requestBody, null, 2)}</pre>
                     </details>
                   ) : (
                     ""
                   )}
-                  <p class="muted" safe>
-                    {`Responses: ${Object.keys(op.responses ?? {}).join(", ") || "200"}`}
-                  </p>
+                  <p class="muted">{t("apidocs.responses", { codes: Object.keys(op.responses ?? {}).join(", ") || "200" })}</p>
                 </section>
               )),
             )}
