@@ -5,43 +5,14 @@
  * after 200 sequential GET /login + 3 s idle. Linux only; talks to 127.0.0.1 only.
  * Run: bun bench/memory.ts   (builds dist/charla if missing; always kills its children)
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
+import { BIN, type Mode, SOURCE, ensureBinary, freePort, hasExited, makeTempDir, removeTempDir, sleep, spawnServer, stop, waitForHealthz } from "./lib/server-process.ts";
 
-const ROOT = resolve(import.meta.dir, "..");
-const BINARY = join(ROOT, "dist", "charla");
 const IDLE_MS = 3_000;
 const REQUESTS = 200;
 const START_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 3_000;
-
-type Mode = { name: string; cmd: string[] };
-const MODES: Mode[] = [
-  { name: "binary", cmd: [BINARY, "serve"] },
-  { name: "source", cmd: [process.execPath, join(ROOT, "core", "main.ts"), "serve"] },
-];
-
-const live = new Set<Subprocess>();
-const tempDirs = new Set<string>();
-process.on("exit", () => {
-  for (const p of live) p.kill("SIGKILL");
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.on(sig, () => { for (const p of live) p.kill("SIGKILL"); process.exit(130); });
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function freePort(): number {
-  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
-  const port = s.port;
-  s.stop(true);
-  if (!port) throw new Error("could not get a free port");
-  return port;
-}
+const MODES: Mode[] = [BIN, SOURCE];
 
 /** A field of /proc/<pid>/status (kB there), in MiB. */
 function procMiB(pid: number, field: "VmRSS" | "VmHWM"): number {
@@ -51,50 +22,23 @@ function procMiB(pid: number, field: "VmRSS" | "VmHWM"): number {
   return Number(m[1]) / 1024;
 }
 
-async function stop(proc: Subprocess): Promise<void> {
-  if (proc.exitCode === null && proc.signalCode === null) {
-    proc.kill("SIGTERM");
-    const done = await Promise.race([proc.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-    if (!done) proc.kill("SIGKILL");
-  }
-  await proc.exited;
-  live.delete(proc);
-}
-
 function assertAlive(proc: Subprocess, name: string): void {
-  if (proc.exitCode !== null || proc.signalCode !== null) {
+  if (hasExited(proc)) {
     throw new Error(`${name} exited (code ${proc.exitCode}, signal ${proc.signalCode})`);
   }
 }
 
 async function measure(mode: Mode): Promise<string[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), "charla-bench-"));
-  tempDirs.add(dataDir);
+  const dataDir = makeTempDir();
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
-  const proc = Bun.spawn(mode.cmd, {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "error", ADMIN_PASSWORD: "bench-password-1234" },
-    stdin: "ignore",
-    stdout: "ignore",
-    stderr: "inherit",
-  });
-  live.add(proc);
+  const proc = spawnServer(mode, { port, dataDir, stderr: "inherit" });
   const label = (what: string) => `memory ${mode.name.padEnd(6)} ${what.padEnd(42)}`;
   try {
-    const t0 = performance.now();
-    let ok = false;
-    while (!ok) {
-      assertAlive(proc, mode.name);
-      if (performance.now() - t0 > START_TIMEOUT_MS) throw new Error(`${mode.name}: /healthz not 200 within ${START_TIMEOUT_MS} ms`);
-      try {
-        const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1_000) });
-        await res.arrayBuffer();
-        ok = res.status === 200;
-      } catch {
-        // not listening yet
-      }
-      if (!ok) await sleep(5);
+    const r = await waitForHealthz(proc, `${base}/healthz`, { t0: performance.now(), timeoutMs: START_TIMEOUT_MS, pollMs: 5 });
+    if (!r.ok) {
+      assertAlive(proc, mode.name); // throws the "exited" error when that was the reason
+      throw new Error(`${mode.name}: /healthz not 200 within ${START_TIMEOUT_MS} ms`);
     }
     await sleep(IDLE_MS);
     assertAlive(proc, mode.name);
@@ -118,18 +62,13 @@ async function measure(mode: Mode): Promise<string[]> {
     ];
   } finally {
     await stop(proc);
-    rmSync(dataDir, { recursive: true, force: true });
-    tempDirs.delete(dataDir);
+    removeTempDir(dataDir);
   }
 }
 
 async function main(): Promise<void> {
   if (!existsSync("/proc/self/status")) throw new Error("needs Linux /proc to read VmRSS");
-  if (!existsSync(BINARY)) {
-    console.log("dist/charla missing: running `bun run build` ...");
-    const b = Bun.spawnSync([process.execPath, "run", "build"], { cwd: ROOT, stdout: "inherit", stderr: "inherit", timeout: 300_000 });
-    if (b.exitCode !== 0 || !existsSync(BINARY)) throw new Error(`bun run build failed (exit ${b.exitCode})`);
-  }
+  ensureBinary();
   console.log(`resident memory (VmRSS, fresh DATA_DIR, Bun ${Bun.version}):`);
   for (const mode of MODES) {
     // Printed as each mode finishes, so a failure in the second keeps the first's figures.

@@ -33,7 +33,7 @@ export function buildApp(c: DependencyContainer) {
         throw new AppError(403, "csrf_failed", "error.csrf");
       }
     })
-    .onAfterHandle({ as: "global" }, ({ set }) => {
+    .onRequest(({ set }) => {
       set.headers["x-content-type-options"] = "nosniff";
       set.headers["referrer-policy"] = "same-origin";
       set.headers["x-frame-options"] = "DENY";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "./helpers/client.ts";
@@ -10,6 +10,8 @@ const OUT = join(mkdtempSync(join(tmpdir(), "charla-bin-")), "charla");
 /** `bun run build` makes one executable that carries views, assets and migrations. */
 describe("single-binary build", () => {
   beforeAll(() => {
+    // An external plugin next to the binary, as an operator would drop one in.
+    cpSync(join(ROOT, "tests/fixtures/plugins/good-echo"), join(OUT, "../plugins/good-echo"), { recursive: true });
     const r = Bun.spawnSync(["bun", "build", "core/main.ts", "--compile", "--minify", "--outfile", OUT], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
     if (r.exitCode !== 0) throw new Error(r.stderr.toString());
   }, 120_000);
@@ -22,7 +24,7 @@ describe("single-binary build", () => {
     expect(r.stdout.toString()).toContain("Usage: charla <command>");
   });
 
-  test("the binary serves the panel and its assets from an unrelated directory", async () => {
+  test("the binary serves the panel, its assets and plugins next to it, from an unrelated directory", async () => {
     const data = mkdtempSync(join(tmpdir(), "charla-bin-data-"));
     const port = 20000 + Math.floor(Math.random() * 20000);
     // cwd is a bare temp dir: nothing from the checkout is reachable, so views,
@@ -48,6 +50,8 @@ describe("single-binary build", () => {
       const c = new Client({ handle: (req) => fetch(new Request(req.url.replace("http://localhost", base), req), { redirect: "manual" }) });
       await c.login("admin", "binary-pass-1");
       expect(await c.html("/admin/companies")).toContain("Mi Empresa");
+      // The plugin in the "plugins" folder next to the binary was loaded.
+      expect(await c.html("/admin/channels")).toContain("Echo (test plugin)");
       expect(existsSync(join(data, "charla.db"))).toBe(true);
     } finally {
       proc.kill();

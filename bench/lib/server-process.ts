@@ -72,7 +72,8 @@ export function ensureBinary(): void {
 /**
  * Spawns `mode` listening on 127.0.0.1:`port` with `dataDir`, tracked for cleanup.
  * `stderr` is generic so that "pipe" keeps `proc.stderr` typed as a stream.
- * ADMIN_PASSWORD is set because first-run setup needs one and would otherwise prompt/fail.
+ * The fixed ADMIN_PASSWORD makes first-run setup use it instead of generating and
+ * printing a random one.
  */
 export function spawnServer<E extends "pipe" | "inherit">(
   mode: Mode,
