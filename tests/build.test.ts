@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "./helpers/client.ts";
+import { randomPort, remoteClient, waitHealthy } from "./helpers/spawned-server.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const OUT = join(mkdtempSync(join(tmpdir(), "charla-bin-")), "charla");
@@ -26,7 +26,7 @@ describe("single-binary build", () => {
 
   test("the binary serves the panel, its assets and plugins next to it, from an unrelated directory", async () => {
     const data = mkdtempSync(join(tmpdir(), "charla-bin-data-"));
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = randomPort();
     // cwd is a bare temp dir: nothing from the checkout is reachable, so views,
     // assets and migrations must come from inside the binary.
     const proc = Bun.spawn([OUT, "serve"], {
@@ -36,18 +36,13 @@ describe("single-binary build", () => {
       stderr: "pipe",
     });
     try {
-      let ok = false;
-      for (let i = 0; i < 200 && !ok; i++) {
-        ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-        if (!ok) await Bun.sleep(25);
-      }
-      expect(ok).toBe(true);
       const base = `http://127.0.0.1:${port}`;
+      expect(await waitHealthy(base)).toBe(true);
       const htmx = await fetch(`${base}/assets/htmx.js`);
       expect(htmx.status).toBe(200);
       expect(await htmx.text()).toContain("htmx");
       expect((await fetch(`${base}/assets/app.css`)).status).toBe(200);
-      const c = new Client({ handle: (req) => fetch(new Request(req.url.replace("http://localhost", base), req), { redirect: "manual" }) });
+      const c = remoteClient(base);
       await c.login("admin", "binary-pass-1");
       expect(await c.html("/admin/companies")).toContain("Mi Empresa");
       // The plugin in the "plugins" folder next to the binary was loaded.

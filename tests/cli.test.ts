@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { loadConfig } from "../core/config.ts";
 import { startRuntime } from "../core/runtime.ts";
 import { api, Client } from "./helpers/client.ts";
+import { randomPort, remoteClient, waitHealthy } from "./helpers/spawned-server.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const dir = mkdtempSync(join(tmpdir(), "charla-cli-"));
@@ -81,7 +82,7 @@ describe("charla CLI", () => {
 
   test("serve --demo on an empty data dir: prints URL and first password, seeds the manual's examples", async () => {
     const fresh = mkdtempSync(join(tmpdir(), "charla-serve-"));
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = randomPort();
     const proc = Bun.spawn(["bun", "core/main.ts", "serve", "--demo"], {
       cwd: ROOT,
       env: { ...env, DATA_DIR: fresh, PORT: String(port), HOST: "127.0.0.1" },
@@ -89,13 +90,8 @@ describe("charla CLI", () => {
       stderr: "pipe",
     });
     try {
-      let healthy = false;
-      for (let i = 0; i < 200 && !healthy; i++) {
-        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-        if (!healthy) await Bun.sleep(25);
-      }
-      expect(healthy).toBe(true);
-      const c = new Client({ handle: (req) => fetch(new Request(req.url.replace("http://localhost", `http://127.0.0.1:${port}`), req), { redirect: "manual" }) });
+      expect(await waitHealthy(`http://127.0.0.1:${port}`)).toBe(true);
+      const c = remoteClient(`http://127.0.0.1:${port}`);
       await c.login("fulanito", "demo1234");
       expect(await c.html("/")).toContain("Sus colas: contabilidad, ventas");
       proc.kill("SIGTERM");
