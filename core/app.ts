@@ -2,6 +2,8 @@ import type { Database } from "bun:sqlite";
 import { Elysia } from "elysia";
 import type { DependencyContainer } from "tsyringe";
 import { ApiRoutes } from "./api/api-routes.ts";
+import { ConversationApi } from "./api/conversation-api.ts";
+import { ChannelApi } from "./api/channel-api.ts";
 import { openapiRoutes } from "./api/openapi.tsx";
 import { TokenRoutes } from "./api/token-routes.tsx";
 import type { AuthService } from "./auth/auth-service.ts";
@@ -19,6 +21,9 @@ import { healthRoutes } from "./system/health.ts";
 import { CompanyRoutes } from "./tenancy/company-routes.tsx";
 import { T } from "./tokens.ts";
 import { UserRoutes } from "./users/user-routes.tsx";
+import { InboxRoutes } from "./conversations/inbox-routes.tsx";
+import { MediaRoutes } from "./media/media-routes.ts";
+import { WebhookRoutes } from "./channels/webhook-routes.ts";
 
 /** Builds the HTTP app from a container. No listen(): tests call app.handle(). */
 export function buildApp(c: DependencyContainer) {
@@ -46,7 +51,14 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(UserRoutes))
     .use(routes(ChannelRoutes))
     .use(routes(TokenRoutes))
-    .use(openapiRoutes(routes(ApiRoutes), (request) => renderer.language(request, null)));
+    .use(routes(InboxRoutes))
+    .use(routes(MediaRoutes))
+    .use(routes(WebhookRoutes))
+    .use(
+      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)), (request) =>
+        renderer.language(request, null),
+      ),
+    );
 }
 
 export type App = ReturnType<typeof buildApp>;

@@ -21,6 +21,22 @@ import { CompanyService } from "./tenancy/company-service.ts";
 import { T } from "./tokens.ts";
 import { UserRepository } from "./users/user-repository.ts";
 import { UserService } from "./users/user-service.ts";
+import { ChannelRepository } from "./channels/channel-repository.ts";
+import { ChannelService } from "./channels/channel-service.ts";
+import { ChannelRuntime } from "./channels/channel-runtime.ts";
+import { ContactRepository } from "./conversations/contact-repository.ts";
+import { ConversationRepository } from "./conversations/conversation-repository.ts";
+import { MessageRepository } from "./conversations/message-repository.ts";
+import { OutboxRepository } from "./conversations/outbox-repository.ts";
+import { IngestService } from "./conversations/ingest-service.ts";
+import { ConversationService } from "./conversations/conversation-service.ts";
+import { OutboxDispatcher } from "./conversations/outbox-dispatcher.ts";
+import { MediaRepository } from "./media/media-repository.ts";
+import { MediaSigner } from "./media/media-signer.ts";
+import { EventBus } from "./events/bus.ts";
+import { InboxHub } from "./events/inbox-hub.tsx";
+import { PresenceService } from "./routing/presence-service.ts";
+import { AssignmentService } from "./routing/assignment-service.ts";
 
 export interface Infrastructure {
   config: Config;
@@ -39,10 +55,13 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   const c = root.createChildContainer();
   c.register(T.Config, { useValue: infra.config });
   c.register(T.Database, { useValue: infra.db });
-  c.register(T.Logger, { useValue: infra.logger ?? new Logger(infra.config.logLevel) });
+  const logger = infra.logger ?? new Logger(infra.config.logLevel);
+  c.register(T.Logger, { useValue: logger });
   c.register(T.Clock, { useValue: infra.clock ?? systemClock });
   c.register(T.SecretBox, { useValue: new SecretBox(infra.masterSecret) });
   c.register(T.PluginRegistry, { useValue: infra.registry ?? new PluginRegistry() });
+  c.register(T.MediaSigner, { useValue: new MediaSigner(infra.masterSecret, infra.config.publicUrl) });
+  c.register(T.EventBus, { useValue: new EventBus((event, error) => logger.error("event handler failed", { event, error })) });
 
   const singleton = <X>(token: symbol, cls: new (...args: never[]) => X) =>
     c.register(token, { useFactory: instanceOnce(cls) });
@@ -52,6 +71,12 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.QueueRepository, QueueRepository);
   singleton(T.SessionRepository, SessionRepository);
   singleton(T.ApiTokenRepository, ApiTokenRepository);
+  singleton(T.ChannelRepository, ChannelRepository);
+  singleton(T.ContactRepository, ContactRepository);
+  singleton(T.ConversationRepository, ConversationRepository);
+  singleton(T.MessageRepository, MessageRepository);
+  singleton(T.OutboxRepository, OutboxRepository);
+  singleton(T.MediaRepository, MediaRepository);
 
   singleton(T.CompanyService, CompanyService);
   singleton(T.UserService, UserService);
@@ -60,6 +85,14 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.AuthService, AuthService);
   singleton(T.ApiTokenService, ApiTokenService);
   singleton(T.Bootstrap, Bootstrap);
+  singleton(T.ChannelService, ChannelService);
+  singleton(T.ChannelRuntime, ChannelRuntime);
+  singleton(T.PresenceService, PresenceService);
+  singleton(T.AssignmentService, AssignmentService);
+  singleton(T.IngestService, IngestService);
+  singleton(T.ConversationService, ConversationService);
+  singleton(T.OutboxDispatcher, OutboxDispatcher);
+  singleton(T.InboxHub, InboxHub);
 
   singleton(T.Renderer, Renderer);
   singleton(T.Guard, Guard);

@@ -11,6 +11,12 @@ import { buildApp } from "./app.ts";
 import type { DependencyContainer } from "tsyringe";
 import type { Database } from "bun:sqlite";
 import type { Clock } from "./clock.ts";
+import { T } from "./tokens.ts";
+import type { AssignmentService } from "./routing/assignment-service.ts";
+import type { PresenceService } from "./routing/presence-service.ts";
+import type { InboxHub } from "./events/inbox-hub.tsx";
+import type { OutboxDispatcher } from "./conversations/outbox-dispatcher.ts";
+import type { ChannelRuntime } from "./channels/channel-runtime.ts";
 
 export interface Runtime {
   config: Config;
@@ -18,6 +24,10 @@ export interface Runtime {
   logger: Logger;
   container: DependencyContainer;
   app: ReturnType<typeof buildApp>;
+  /** Starts the outbox dispatcher, routing triggers and the live inbox hub. */
+  startWorkers(): void;
+  /** Stops the workers (waiting for in-flight sends) and closes the database. */
+  shutdown(): Promise<void>;
   close(): void;
 }
 
@@ -34,5 +44,21 @@ export async function startRuntime(
   const masterSecret = resolveMasterSecret(config.secret, config.dataDir);
   const container = buildContainer({ config, db, masterSecret, logger, registry, clock: opts.clock });
   const app = buildApp(container);
-  return { config, db, logger, container, app, close: () => db.close() };
+  const stops: (() => void | Promise<void>)[] = [];
+  const startWorkers = () => {
+    stops.push(container.resolve<AssignmentService>(T.AssignmentService).start());
+    const hub = container.resolve<InboxHub>(T.InboxHub);
+    hub.start();
+    stops.push(() => hub.stop());
+    const dispatcher = container.resolve<OutboxDispatcher>(T.OutboxDispatcher);
+    dispatcher.start();
+    stops.push(() => dispatcher.stop());
+    stops.push(() => container.resolve<PresenceService>(T.PresenceService).stop());
+    stops.push(() => container.resolve<ChannelRuntime>(T.ChannelRuntime).disposeAll());
+  };
+  const shutdown = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+    db.close();
+  };
+  return { config, db, logger, container, app, startWorkers, shutdown, close: () => db.close() };
 }

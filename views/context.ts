@@ -13,7 +13,7 @@ export interface PageContext {
   csrf: string;
   path: string;
   /** Navigation entries the viewer may open. */
-  nav: { platform: boolean; companyAdmin: boolean };
+  nav: { platform: boolean; companyAdmin: boolean; inbox: boolean };
   /** Operator's company switcher. */
   companies: { id: number; name: string }[];
   flash: Flash | null;

@@ -3,7 +3,7 @@ import type { PageContext } from "./context.ts";
 import { FlashMessage } from "./components/flash.tsx";
 import { CompanySwitcher } from "./components/company-switcher.tsx";
 
-export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: string }>): JSX.Element {
+export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: string; wide?: boolean }>): JSX.Element {
   const { ctx } = props;
   const { t } = ctx;
   const v = ctx.assetVersion;
@@ -19,11 +19,13 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
           <title safe>{`${props.title} · Charla`}</title>
           <link rel="stylesheet" href={`/assets/app.css?v=${v}`} />
           <script src={`/assets/htmx.js?v=${v}`} defer></script>
+          <script src={`/assets/hx-sse.js?v=${v}`} defer></script>
+          <script src={`/assets/hx-upsert.js?v=${v}`} defer></script>
           <script src={`/assets/app.js?v=${v}`} defer></script>
         </head>
         <body hx-boost:inherited="true">
           {ctx.viewer ? <Header ctx={ctx} /> : ""}
-          <main id="main">
+          <main id="main" class={props.wide ? "wide" : undefined}>
             <div id="flash">{ctx.flash ? <FlashMessage flash={ctx.flash} /> : ""}</div>
             {props.children}
           </main>
@@ -48,6 +50,7 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
       </a>
       <nav>
         {link("/", t("nav.home"))}
+        {ctx.nav.inbox ? link("/inbox", t("nav.inbox")) : ""}
         {ctx.nav.platform ? link("/admin/companies", t("nav.companies")) : ""}
         {ctx.nav.companyAdmin ? (
           <>

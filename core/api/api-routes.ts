@@ -10,7 +10,9 @@ import { queueJson, userJson } from "./serializers.ts";
 const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
 const Cursor = t.Object({ cursor: t.Optional(t.Numeric({ minimum: 0, multipleOf: 1 })) });
 const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String() }) });
-const Queue = t.Object({ id: t.Integer(), name: t.String(), members: t.Integer(), createdAt: t.String() });
+const Strategy = t.Union([t.Literal("round_robin"), t.Literal("least_busy"), t.Literal("manual")]);
+const Queue = t.Object({ id: t.Integer(), name: t.String(), strategy: Strategy, maxPerAgent: t.Integer(), members: t.Integer(), createdAt: t.String() });
+const QueueBody = t.Object({ name: t.String(), strategy: t.Optional(Strategy), maxPerAgent: t.Optional(t.Integer({ minimum: 0 })) });
 const Role = t.Union([t.Literal("admin"), t.Literal("supervisor"), t.Literal("agent")]);
 const Lang = t.Union([t.Literal("es"), t.Literal("en")]);
 const User = t.Object({
@@ -59,21 +61,23 @@ export class ApiRoutes {
         "/queues",
         ({ scope, body, set }) => {
           set.status = 201;
-          return queueJson(this.queues.create(scope, body.name));
+          return queueJson(this.queues.create(scope, { name: body.name, strategy: body.strategy ?? "round_robin", maxPerAgent: body.maxPerAgent ?? 0 }));
         },
-        { api: "write", body: t.Object({ name: t.String() }), response: { 201: Queue, ...errors }, detail: { summary: "Create a queue", tags: ["queues"] } },
+        { api: "write", body: QueueBody, response: { 201: Queue, ...errors }, detail: { summary: "Create a queue", tags: ["queues"] } },
       )
       .get("/queues/:id", ({ scope, params }) => queueJson(this.queues.get(scope, params.id)), {
         api: "read",
         params: Id,
         detail: { summary: "Get a queue", tags: ["queues"] },
       })
-      .patch("/queues/:id", ({ scope, params, body }) => queueJson(this.queues.rename(scope, params.id, body.name)), {
-        api: "write",
-        params: Id,
-        body: t.Object({ name: t.String() }),
-        detail: { summary: "Rename a queue", tags: ["queues"] },
-      })
+      .patch(
+        "/queues/:id",
+        ({ scope, params, body }) => {
+          const q = this.queues.get(scope, params.id);
+          return queueJson(this.queues.update(scope, q.id, { name: body.name ?? q.name, strategy: body.strategy ?? q.strategy, maxPerAgent: body.maxPerAgent ?? q.maxPerAgent }));
+        },
+        { api: "write", params: Id, body: t.Partial(QueueBody), detail: { summary: "Change a queue; omitted fields keep their value", tags: ["queues"] } },
+      )
       .delete(
         "/queues/:id",
         ({ scope, params, set }) => {

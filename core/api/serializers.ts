@@ -1,11 +1,13 @@
 import type { QueueListItem } from "../queues/queue.ts";
 import type { UserListItem } from "../users/user.ts";
+import type { ChannelView } from "../channels/channel-service.ts";
+import type { ConversationListItem, Message } from "../conversations/conversation.ts";
 
 /** JSON shapes of the public API (CONTRACT.md): ISO 8601 UTC times, integer ids, no secrets. */
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function queueJson(q: Pick<QueueListItem, "id" | "name" | "createdAt"> & { members?: number }) {
-  return { id: q.id, name: q.name, members: q.members ?? 0, createdAt: iso(q.createdAt) };
+export function queueJson(q: Omit<QueueListItem, "members" | "companyId"> & { members?: number }) {
+  return { id: q.id, name: q.name, strategy: q.strategy, maxPerAgent: q.maxPerAgent, members: q.members ?? 0, createdAt: iso(q.createdAt) };
 }
 
 export function userJson(u: UserListItem) {
@@ -19,5 +21,52 @@ export function userJson(u: UserListItem) {
     active: u.active,
     queueIds: u.queues.map((q) => q.id),
     createdAt: iso(u.createdAt),
+  };
+}
+
+export function conversationJson(c: ConversationListItem) {
+  return {
+    id: c.id,
+    status: c.status,
+    channelId: c.channelId,
+    contact: { id: c.contactId, name: c.contactName, phone: c.contactPhone },
+    queueId: c.queueId,
+    assigneeId: c.assigneeId,
+    lastMessageAt: iso(c.lastMessageAt),
+    unansweredSince: iso(c.unansweredSince),
+    unreadCount: c.unreadCount,
+    createdAt: iso(c.createdAt),
+    closedAt: iso(c.closedAt),
+  };
+}
+
+export function messageJson(m: Message) {
+  return {
+    id: m.id,
+    direction: m.direction,
+    author: m.author,
+    kind: m.kind,
+    text: m.text,
+    payload: m.payload,
+    media: m.mediaId ? { id: m.mediaId, mimeType: m.mediaMime, filename: m.mediaName, size: m.mediaSize } : null,
+    status: m.status,
+    error: m.error,
+    externalId: m.externalId,
+    createdAt: iso(m.createdAt),
+  };
+}
+
+export function channelJson(c: ChannelView) {
+  return {
+    id: c.id,
+    plugin: c.pluginId,
+    name: c.name,
+    config: { ...c.config, ...c.maskedSecrets },
+    queueId: c.queueId,
+    reopenWindowMinutes: c.reopenWindowMinutes,
+    webhookUrl: c.webhookUrl,
+    status: c.status,
+    statusReason: c.statusReason,
+    createdAt: iso(c.createdAt),
   };
 }

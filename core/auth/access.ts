@@ -30,13 +30,15 @@ export const PERMISSIONS = {
   panel: ["operator", "admin", "supervisor", "agent"],
   /** Platform-wide: companies and switching between them. */
   platform: ["operator"],
+  /** The inbox: conversations of the company (agents: theirs and their queues'). */
+  inbox: ["operator", "admin", "supervisor", "agent"],
   /** Company configuration: queues, users, channels, API tokens. */
   "company.admin": ["operator", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
 /** Permissions whose routes act inside one company and so need a Scope. */
-const COMPANY_SCOPED: ReadonlySet<Permission> = new Set(["company.admin"]);
+const COMPANY_SCOPED: ReadonlySet<Permission> = new Set(["company.admin", "inbox"]);
 
 export function can(viewer: Viewer, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(viewer.role);

@@ -1,37 +1,158 @@
 import { Elysia } from "elysia";
 import { inject, injectable } from "tsyringe";
+import type { Scope, Viewer } from "../auth/access.ts";
 import type { Config } from "../config.ts";
+import { AppError } from "../errors.ts";
+import { positiveInt, str } from "../http/forms.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
+import type { QueueRepository } from "../queues/queue-repository.ts";
 import { T } from "../tokens.ts";
-import { ChannelsPage } from "../../views/admin/channels.tsx";
+import { ChannelFormPage, ChannelsPage, type ChannelFormData } from "../../views/admin/channels.tsx";
+import type { FieldErrors } from "../../views/components/fields.tsx";
+import type { ChannelInput } from "./channel.ts";
+import type { ChannelRuntime } from "./channel-runtime.ts";
+import type { ChannelService, ChannelView } from "./channel-service.ts";
+import { configFields } from "./config-schema.ts";
+import type { JsonSchema } from "./contract.ts";
 import type { PluginRegistry } from "./registry.ts";
 
-/** "Canales": the plugins this appliance can use. Load failures and paths are for the operator only. */
+/** "Canales": the company's channels and the plugins they can be made from. */
 @injectable()
 export class ChannelRoutes {
   constructor(
     @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(T.ChannelService) private readonly channels: ChannelService,
+    @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
+    @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.Config) private readonly config: Config,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
   routes() {
-    return new Elysia().use(this.guard.plugin).get(
-      "/admin/channels",
-      ({ request, viewer }) => {
-        const operator = viewer.role === "operator";
-        return this.render.page(request, viewer, (ctx) => (
-          <ChannelsPage
-            ctx={ctx}
-            plugins={this.registry.list()}
-            failed={operator ? this.registry.failed() : []}
-            pluginsDir={operator ? this.config.pluginsDir : null}
-          />
-        ));
-      },
-      { panel: "company.admin" },
+    return new Elysia({ prefix: "/admin/channels" })
+      .use(this.guard.plugin)
+      .get(
+        "/",
+        ({ request, viewer, scope }) => {
+          const operator = viewer.role === "operator";
+          return this.render.page(request, viewer, (ctx) => (
+            <ChannelsPage
+              ctx={ctx}
+              channels={this.channels.list(scope)}
+              plugins={this.registry.list()}
+              failed={operator ? this.registry.failed() : []}
+              pluginsDir={operator ? this.config.pluginsDir : null}
+            />
+          ));
+        },
+        { panel: "company.admin" },
+      )
+      .get(
+        "/new",
+        ({ request, viewer, scope, query }) => {
+          const plugin = this.channels.plugin(query.plugin ?? "");
+          const form: ChannelFormData = { name: plugin.manifest.name, queueId: "", reopenWindowMinutes: "0", config: defaults(plugin.configSchema) };
+          return this.form(request, viewer, scope, plugin.manifest.id, null, form);
+        },
+        { panel: "company.admin" },
+      )
+      .post(
+        "/",
+        ({ request, viewer, scope, query, body }) => {
+          const pluginId = query.plugin ?? "";
+          const form = readForm(body);
+          try {
+            const c = this.channels.create(scope, pluginId, toInput(form));
+            return this.render.redirect(`/admin/channels/${c.id}`, { kind: "ok", key: "common.created" });
+          } catch (e) {
+            if (e instanceof AppError && e.status === 422 && e.code === "validation_failed") return this.form(request, viewer, scope, pluginId, null, form, e.fields);
+            throw e;
+          }
+        },
+        { panel: "company.admin" },
+      )
+      .get(
+        "/:id",
+        ({ request, viewer, scope, params }) => {
+          const c = this.channels.get(scope, positiveInt(params.id));
+          const form: ChannelFormData = { name: c.name, queueId: c.queueId ? String(c.queueId) : "", reopenWindowMinutes: String(c.reopenWindowMinutes), config: c.config };
+          return this.form(request, viewer, scope, c.pluginId, c, form);
+        },
+        { panel: "company.admin" },
+      )
+      .post(
+        "/:id",
+        async ({ request, viewer, scope, params, body }) => {
+          const id = positiveInt(params.id);
+          const current = this.channels.get(scope, id);
+          const form = readForm(body);
+          try {
+            this.channels.update(scope, id, toInput(form));
+          } catch (e) {
+            if (e instanceof AppError && e.status === 422) return this.form(request, viewer, scope, current.pluginId, current, form, e.fields);
+            throw e;
+          }
+          // The plugin instance is rebuilt with the new settings on next use.
+          await this.runtime.invalidate(id);
+          return this.render.redirect(`/admin/channels/${id}`, { kind: "ok", key: "common.saved" });
+        },
+        { panel: "company.admin" },
+      )
+      .post(
+        "/:id/delete",
+        async ({ scope, params }) => {
+          const id = positiveInt(params.id);
+          this.channels.delete(scope, id);
+          await this.runtime.invalidate(id);
+          return this.render.redirect("/admin/channels", { kind: "ok", key: "common.deleted" });
+        },
+        { panel: "company.admin" },
+      );
+  }
+
+  private form(request: Request, viewer: Viewer, scope: Scope, pluginId: string, channel: ChannelView | null, form: ChannelFormData, errors?: FieldErrors): Response {
+    const plugin = this.channels.plugin(pluginId);
+    const snippet = channel && plugin.manifest.hostsClient ? `<script src="${channel.publicUrl}/widget.js" async></script>` : null;
+    return this.render.page(
+      request,
+      viewer,
+      (ctx) => (
+        <ChannelFormPage
+          ctx={ctx}
+          plugin={plugin.manifest}
+          fields={configFields(plugin.configSchema)}
+          channel={channel}
+          form={form}
+          queues={this.queues.options(scope.companyId)}
+          errors={errors}
+          embedSnippet={snippet}
+        />
+      ),
+      errors ? 422 : 200,
     );
   }
+}
+
+function defaults(schema: JsonSchema): Record<string, unknown> {
+  return Object.fromEntries(configFields(schema).flatMap((f) => (f.default === undefined ? [] : [[f.key, f.default]])));
+}
+
+/** Settings arrive as config.<key>; a checkbox sends a hidden "false" then "true", so the last value wins. */
+function readForm(body: unknown): ChannelFormData {
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (k.startsWith("config.")) config[k.slice(7)] = Array.isArray(v) ? v[v.length - 1] : v;
+  }
+  return { name: str(body, "name"), queueId: str(body, "queueId"), reopenWindowMinutes: str(body, "reopenWindowMinutes") || "0", config };
+}
+
+function toInput(form: ChannelFormData): ChannelInput {
+  return {
+    name: form.name,
+    queueId: form.queueId ? positiveInt(form.queueId) : null,
+    reopenWindowMinutes: Number(form.reopenWindowMinutes),
+    config: form.config,
+  };
 }

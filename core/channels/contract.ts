@@ -30,6 +30,10 @@ export interface PluginManifest {
   /** Customer-service window in hours (WhatsApp 24, Messenger 24 + human agent 7 days). */
   messagingWindowHours?: number;
   description?: { es: string; en: string };
+  /** The plugin serves its own customer-facing client at /chat/<channelId> (admins get an embed snippet). */
+  hostsClient?: boolean;
+  /** Sends per second the core's outbox allows on one channel of this kind (default 20). */
+  sendsPerSecond?: number;
 }
 
 export interface JsonSchema {
@@ -52,14 +56,39 @@ export interface PluginKeyValue {
   delete(key: string): Promise<void>;
 }
 
+/** One message of a customer's conversation, as a channel that hosts its own client shows it. */
+export interface TranscriptEntry {
+  id: number;
+  direction: "in" | "out";
+  author: "customer" | "agent" | "bot" | "system";
+  kind: string;
+  text: string | null;
+  /** Public, signed URL of an attachment (outbound media). */
+  mediaUrl: string | null;
+  mediaType: string | null;
+  filename: string | null;
+  status: string;
+  externalId: string | null;
+  createdAt: number;
+}
+
 export interface PluginContext {
   channelId: number;
   /** The URL Meta (or any provider) must call: <PUBLIC_URL>/webhooks/<channelId>. */
   webhookUrl: string;
-  fetch: typeof fetch;
+  /** Base of the plugin's own public pages: <PUBLIC_URL>/chat/<channelId>. */
+  publicUrl: string;
+  /** True when PUBLIC_URL is https (cookies may then be Secure / SameSite=None). */
+  secure: boolean;
+  fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   logger: PluginLogger;
   now(): number;
   kv: PluginKeyValue;
+  /**
+   * The latest conversation with this customer on this channel, oldest message
+   * first (at most `limit`). For channels that host their own client (web chat).
+   */
+  transcript(customerId: string, limit?: number): Promise<TranscriptEntry[]>;
 }
 
 export interface WebhookRequest {
@@ -68,6 +97,16 @@ export interface WebhookRequest {
   headers: Headers;
   /** The raw body bytes, read once by the core (signatures are over these bytes). */
   body: Uint8Array;
+  /** Caller address as the core sees it (honours TRUST_PROXY), for abuse limits. */
+  clientAddress: string;
+}
+
+/** A request to the plugin's public pages under /chat/<channelId>/<path>. */
+export interface PublicRequest extends WebhookRequest {
+  /** What follows /chat/<channelId>: "" for the page itself, "stream", "widget.js"... */
+  path: string;
+  /** Aborted when the client goes away (long-lived streams end with it). */
+  signal: AbortSignal;
 }
 
 export type InboundContent =
@@ -89,6 +128,8 @@ export interface NormalizedInbound {
   /** The customer's id on this channel (phone number, PSID, visitor id). */
   from: string;
   profileName?: string;
+  /** A phone number the customer gave (web chat pre-chat form); WhatsApp's `from` already is one. */
+  profilePhone?: string;
   timestamp: number;
   content: InboundContent;
   replyToExternalId?: string;
@@ -105,20 +146,22 @@ export type InboundResult =
   | { type: "challenge"; response: Response }
   | { type: "events"; messages: NormalizedInbound[]; statuses: StatusUpdate[] }
   | { type: "ignored"; reason: string }
-  | { type: "rejected"; status: 400 | 401 | 403; reason: string };
+  | { type: "rejected"; status: 400 | 401 | 403 | 413 | 429; reason: string };
 
 export interface OutboundMessage {
+  /** Stable per message across retries: plugins whose provider supports idempotency pass it on. */
+  idempotencyKey: string;
   to: string;
   content:
     | { kind: "text"; text: string }
-    | { kind: "media"; mediaType: "image" | "audio" | "video" | "document"; url: string; caption?: string; filename?: string }
+    | { kind: "media"; mediaType: "image" | "audio" | "video" | "document"; url: string; mimeType: string; caption?: string; filename?: string }
     | { kind: "reaction"; emoji: string; targetExternalId: string }
     | { kind: "template"; name: string; language: string; parameters: string[] };
   replyToExternalId?: string;
 }
 
 export type SendResult =
-  | { ok: true; externalId: string }
+  | { ok: true; externalId: string; /** "delivered" when the channel knows it reached the device. */ status?: "sent" | "delivered" }
   | { ok: false; retryable: true; reason: string; retryAfterMs?: number }
   | { ok: false; retryable: false; reason: string; code?: string };
 
@@ -126,6 +169,8 @@ export interface ChannelInstance {
   handleWebhook(req: WebhookRequest): Promise<InboundResult>;
   send(msg: OutboundMessage): Promise<SendResult>;
   fetchMedia?(ref: MediaRef): Promise<Blob>;
+  /** The plugin's own public pages and streams (web chat page, widget script, visitor stream). */
+  handlePublic?(req: PublicRequest): Promise<Response>;
   dispose?(): Promise<void> | void;
 }
 

@@ -13,7 +13,8 @@ export async function serve(demo: boolean): Promise<number> {
   const first = await bootstrap.firstRun();
   if (demo) await bootstrap.demo(first?.companyId ?? 1);
 
-  rt.app.listen({ port: config.port, hostname: config.host });
+  rt.startWorkers();
+  rt.app.listen({ port: config.port, hostname: config.host, idleTimeout: 0 });
   const server = rt.app.server!;
   const sweep = new Cron("17 * * * *", () => {
     const n = container.resolve<AuthService>(T.AuthService).sweepExpired();
@@ -37,6 +38,6 @@ export async function serve(demo: boolean): Promise<number> {
   });
   sweep.stop();
   await rt.app.stop();
-  rt.close();
+  await rt.shutdown();
   return 0;
 }

@@ -1,5 +1,7 @@
 import { Elysia } from "elysia";
 import htmxPath from "htmx.org/dist/htmx.min.js" with { type: "file" };
+import ssePath from "htmx.org/dist/ext/hx-sse.min.js" with { type: "file" };
+import upsertPath from "htmx.org/dist/ext/hx-upsert.min.js" with { type: "file" };
 import appCssPath from "../../views/assets/app.css" with { type: "file" };
 import appJsPath from "../../views/assets/app.js" with { type: "file" };
 import pkg from "../../package.json";
@@ -12,6 +14,8 @@ export const ASSET_VERSION = pkg.version;
 
 const ASSETS: Record<string, { path: string; type: string }> = {
   "htmx.js": { path: htmxPath, type: "text/javascript; charset=utf-8" },
+  "hx-sse.js": { path: ssePath, type: "text/javascript; charset=utf-8" },
+  "hx-upsert.js": { path: upsertPath, type: "text/javascript; charset=utf-8" },
   "app.css": { path: appCssPath, type: "text/css; charset=utf-8" },
   "app.js": { path: appJsPath, type: "text/javascript; charset=utf-8" },
 };

@@ -58,7 +58,11 @@ export class Renderer {
       viewer,
       csrf,
       path: new URL(request.url).pathname,
-      nav: { platform: !!viewer && can(viewer, "platform"), companyAdmin: !!viewer && can(viewer, "company.admin") },
+      nav: {
+        platform: !!viewer && can(viewer, "platform"),
+        companyAdmin: !!viewer && can(viewer, "company.admin"),
+        inbox: !!viewer && viewer.companyId !== null && can(viewer, "inbox"),
+      },
       companies: viewer?.role === "operator" ? this.companies.options() : [],
       flash,
       assetVersion: ASSET_VERSION,

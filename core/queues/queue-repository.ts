@@ -1,9 +1,9 @@
 import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import { T } from "../tokens.ts";
-import type { Queue, QueueListItem } from "./queue.ts";
+import type { AssignmentStrategy, Queue, QueueListItem } from "./queue.ts";
 
-const COLUMNS = "q.id, q.company_id AS companyId, q.name, q.created_at AS createdAt";
+const COLUMNS = "q.id, q.company_id AS companyId, q.name, q.strategy, q.max_per_agent AS maxPerAgent, q.created_at AS createdAt";
 const LIST = `SELECT ${COLUMNS}, (SELECT COUNT(*) FROM user_queues uq WHERE uq.queue_id = q.id) AS members FROM queues q`;
 
 @injectable()
@@ -53,13 +53,40 @@ export class QueueRepository {
       .get(companyId, JSON.stringify(ids))!.n;
   }
 
-  insert(companyId: number, name: string, now: number): number {
-    const r = this.db.query("INSERT INTO queues (company_id, name, created_at) VALUES (?, ?, ?)").run(companyId, name, now);
+  insert(companyId: number, q: { name: string; strategy: AssignmentStrategy; maxPerAgent: number }, now: number): number {
+    const r = this.db
+      .query("INSERT INTO queues (company_id, name, strategy, max_per_agent, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(companyId, q.name, q.strategy, q.maxPerAgent, now);
     return Number(r.lastInsertRowid);
   }
 
-  rename(companyId: number, id: number, name: string): void {
-    this.db.query("UPDATE queues SET name = ? WHERE company_id = ? AND id = ?").run(name, companyId, id);
+  update(companyId: number, id: number, q: { name: string; strategy: AssignmentStrategy; maxPerAgent: number }): void {
+    this.db
+      .query("UPDATE queues SET name = ?, strategy = ?, max_per_agent = ? WHERE company_id = ? AND id = ?")
+      .run(q.name, q.strategy, q.maxPerAgent, companyId, id);
+  }
+
+  /** Active members of a queue, in id order (round robin walks this order). */
+  memberIds(queueId: number): number[] {
+    return this.db
+      .query<{ id: number }, [number]>(
+        "SELECT u.id FROM user_queues uq JOIN users u ON u.id = uq.user_id AND u.active = 1 WHERE uq.queue_id = ? ORDER BY u.id",
+      )
+      .all(queueId)
+      .map((r) => r.id);
+  }
+
+  lastAssignee(queueId: number): number | null {
+    return this.db.query<{ v: number | null }, [number]>("SELECT last_assignee_id AS v FROM queues WHERE id = ?").get(queueId)?.v ?? null;
+  }
+
+  setLastAssignee(queueId: number, userId: number): void {
+    this.db.query("UPDATE queues SET last_assignee_id = ? WHERE id = ?").run(userId, queueId);
+  }
+
+  /** Queues a user belongs to. */
+  idsOfUser(userId: number): number[] {
+    return this.db.query<{ id: number }, [number]>("SELECT queue_id AS id FROM user_queues WHERE user_id = ?").all(userId).map((r) => r.id);
   }
 
   delete(companyId: number, id: number): void {

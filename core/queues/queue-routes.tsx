@@ -7,6 +7,7 @@ import type { Renderer } from "../http/render.ts";
 import { T } from "../tokens.ts";
 import { QueueFormPage, QueueListPage } from "../../views/admin/queues.tsx";
 import type { QueueService } from "./queue-service.ts";
+import type { QueueInput } from "./queue.ts";
 
 /** "Colas" in the panel. */
 @injectable()
@@ -28,19 +29,19 @@ export class QueueRoutes {
         },
         { panel: "company.admin" },
       )
-      .get("/new", ({ request, viewer }) => this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} name="" />), {
+      .get("/new", ({ request, viewer }) => this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} form={BLANK} />), {
         panel: "company.admin",
       })
       .post(
         "/",
         ({ request, viewer, scope, body }) => {
-          const name = str(body, "name");
+          const form = readForm(body);
           try {
-            this.queues.create(scope, name);
+            this.queues.create(scope, form);
             return this.render.redirect("/admin/queues", { kind: "ok", key: "common.created" });
           } catch (e) {
             if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} name={name} errors={e.fields} />, 422);
+            return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} form={form} errors={e.fields} />, 422);
           }
         },
         { panel: "company.admin" },
@@ -49,7 +50,7 @@ export class QueueRoutes {
         "/:id/edit",
         ({ request, viewer, scope, params }) => {
           const q = this.queues.get(scope, positiveInt(params.id));
-          return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={q.id} name={q.name} />);
+          return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={q.id} form={q} />);
         },
         { panel: "company.admin" },
       )
@@ -57,13 +58,13 @@ export class QueueRoutes {
         "/:id",
         ({ request, viewer, scope, params, body }) => {
           const id = positiveInt(params.id);
-          const name = str(body, "name");
+          const form = readForm(body);
           try {
-            this.queues.rename(scope, id, name);
+            this.queues.update(scope, id, form);
             return this.render.redirect("/admin/queues", { kind: "ok", key: "common.saved" });
           } catch (e) {
             if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={id} name={name} errors={e.fields} />, 422);
+            return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={id} form={form} errors={e.fields} />, 422);
           }
         },
         { panel: "company.admin" },
@@ -77,4 +78,11 @@ export class QueueRoutes {
         { panel: "company.admin" },
       );
   }
+}
+
+const BLANK: QueueInput = { name: "", strategy: "round_robin", maxPerAgent: 0 };
+
+function readForm(body: unknown): QueueInput {
+  const max = str(body, "maxPerAgent").trim();
+  return { name: str(body, "name"), strategy: str(body, "strategy") || "round_robin", maxPerAgent: max === "" ? 0 : Number(max) };
 }

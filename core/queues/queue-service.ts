@@ -5,7 +5,8 @@ import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { API_PAGE_SIZE, pageWindow, toPage, toSlice, type Page, type Slice } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
-import type { Queue, QueueListItem } from "./queue.ts";
+import { STRATEGIES, type AssignmentStrategy, type Queue, type QueueInput, type QueueListItem } from "./queue.ts";
+import type { MessageKey } from "../i18n/index.ts";
 import type { QueueRepository } from "./queue-repository.ts";
 
 const MAX_NAME = 60;
@@ -36,18 +37,17 @@ export class QueueService {
     return this.queues.get(scope.companyId, id) ?? fail();
   }
 
-  create(scope: Scope, rawName: string): Queue {
-    const name = this.validName(scope, rawName, 0);
+  create(scope: Scope, input: QueueInput): Queue {
+    const valid = this.validate(scope, input, 0);
     return this.db.transaction(() => {
-      const id = this.queues.insert(scope.companyId, name, this.clock.now());
+      const id = this.queues.insert(scope.companyId, valid, this.clock.now());
       return this.queues.get(scope.companyId, id)!;
     }).immediate();
   }
 
-  rename(scope: Scope, id: number, rawName: string): Queue {
+  update(scope: Scope, id: number, input: QueueInput): Queue {
     this.get(scope, id);
-    const name = this.validName(scope, rawName, id);
-    this.queues.rename(scope.companyId, id, name);
+    this.queues.update(scope.companyId, id, this.validate(scope, input, id));
     return this.get(scope, id);
   }
 
@@ -56,12 +56,16 @@ export class QueueService {
     this.queues.delete(scope.companyId, id);
   }
 
-  private validName(scope: Scope, raw: string, exceptId: number): string {
-    const name = raw.trim().replace(/\s+/g, " ");
-    if (!name) throw AppError.invalid({ name: "queue.error.name_required" });
-    if (name.length > MAX_NAME) throw AppError.invalid({ name: "queue.error.name_too_long" });
-    if (this.queues.nameTaken(scope.companyId, name, exceptId)) throw AppError.invalid({ name: "queue.error.name_taken" });
-    return name;
+  private validate(scope: Scope, input: QueueInput, exceptId: number): { name: string; strategy: AssignmentStrategy; maxPerAgent: number } {
+    const errors: Record<string, MessageKey> = {};
+    const name = input.name.trim().replace(/\s+/g, " ");
+    if (!name) errors.name = "queue.error.name_required";
+    else if (name.length > MAX_NAME) errors.name = "queue.error.name_too_long";
+    else if (this.queues.nameTaken(scope.companyId, name, exceptId)) errors.name = "queue.error.name_taken";
+    if (!(STRATEGIES as readonly string[]).includes(input.strategy)) errors.strategy = "queue.error.strategy_invalid";
+    if (!Number.isInteger(input.maxPerAgent) || input.maxPerAgent < 0 || input.maxPerAgent > 1000) errors.maxPerAgent = "queue.error.max_invalid";
+    if (Object.keys(errors).length) throw AppError.invalid(errors);
+    return { name, strategy: input.strategy as AssignmentStrategy, maxPerAgent: input.maxPerAgent };
   }
 }
 

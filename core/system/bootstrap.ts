@@ -9,6 +9,8 @@ import { T } from "../tokens.ts";
 import type { UserRepository } from "../users/user-repository.ts";
 import type { UserService } from "../users/user-service.ts";
 import type { Scope } from "../auth/access.ts";
+import type { ChannelService } from "../channels/channel-service.ts";
+import type { PluginRegistry } from "../channels/registry.ts";
 
 export interface FirstRun {
   username: string;
@@ -28,6 +30,8 @@ export class Bootstrap {
     @inject(T.UserService) private readonly users: UserService,
     @inject(T.QueueRepository) private readonly queueRepo: QueueRepository,
     @inject(T.QueueService) private readonly queues: QueueService,
+    @inject(T.ChannelService) private readonly channels: ChannelService,
+    @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
   ) {}
 
   /** Idempotent: does nothing once any company exists. */
@@ -41,6 +45,11 @@ export class Bootstrap {
       currency: "COP",
       active: true,
     });
+    // A newcomer can see a message arrive at once, with no Meta account: a web chat channel.
+    if (this.registry.get("webchat")) {
+      const scope: Scope = { companyId: company.id, userId: null, role: "admin" };
+      this.channels.create(scope, "webchat", { name: "Web chat", queueId: null, reopenWindowMinutes: 0, config: {} });
+    }
     let generatedPassword: string | null = null;
     if (!this.userRepo.byUsername("admin")) {
       const password = this.config.adminPassword || (generatedPassword = generatePassword());
@@ -58,13 +67,19 @@ export class Bootstrap {
     const ids: number[] = [];
     for (const name of ["contabilidad", "ventas"]) {
       const existing = this.queueRepo.options(companyId).find((q) => q.name === name);
-      ids.push(existing?.id ?? this.queues.create(scope, name).id);
+      ids.push(existing?.id ?? this.queues.create(scope, { name, strategy: "round_robin", maxPerAgent: 0 }).id);
     }
     const people = [
       { username: "fulanito", name: "Fulanito De Tal", role: "agent", extension: "101", queueIds: ids },
       { username: "supervisora", name: "Mengana Pérez", role: "supervisor", extension: "100", queueIds: ids },
       { username: "zutano", name: "Zutano Gómez", role: "agent", extension: "102", queueIds: [ids[1]!] },
     ];
+    // The web chat lands in "ventas", so a demo message reaches Fulanito and Zutano.
+    for (const c of this.channels.list(scope)) {
+      if (c.pluginId === "webchat" && c.queueId === null) {
+        this.channels.update(scope, c.id, { name: c.name, queueId: ids[1]!, reopenWindowMinutes: c.reopenWindowMinutes, config: c.config });
+      }
+    }
     for (const p of people) {
       if (this.userRepo.usernameTaken(p.username)) continue;
       await this.users.create(scope, { ...p, password: "demo1234", passwordConfirm: "demo1234", language: "es" });

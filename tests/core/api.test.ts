@@ -22,13 +22,14 @@ describe("JSON API /api/v1", () => {
     const created = await call("POST", "/api/v1/queues", { name: "ventas" });
     expect(created.status).toBe(201);
     const id = created.json!.id as number;
-    expect(Object.keys(created.json!).sort()).toEqual(["createdAt", "id", "members", "name"]);
+    expect(Object.keys(created.json!).sort()).toEqual(["createdAt", "id", "maxPerAgent", "members", "name", "strategy"]);
     expect(Number.isInteger(id)).toBe(true);
     expect(created.json!.name).toBe("ventas");
     const list = await call("GET", "/api/v1/queues");
-    expect(list.json).toEqual({ data: [{ id, name: "ventas", members: 0, createdAt: created.json!.createdAt }], next: null });
-    const renamed = await call("PATCH", `/api/v1/queues/${id}`, { name: "ventas-2" });
-    expect(renamed.json!.name).toBe("ventas-2");
+    expect(list.json).toEqual({ data: [{ id, name: "ventas", strategy: "round_robin", maxPerAgent: 0, members: 0, createdAt: created.json!.createdAt }], next: null });
+    const renamed = await call("PATCH", `/api/v1/queues/${id}`, { name: "ventas-2", strategy: "least_busy", maxPerAgent: 3 });
+    expect(renamed.json).toMatchObject({ name: "ventas-2", strategy: "least_busy", maxPerAgent: 3 });
+    expect((await call("PATCH", `/api/v1/queues/${id}`, { strategy: "fastest" })).status).toBe(422);
     expect((await call("DELETE", `/api/v1/queues/${id}`)).status).toBe(204);
     expect((await call("GET", `/api/v1/queues/${id}`)).status).toBe(404);
   });

@@ -32,6 +32,9 @@ describe("channel plugin platform", () => {
     const ctx: PluginContext = {
       channelId: 1,
       webhookUrl: "http://localhost:3000/webhooks/1",
+      publicUrl: "http://localhost:3000/chat/1",
+      secure: false,
+      transcript: async () => [],
       fetch,
       logger: new Logger("error"),
       now: () => 42,
@@ -42,9 +45,9 @@ describe("channel plugin platform", () => {
       },
     };
     const instance = await plugin.create(ctx, { greeting: "hola " });
-    const result = await instance.handleWebhook({ method: "POST", url: new URL(ctx.webhookUrl), headers: new Headers(), body: new TextEncoder().encode("mundo") });
+    const result = await instance.handleWebhook({ method: "POST", url: new URL(ctx.webhookUrl), headers: new Headers(), body: new TextEncoder().encode("mundo"), clientAddress: "127.0.0.1" });
     expect(result).toEqual({ type: "events", messages: [{ externalId: "echo-42", from: "visitor", timestamp: 42, content: { kind: "text", text: "hola mundo" } }], statuses: [] });
-    expect(await instance.send({ to: "x", content: { kind: "text", text: "hi" } })).toEqual({ ok: true, externalId: "sent-x" });
+    expect(await instance.send({ idempotencyKey: "k1", to: "x", content: { kind: "text", text: "hi" } })).toEqual({ ok: true, externalId: "sent-x" });
   });
 
   test("the app starts despite the broken plugins and the Canales page lists what loaded", async () => {

@@ -10,7 +10,7 @@ export async function startLiveServer(): Promise<TestApp & { url: string; stop()
     url,
     stop: async () => {
       await app.app.stop();
-      app.close();
+      await app.close();
     },
   };
 }

@@ -11,8 +11,12 @@ import type { QueueService } from "../../core/queues/queue-service.ts";
 import type { UserService } from "../../core/users/user-service.ts";
 import { T } from "../../core/tokens.ts";
 import { Client } from "./client.ts";
+import type { ChannelService } from "../../core/channels/channel-service.ts";
 
 export const ADMIN_PASSWORD = "operator-pass-123";
+/** Holds the http-relay test channel plugin (see tests/helpers/relay.ts). */
+export const RELAY_PLUGINS_DIR = join(import.meta.dir, "../fixtures/channel-plugins");
+export const RELAY_TOKEN = "relay-secret-token";
 
 /** A settable clock for expiry rules; time moves only when a test says so. */
 export class TestClock implements Clock {
@@ -33,9 +37,13 @@ export interface TestApp extends Runtime {
   operator(): Promise<Client>;
   makeCompany(slug: string): number;
   makeUser(companyId: number, username: string, role?: string, queueIds?: number[], language?: "es" | "en"): Promise<number>;
-  makeQueue(companyId: number, name: string): number;
+  makeQueue(companyId: number, name: string, strategy?: "round_robin" | "least_busy" | "manual", maxPerAgent?: number): number;
   makeToken(companyId: number, scope?: "read" | "write"): string;
-  close(): void;
+  close(): Promise<void>;
+  /** A channel of the http-relay test plugin sending to `endpoint`. */
+  makeRelayChannel(companyId: number, endpoint: string, queueId?: number | null, reopenWindowMinutes?: number): number;
+  /** Delivers a relay webhook as the provider would; returns the HTTP response. */
+  webhook(channelId: number, body: unknown, token?: string): Promise<Response>;
 }
 
 /**
@@ -44,8 +52,9 @@ export interface TestApp extends Runtime {
  */
 export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "charla-test-"));
-  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "error", ADMIN_PASSWORD, ...opts.env });
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "error", ADMIN_PASSWORD, PLUGINS_DIR: RELAY_PLUGINS_DIR, ...opts.env });
   const rt = await startRuntime(config, { clock: opts.clock });
+  rt.startWorkers();
   const first = await rt.container.resolve<Bootstrap>(T.Bootstrap).firstRun();
   const scope = (companyId: number) => ({ companyId, userId: null, role: "admin" as const });
   const app: TestApp = {
@@ -75,11 +84,24 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
           language,
         })
       ).id,
-    makeQueue: (companyId, name) => rt.container.resolve<QueueService>(T.QueueService).create(scope(companyId), name).id,
+    makeQueue: (companyId, name, strategy = "round_robin", maxPerAgent = 0) =>
+      rt.container.resolve<QueueService>(T.QueueService).create(scope(companyId), { name, strategy, maxPerAgent }).id,
     makeToken: (companyId, tokenScope = "write") =>
       rt.container.resolve<ApiTokenService>(T.ApiTokenService).create(companyId, "test", tokenScope, null).token,
-    close: () => {
-      rt.close();
+    makeRelayChannel: (companyId, endpoint, queueId = null, reopenWindowMinutes = 0) =>
+      rt.container
+        .resolve<ChannelService>(T.ChannelService)
+        .create(scope(companyId), "http-relay", { name: `relay ${companyId}`, queueId, reopenWindowMinutes, config: { endpoint, token: RELAY_TOKEN } }).id,
+    webhook: (channelId, body, token = RELAY_TOKEN) =>
+      rt.app.handle(
+        new Request(`http://localhost/webhooks/${channelId}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-relay-token": token },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        }),
+      ),
+    close: async () => {
+      await rt.shutdown();
       rmSync(dir, { recursive: true, force: true });
     },
   };

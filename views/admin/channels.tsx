@@ -1,11 +1,15 @@
 import type { PluginManifest } from "../../core/channels/contract.ts";
+import type { ConfigField } from "../../core/channels/config-schema.ts";
+import type { ChannelView } from "../../core/channels/channel-service.ts";
 import type { FailedPlugin, PluginSource } from "../../core/channels/registry.ts";
 import type { PageContext } from "../context.ts";
+import { ActionButton, CsrfField, FormSummary, SelectField, TextField, type FieldErrors } from "../components/fields.tsx";
 import { Table } from "../components/table.tsx";
 import { Layout } from "../layout.tsx";
 
 export function ChannelsPage(props: {
   ctx: PageContext;
+  channels: ChannelView[];
   plugins: { manifest: PluginManifest; source: PluginSource }[];
   failed: readonly FailedPlugin[];
   pluginsDir: string | null;
@@ -14,7 +18,24 @@ export function ChannelsPage(props: {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t.plain("channel.title")}>
-      <h1>{t("channel.title")}</h1>
+      <div class="page-head">
+        <h1>{t("channel.title")}</h1>
+      </div>
+      <h2>{t("channel.mine")}</h2>
+      <Table
+        t={t}
+        id="channels"
+        head={[t("channel.name"), t("channel.type"), t("channel.queue"), t("common.status"), t("common.actions")]}
+        rows={props.channels.map((c) => [
+          <a href={`/admin/channels/${c.id}`} safe>
+            {c.name}
+          </a>,
+          <span safe>{c.pluginName}</span>,
+          c.queueId ? "✓" : t("channel.no_queue"),
+          <span class={`badge ${c.status}`}>{t(`channel.status.${c.status}`)}</span>,
+          <a href={`/admin/channels/${c.id}`}>{t("common.edit")}</a>,
+        ])}
+      />
       <h2>{t("channel.plugins")}</h2>
       {props.plugins.length === 0 ? (
         <p class="muted">{t("channel.no_plugins")}</p>
@@ -22,7 +43,7 @@ export function ChannelsPage(props: {
         <Table
           t={t}
           id="plugins"
-          head={[t("channel.plugin_name"), t("channel.plugin_id"), t("channel.plugin_version"), t("channel.plugin_source"), t("channel.plugin_capabilities")]}
+          head={[t("channel.plugin_name"), t("channel.plugin_id"), t("channel.plugin_version"), t("channel.plugin_source"), t("channel.plugin_capabilities"), t("common.actions")]}
           rows={props.plugins.map((p) => [
             <span>
               <strong safe>{p.manifest.name}</strong>
@@ -39,6 +60,7 @@ export function ChannelsPage(props: {
             <span safe>{p.manifest.version}</span>,
             t(`channel.source.${p.source}`),
             <span safe>{p.manifest.capabilities.join(", ")}</span>,
+            <a href={`/admin/channels/new?plugin=${encodeURIComponent(p.manifest.id)}`}>{t("channel.new")}</a>,
           ])}
         />
       )}
@@ -58,5 +80,144 @@ export function ChannelsPage(props: {
         ""
       )}
     </Layout>
+  );
+}
+
+export interface ChannelFormData {
+  name: string;
+  queueId: string;
+  reopenWindowMinutes: string;
+  config: Record<string, unknown>;
+}
+
+/** Create and edit; the settings fields come from the plugin's configSchema. */
+export function ChannelFormPage(props: {
+  ctx: PageContext;
+  plugin: PluginManifest;
+  fields: ConfigField[];
+  channel: ChannelView | null;
+  form: ChannelFormData;
+  queues: { id: number; name: string }[];
+  errors?: FieldErrors;
+  embedSnippet: string | null;
+}): JSX.Element {
+  const { ctx, channel, form, errors } = props;
+  const { t } = ctx;
+  const title = channel ? channel.name : `${t.plain("channel.new")}: ${props.plugin.name}`;
+  return (
+    <Layout ctx={ctx} title={title}>
+      <p>
+        <a href="/admin/channels">{t("channel.back")}</a>
+      </p>
+      <h1 safe>{title}</h1>
+      {channel ? (
+        <section class="card" id="channel-info">
+          <p>
+            <span class={`badge ${channel.status}`}>{t(`channel.status.${channel.status}`)}</span>
+            {channel.statusReason ? <span class="muted" safe>{` ${channel.statusReason}`}</span> : ""}
+          </p>
+          <p>
+            {t("channel.webhook_url")}: <code id="webhook-url" safe>{channel.webhookUrl}</code>
+          </p>
+          {props.embedSnippet ? (
+            <>
+              <p>
+                {t("channel.public_url")}:{" "}
+                <a href={channel.publicUrl} target="_blank" rel="noopener" id="public-url" hx-boost="false" safe>
+                  {channel.publicUrl}
+                </a>
+              </p>
+              <p>{t("channel.embed")}</p>
+              <pre class="snippet" id="embed-snippet" safe>
+                {props.embedSnippet}
+              </pre>
+              <p class="muted">{t("channel.embed_help")}</p>
+            </>
+          ) : (
+            ""
+          )}
+        </section>
+      ) : (
+        ""
+      )}
+      <section class="card narrow">
+        <h2>{t("channel.settings")}</h2>
+        <FormSummary t={t} errors={errors} />
+        <form method="post" action={channel ? `/admin/channels/${channel.id}` : `/admin/channels?plugin=${encodeURIComponent(props.plugin.id)}`} id="channel-form">
+          <CsrfField csrf={ctx.csrf} />
+          <TextField t={t} name="name" label="channel.name" value={form.name} errors={errors} required maxlength={60} />
+          <SelectField
+            t={t}
+            name="queueId"
+            label="channel.queue"
+            value={form.queueId}
+            errors={errors}
+            options={[{ value: "", label: t.plain("channel.no_queue") }, ...props.queues.map((q) => ({ value: String(q.id), label: q.name }))]}
+          />
+          <TextField t={t} name="reopenWindowMinutes" label="channel.reopen_window" type="number" value={form.reopenWindowMinutes} errors={errors} help="channel.reopen_help" />
+          {props.fields.map((f) => (
+            <PluginField t={t} field={f} value={form.config[f.key]} error={errors?.[`config.${f.key}`]} kept={!!channel?.maskedSecrets[f.key]} />
+          ))}
+          <div class="form-actions">
+            <button type="submit" class="primary">
+              {t("common.save")}
+            </button>
+          </div>
+        </form>
+      </section>
+      {channel ? (
+        <ActionButton
+          csrf={ctx.csrf}
+          action={`/admin/channels/${channel.id}/delete`}
+          label={t("common.delete")}
+          confirm={t.plain("channel.confirm_delete", { name: channel.name })}
+          danger
+        />
+      ) : (
+        ""
+      )}
+    </Layout>
+  );
+}
+
+function PluginField(props: { t: PageContext["t"]; field: ConfigField; value: unknown; error?: FieldErrors[string]; kept: boolean }): JSX.Element {
+  const { t, field: f } = props;
+  const name = `config.${f.key}`;
+  const invalid = !!props.error;
+  if (f.type === "boolean") {
+    return (
+      <label class="field check">
+        <input type="hidden" name={name} value="false" />
+        <input type="checkbox" name={name} value="true" checked={props.value === true} />
+        <span safe>{f.title}</span>
+      </label>
+    );
+  }
+  return (
+    <label class={invalid ? "field invalid" : "field"}>
+      <span class="label" safe>
+        {f.title}
+      </span>
+      {f.enum ? (
+        <select name={name}>
+          {f.enum.map((o) => (
+            <option value={o} selected={o === props.value} safe>
+              {o}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          type={f.secret ? "password" : f.type === "string" ? "text" : "number"}
+          name={name}
+          value={f.secret ? "" : props.value === undefined ? "" : String(props.value)}
+          autocomplete="off"
+          required={f.required && !(f.secret && props.kept)}
+        />
+      )}
+      {f.description ? <span class="help" safe>{f.description}</span> : ""}
+      {f.secret && props.kept ? <span class="help">{t("channel.secret_keep")}</span> : ""}
+      {props.error ? <span class="field-error">{t(props.error)}</span> : ""}
+    </label>
   );
 }

@@ -16,3 +16,40 @@
     if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.requestSubmit();
   });
 })();
+
+// Waiting-time counters: <time data-since="epoch ms"> shows "3 min", "1 h 05", refreshed every 15 s.
+(function () {
+  "use strict";
+  function label(ms) {
+    var m = Math.max(0, Math.floor(ms / 60000));
+    if (m < 60) return m + " min";
+    var h = Math.floor(m / 60);
+    return h + " h " + String(m % 60).padStart(2, "0");
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("time[data-since]").forEach(function (el) {
+      el.textContent = label(now - Number(el.getAttribute("data-since")));
+    });
+  }
+  document.addEventListener("htmx:after:swap", tick);
+  document.addEventListener("DOMContentLoaded", tick);
+  setInterval(tick, 15000);
+})();
+
+// The composer empties itself once the server accepted the message, and the
+// conversation scrolls to the newest message.
+(function () {
+  "use strict";
+  function scrollMessages() {
+    var box = document.getElementById("messages");
+    if (box) box.scrollTop = box.scrollHeight;
+  }
+  document.addEventListener("htmx:after:request", function (evt) {
+    var form = evt.target;
+    var ctx = evt.detail && evt.detail.ctx;
+    if (form && form.id === "composer" && ctx && ctx.response && ctx.response.status < 300) form.reset();
+  });
+  document.addEventListener("htmx:after:swap", scrollMessages);
+  document.addEventListener("DOMContentLoaded", scrollMessages);
+})();

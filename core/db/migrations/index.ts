@@ -1,6 +1,8 @@
 import init from "./0001_init.sql" with { type: "text" };
+import conversations from "./0002_conversations.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: "init", sql: init },
+  { version: 2, name: "conversations", sql: conversations },
 ];

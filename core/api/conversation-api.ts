@@ -1,0 +1,112 @@
+import { Elysia, t } from "elysia";
+import { inject, injectable } from "tsyringe";
+import type { Actor, ConversationService } from "../conversations/conversation-service.ts";
+import type { ConversationFilter } from "../conversations/conversation.ts";
+import type { Guard } from "../http/guard-provider.ts";
+import { T } from "../tokens.ts";
+import { conversationJson, messageJson } from "./serializers.ts";
+import { API_PAGE_SIZE } from "../shared/paging.ts";
+
+const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
+const Status = t.Union([t.Literal("bot"), t.Literal("queued"), t.Literal("open"), t.Literal("closed"), t.Literal("active")]);
+const ListQuery = t.Object({
+  status: t.Optional(Status),
+  queueId: t.Optional(t.Numeric({ minimum: 1 })),
+  assigneeId: t.Optional(t.Numeric({ minimum: 1 })),
+  channelId: t.Optional(t.Numeric({ minimum: 1 })),
+  unanswered: t.Optional(t.BooleanString()),
+  q: t.Optional(t.String({ maxLength: 200 })),
+  cursor: t.Optional(t.String({ pattern: "^\\d+:\\d+$" })),
+});
+
+/** `/api/v1/conversations`: list, read, answer, transfer, close. Tokens act for the company, not as a person. */
+@injectable()
+export class ConversationApi {
+  constructor(
+    @inject(T.ConversationService) private readonly conversations: ConversationService,
+    @inject(T.Guard) private readonly guard: Guard,
+  ) {}
+
+  routes() {
+    const actor = (companyId: number): Actor => ({ companyId, userId: null, name: "API", role: "api" });
+    return new Elysia({ prefix: "/api/v1/conversations" })
+      .use(this.guard.plugin)
+      .get(
+        "/",
+        ({ scope, query }) => {
+          const [at, id] = (query.cursor ?? "").split(":").map(Number);
+          const f: ConversationFilter = {
+            status: query.status,
+            queueId: query.queueId,
+            assigneeId: query.assigneeId,
+            channelId: query.channelId,
+            unanswered: query.unanswered || undefined,
+            q: query.q,
+            before: query.cursor ? { at: at!, id: id! } : undefined,
+          };
+          const rows = this.conversations.list(actor(scope.companyId), f, API_PAGE_SIZE);
+          const last = rows[rows.length - 1];
+          return { data: rows.map(conversationJson), next: rows.length === API_PAGE_SIZE && last ? `${last.lastMessageAt}:${last.id}` : null };
+        },
+        { api: "read", query: ListQuery, detail: { summary: "List conversations, newest activity first", tags: ["conversations"] } },
+      )
+      .get("/:id", ({ scope, params }) => conversationJson(this.conversations.get(actor(scope.companyId), params.id)), {
+        api: "read",
+        params: Id,
+        detail: { summary: "Get a conversation", tags: ["conversations"] },
+      })
+      .get(
+        "/:id/messages",
+        ({ scope, params, query }) => {
+          const rows = this.conversations.messagesAfter(actor(scope.companyId), params.id, query.cursor ?? 0, API_PAGE_SIZE);
+          const last = rows[rows.length - 1];
+          return { data: rows.map(messageJson), next: rows.length === API_PAGE_SIZE && last ? last.id : null };
+        },
+        {
+          api: "read",
+          params: Id,
+          query: t.Object({ cursor: t.Optional(t.Numeric({ minimum: 0 })) }),
+          detail: { summary: "Messages of a conversation, oldest first", tags: ["conversations"] },
+        },
+      )
+      .post(
+        "/:id/messages",
+        ({ scope, params, body, set }) => {
+          set.status = 201;
+          return messageJson(this.conversations.send(actor(scope.companyId), params.id, { text: body.text }));
+        },
+        {
+          api: "write",
+          params: Id,
+          body: t.Object({ text: t.String({ minLength: 1, maxLength: 4096 }) }),
+          detail: { summary: "Send a text; status is pending until the channel accepts it", tags: ["conversations"] },
+        },
+      )
+      .post(
+        "/:id/transfer",
+        ({ scope, params, body }) => {
+          this.conversations.transfer(actor(scope.companyId), params.id, { queueId: body.queueId ?? null, assigneeId: body.assigneeId ?? null });
+          return conversationJson(this.conversations.get(actor(scope.companyId), params.id));
+        },
+        {
+          api: "write",
+          params: Id,
+          body: t.Object({ queueId: t.Optional(t.Integer({ minimum: 1 })), assigneeId: t.Optional(t.Integer({ minimum: 1 })) }),
+          detail: { summary: "Transfer to a queue or an agent", tags: ["conversations"] },
+        },
+      )
+      .post(
+        "/:id/close",
+        ({ scope, params, body }) => {
+          this.conversations.close(actor(scope.companyId), params.id, body?.note ?? null);
+          return conversationJson(this.conversations.get(actor(scope.companyId), params.id));
+        },
+        {
+          api: "write",
+          params: Id,
+          body: t.Optional(t.Object({ note: t.Optional(t.String({ maxLength: 1000 })) })),
+          detail: { summary: "Finalize, with an optional closing note", tags: ["conversations"] },
+        },
+      );
+  }
+}

@@ -1,0 +1,163 @@
+import { inject, injectable } from "tsyringe";
+import type { Scope } from "../auth/access.ts";
+import type { Clock } from "../clock.ts";
+import type { Config } from "../config.ts";
+import { SecretBox } from "../crypto/secret-box.ts";
+import { AppError } from "../errors.ts";
+import type { MessageKey } from "../i18n/index.ts";
+import type { QueueRepository } from "../queues/queue-repository.ts";
+import { T } from "../tokens.ts";
+import type { Channel, ChannelInput } from "./channel.ts";
+import type { ChannelRepository } from "./channel-repository.ts";
+import { checkConfig, configFields } from "./config-schema.ts";
+import type { ChannelPlugin } from "./contract.ts";
+import type { PluginRegistry } from "./registry.ts";
+
+const SECRET_PURPOSE = (channelId: number) => `channel:${channelId}:secrets`;
+const CONFIG_ERRORS: Record<string, MessageKey> = {
+  required: "channel.error.required",
+  number: "channel.error.number",
+  too_long: "channel.error.too_long",
+  format: "channel.error.format",
+};
+
+/** A channel as admins and the API see it: secrets masked, never in full. */
+export interface ChannelView extends Omit<Channel, "secretsSealed"> {
+  pluginName: string;
+  webhookUrl: string;
+  publicUrl: string;
+  /** Secret settings as "••••abcd". */
+  maskedSecrets: Record<string, string>;
+}
+
+@injectable()
+export class ChannelService {
+  constructor(
+    @inject(T.Config) private readonly config: Config,
+    @inject(T.Clock) private readonly clock: Clock,
+    @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
+    @inject(T.QueueRepository) private readonly queues: QueueRepository,
+    @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(T.SecretBox) private readonly box: SecretBox,
+  ) {}
+
+  list(scope: Scope): ChannelView[] {
+    return this.channels.list(scope.companyId).map((c) => this.view(c));
+  }
+
+  slice(scope: Scope, after: number, limit: number): ChannelView[] {
+    return this.channels.after(scope.companyId, after, limit).map((c) => this.view(c));
+  }
+
+  get(scope: Scope, id: number): ChannelView {
+    return this.view(this.raw(scope, id));
+  }
+
+  raw(scope: Scope, id: number): Channel {
+    const c = this.channels.get(scope.companyId, id);
+    if (!c) throw AppError.notFound();
+    return c;
+  }
+
+  plugin(id: string): ChannelPlugin {
+    const p = this.registry.get(id);
+    if (!p) throw new AppError(422, "unknown_plugin", "channel.error.unknown_plugin", { plugin: id });
+    return p;
+  }
+
+  create(scope: Scope, pluginId: string, input: ChannelInput): ChannelView {
+    const plugin = this.plugin(pluginId);
+    const { plain, secrets } = this.validate(scope, plugin, input, {});
+    const id = this.channels.insert({
+      companyId: scope.companyId,
+      pluginId,
+      name: input.name.trim(),
+      config: plain,
+      secretsSealed: null,
+      queueId: input.queueId,
+      reopenWindowMinutes: input.reopenWindowMinutes,
+      createdAt: this.clock.now(),
+    });
+    // Sealed after insert: the id is part of the purpose, so a sealed blob can't be moved to another channel.
+    if (Object.keys(secrets).length) {
+      const created = this.channels.get(scope.companyId, id)!;
+      this.channels.update(scope.companyId, id, { ...created, secretsSealed: this.box.seal(JSON.stringify(secrets), SECRET_PURPOSE(id)) });
+    }
+    return this.get(scope, id);
+  }
+
+  update(scope: Scope, id: number, input: ChannelInput): ChannelView {
+    const current = this.raw(scope, id);
+    const plugin = this.plugin(current.pluginId);
+    const { plain, secrets } = this.validate(scope, plugin, input, this.secrets(current));
+    this.channels.update(scope.companyId, id, {
+      name: input.name.trim(),
+      config: plain,
+      secretsSealed: Object.keys(secrets).length ? this.box.seal(JSON.stringify(secrets), SECRET_PURPOSE(id)) : null,
+      queueId: input.queueId,
+      reopenWindowMinutes: input.reopenWindowMinutes,
+    });
+    return this.get(scope, id);
+  }
+
+  delete(scope: Scope, id: number): void {
+    this.raw(scope, id);
+    this.channels.delete(scope.companyId, id);
+  }
+
+  /** Plain and secret settings merged: what the plugin's create() receives. */
+  fullConfig(channel: Channel): Record<string, unknown> {
+    return { ...channel.config, ...this.secrets(channel) };
+  }
+
+  webhookUrl(id: number): string {
+    return `${this.config.publicUrl}/webhooks/${id}`;
+  }
+
+  publicUrl(id: number): string {
+    return `${this.config.publicUrl}/chat/${id}`;
+  }
+
+  private secrets(channel: Channel): Record<string, unknown> {
+    if (!channel.secretsSealed) return {};
+    return JSON.parse(this.box.open(channel.secretsSealed, SECRET_PURPOSE(channel.id))) as Record<string, unknown>;
+  }
+
+  private validate(scope: Scope, plugin: ChannelPlugin, input: ChannelInput, keptSecrets: Record<string, unknown>) {
+    const errors: Record<string, MessageKey> = {};
+    const name = input.name.trim();
+    if (!name || name.length > 60) errors.name = "channel.error.name_required";
+    if (input.queueId !== null && this.queues.countOwned(scope.companyId, [input.queueId]) !== 1) errors.queueId = "channel.error.queue_invalid";
+    if (!Number.isInteger(input.reopenWindowMinutes) || input.reopenWindowMinutes < 0 || input.reopenWindowMinutes > 60 * 24 * 30) {
+      errors.reopenWindowMinutes = "channel.error.reopen_window";
+    }
+    const fields = configFields(plugin.configSchema);
+    // A secret left blank on edit keeps its stored value.
+    const raw = { ...input.config };
+    for (const f of fields) if (f.secret && (raw[f.key] === undefined || raw[f.key] === "") && keptSecrets[f.key] !== undefined) raw[f.key] = keptSecrets[f.key];
+    const checked = checkConfig(plugin.configSchema, raw);
+    for (const [k, e] of Object.entries(checked.errors)) errors[`config.${k}`] = CONFIG_ERRORS[e] ?? "channel.error.format";
+    if (Object.keys(errors).length) throw AppError.invalid(errors);
+    const plain: Record<string, unknown> = {};
+    const secrets: Record<string, unknown> = {};
+    for (const f of fields) {
+      if (checked.value[f.key] === undefined) continue;
+      (f.secret ? secrets : plain)[f.key] = checked.value[f.key];
+    }
+    return { plain, secrets };
+  }
+
+  private view(c: Channel): ChannelView {
+    const { secretsSealed: _sealed, ...rest } = c;
+    const plugin = this.registry.get(c.pluginId);
+    const masked: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.secrets(c))) masked[k] = SecretBox.mask(String(v));
+    return {
+      ...rest,
+      pluginName: plugin?.manifest.name ?? c.pluginId,
+      webhookUrl: this.webhookUrl(c.id),
+      publicUrl: this.publicUrl(c.id),
+      maskedSecrets: masked,
+    };
+  }
+}

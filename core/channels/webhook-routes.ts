@@ -1,0 +1,87 @@
+import { Elysia } from "elysia";
+import { inject, injectable } from "tsyringe";
+import type { Config } from "../config.ts";
+import type { IngestService } from "../conversations/ingest-service.ts";
+import { clientAddress } from "../http/client-address.ts";
+import type { Logger } from "../logger.ts";
+import { T } from "../tokens.ts";
+import type { Channel } from "./channel.ts";
+import type { ChannelRepository } from "./channel-repository.ts";
+import type { ChannelRuntime } from "./channel-runtime.ts";
+
+const MAX_WEBHOOK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * `GET|POST /webhooks/:channelId` and the plugins' public pages `/chat/:channelId/*`.
+ * The raw body is read once (signatures are computed over those bytes); the plugin
+ * verifies and parses; nothing is written for input it rejects; 200 only after commit.
+ */
+@injectable()
+export class WebhookRoutes {
+  constructor(
+    @inject(T.Config) private readonly config: Config,
+    @inject(T.Logger) private readonly logger: Logger,
+    @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
+    @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
+    @inject(T.IngestService) private readonly ingest: IngestService,
+  ) {}
+
+  routes() {
+    const webhook = async ({ request, params, server }: { request: Request; params: { channelId: string }; server: unknown }) => {
+      const channel = this.find(params.channelId);
+      if (!channel) return json(404, "not_found", "unknown channel");
+      const body = new Uint8Array(await request.arrayBuffer());
+      if (body.byteLength > MAX_WEBHOOK_BYTES) return json(413, "payload_too_large", "webhook body too large");
+      const instance = await this.runtime.instance(channel);
+      const address = clientAddress(request, server as Parameters<typeof clientAddress>[1], this.config.trustProxy);
+      const result = await instance.handleWebhook({ method: request.method as "GET" | "POST", url: new URL(request.url), headers: request.headers, body, clientAddress: address });
+      switch (result.type) {
+        case "challenge":
+          return result.response;
+        case "rejected":
+          this.logger.warn("webhook rejected", { channel: channel.id, status: result.status, reason: result.reason });
+          return json(result.status, "webhook_rejected", result.reason);
+        case "ignored":
+          this.logger.info("webhook ignored", { channel: channel.id, reason: result.reason });
+          return Response.json({ ok: true, ignored: result.reason });
+        case "events": {
+          const r = this.ingest.apply(channel, result.messages, result.statuses);
+          return Response.json({ ok: true, ...r });
+        }
+      }
+    };
+    const publicPage = async ({ request, params, server }: { request: Request; params: Record<string, string>; server: unknown }) => {
+      const channel = this.find(params.channelId!);
+      if (!channel) return new Response("Not found", { status: 404 });
+      const instance = await this.runtime.instance(channel);
+      if (!instance.handlePublic) return new Response("Not found", { status: 404 });
+      const body = request.method === "GET" ? new Uint8Array() : new Uint8Array(await request.arrayBuffer());
+      return instance.handlePublic({
+        method: request.method as "GET" | "POST",
+        url: new URL(request.url),
+        headers: request.headers,
+        body,
+        clientAddress: clientAddress(request, server as Parameters<typeof clientAddress>[1], this.config.trustProxy),
+        path: params["*"] ?? "",
+        signal: request.signal,
+      });
+    };
+    return new Elysia()
+      .get("/webhooks/:channelId", webhook, { parse: "none" })
+      .post("/webhooks/:channelId", webhook, { parse: "none" })
+      .get("/chat/:channelId", publicPage)
+      .get("/chat/:channelId/*", publicPage)
+      .post("/chat/:channelId/*", publicPage, { parse: "none" });
+  }
+
+  private find(raw: string): Channel | null {
+    const id = Number(raw);
+    if (!Number.isSafeInteger(id) || id <= 0) return null;
+    const c = this.channels.byId(id);
+    return c && c.status !== "disabled" ? c : null;
+  }
+}
+
+function json(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}

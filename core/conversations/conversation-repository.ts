@@ -1,0 +1,178 @@
+import type { Database } from "bun:sqlite";
+import { inject, injectable } from "tsyringe";
+import { T } from "../tokens.ts";
+import type { Conversation, ConversationFilter, ConversationListItem, ConversationStatus, Visibility } from "./conversation.ts";
+
+const COLUMNS = `c.id, c.company_id AS companyId, c.channel_id AS channelId, c.contact_id AS contactId, c.status,
+  c.queue_id AS queueId, c.assignee_id AS assigneeId, c.last_message_at AS lastMessageAt, c.last_preview AS lastPreview,
+  c.last_inbound_at AS lastInboundAt, c.unanswered_since AS unansweredSince, c.unread_count AS unreadCount,
+  c.queued_at AS queuedAt, c.assigned_at AS assignedAt, c.first_response_at AS firstResponseAt,
+  c.closed_at AS closedAt, c.closed_by AS closedBy, c.close_note AS closeNote, c.created_at AS createdAt`;
+const LIST = `SELECT ${COLUMNS}, ct.name AS contactName, ct.phone AS contactPhone, ch.name AS channelName,
+  ch.plugin_id AS pluginId, q.name AS queueName, u.name AS assigneeName
+  FROM conversations c
+  JOIN contacts ct ON ct.id = c.contact_id
+  JOIN channels ch ON ch.id = c.channel_id
+  LEFT JOIN queues q ON q.id = c.queue_id
+  LEFT JOIN users u ON u.id = c.assignee_id`;
+/** Agents: their own conversations and those of their queues. */
+const AGENT_SCOPE = "(c.assignee_id = $viewer OR c.queue_id IN (SELECT queue_id FROM user_queues WHERE user_id = $viewer))";
+
+/** FTS5 query from free text: each word as a quoted prefix term, so user input can't inject syntax. */
+export function ftsQuery(q: string): string | null {
+  const words = q.normalize("NFC").split(/\s+/).map((w) => w.replace(/"/g, "")).filter((w) => w.length > 0).slice(0, 8);
+  return words.length ? words.map((w) => `"${w}"*`).join(" ") : null;
+}
+
+@injectable()
+export class ConversationRepository {
+  constructor(@inject(T.Database) private readonly db: Database) {}
+
+  list(v: Visibility, f: ConversationFilter, limit: number): ConversationListItem[] {
+    const where = ["c.company_id = $company"];
+    const params: Record<string, string | number> = { company: v.companyId, limit };
+    if (v.restrictToUserId !== null) {
+      where.push(AGENT_SCOPE);
+      params.viewer = v.restrictToUserId;
+    }
+    if (f.status === "active") where.push("c.status <> 'closed'");
+    else if (f.status) {
+      where.push("c.status = $status");
+      params.status = f.status;
+    }
+    if (f.queueId !== undefined) {
+      where.push("c.queue_id = $queue");
+      params.queue = f.queueId;
+    }
+    if (f.assigneeId !== undefined) {
+      where.push("c.assignee_id = $assignee");
+      params.assignee = f.assigneeId;
+    }
+    if (f.unassigned) where.push("c.assignee_id IS NULL");
+    if (f.channelId !== undefined) {
+      where.push("c.channel_id = $channel");
+      params.channel = f.channelId;
+    }
+    if (f.unanswered) where.push("c.unanswered_since IS NOT NULL AND c.status <> 'closed'");
+    const fts = f.q ? ftsQuery(f.q) : null;
+    if (f.q) {
+      params.like = `%${f.q.trim().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+      const inText = fts
+        ? "c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH $fts AND m.company_id = $company)"
+        : "0";
+      if (fts) params.fts = fts;
+      where.push(`(${inText} OR ct.name LIKE $like ESCAPE '\\' OR ct.phone LIKE $like ESCAPE '\\')`);
+    }
+    if (f.before) {
+      where.push("(c.last_message_at < $beforeAt OR (c.last_message_at = $beforeAt AND c.id < $beforeId))");
+      params.beforeAt = f.before.at;
+      params.beforeId = f.before.id;
+    }
+    return this.db
+      .query<ConversationListItem, Record<string, string | number>>(
+        `${LIST} WHERE ${where.join(" AND ")} ORDER BY c.last_message_at DESC, c.id DESC LIMIT $limit`,
+      )
+      .all(params);
+  }
+
+  item(companyId: number, id: number): ConversationListItem | null {
+    return this.db.query<ConversationListItem, [number, number]>(`${LIST} WHERE c.company_id = ? AND c.id = ?`).get(companyId, id);
+  }
+
+  get(companyId: number, id: number): Conversation | null {
+    return this.db.query<Conversation, [number, number]>(`SELECT ${COLUMNS} FROM conversations c WHERE c.company_id = ? AND c.id = ?`).get(companyId, id);
+  }
+
+  /** Whether an agent may see it: assigned to them or in one of their queues. */
+  visibleTo(userId: number, id: number): boolean {
+    return !!this.db.query(`SELECT 1 FROM conversations c WHERE c.id = $id AND ${AGENT_SCOPE}`).get({ id, viewer: userId });
+  }
+
+  /** The conversation a new message from this contact on this channel belongs to, if any is still going. */
+  current(contactId: number, channelId: number): Conversation | null {
+    return this.db
+      .query<Conversation, [number, number]>(
+        `SELECT ${COLUMNS} FROM conversations c WHERE c.contact_id = ? AND c.channel_id = ? ORDER BY c.id DESC LIMIT 1`,
+      )
+      .get(contactId, channelId);
+  }
+
+  insert(c: Pick<Conversation, "companyId" | "channelId" | "contactId" | "status" | "queueId"> & { now: number }): number {
+    return Number(
+      this.db
+        .query(
+          `INSERT INTO conversations (company_id, channel_id, contact_id, status, queue_id, last_message_at, queued_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(c.companyId, c.channelId, c.contactId, c.status, c.queueId, c.now, c.status === "queued" ? c.now : null, c.now).lastInsertRowid,
+    );
+  }
+
+  /** Counters after a customer message: unread, unanswered, messaging window. */
+  touchInbound(id: number, at: number, preview: string): void {
+    this.db
+      .query(
+        `UPDATE conversations SET last_message_at = MAX(last_message_at, ?1), last_preview = ?2, last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?1),
+           unanswered_since = COALESCE(unanswered_since, ?1), unread_count = unread_count + 1 WHERE id = ?3`,
+      )
+      .run(at, preview, id);
+  }
+
+  /** After an agent (person) answers: nothing is unanswered, first response recorded once. */
+  touchOutbound(id: number, at: number, preview: string, byPerson: boolean): void {
+    this.db
+      .query(
+        `UPDATE conversations SET last_message_at = MAX(last_message_at, ?1), last_preview = ?2,
+           unanswered_since = CASE WHEN ?3 THEN NULL ELSE unanswered_since END,
+           first_response_at = CASE WHEN ?3 AND first_response_at IS NULL THEN ?1 ELSE first_response_at END WHERE id = ?4`,
+      )
+      .run(at, preview, byPerson ? 1 : 0, id);
+  }
+
+  markRead(id: number): void {
+    this.db.query("UPDATE conversations SET unread_count = 0 WHERE id = ? AND unread_count > 0").run(id);
+  }
+
+  assign(id: number, assigneeId: number | null, queueId: number | null, status: ConversationStatus, now: number): void {
+    this.db
+      .query(
+        `UPDATE conversations SET assignee_id = ?1, queue_id = ?2, status = ?3,
+           assigned_at = CASE WHEN ?1 IS NOT NULL THEN ?4 ELSE assigned_at END,
+           queued_at = CASE WHEN ?3 = 'queued' THEN ?4 ELSE queued_at END WHERE id = ?5`,
+      )
+      .run(assigneeId, queueId, status, now, id);
+  }
+
+  close(id: number, by: number | null, note: string | null, now: number): void {
+    this.db
+      .query("UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?, close_note = ?, unanswered_since = NULL, unread_count = 0 WHERE id = ?")
+      .run(now, by, note, id);
+  }
+
+  reopen(id: number, status: ConversationStatus, now: number): void {
+    this.db
+      .query("UPDATE conversations SET status = ?, closed_at = NULL, closed_by = NULL, close_note = NULL, queued_at = CASE WHEN ? = 'queued' THEN ? ELSE queued_at END WHERE id = ?")
+      .run(status, status, now, id);
+  }
+
+  /** Oldest waiting conversations of a queue, for draining when an agent frees up. */
+  waiting(queueId: number, limit: number): number[] {
+    return this.db
+      .query<{ id: number }, [number, number]>(
+        "SELECT id FROM conversations WHERE queue_id = ? AND status = 'queued' AND assignee_id IS NULL ORDER BY queued_at, id LIMIT ?",
+      )
+      .all(queueId, limit)
+      .map((r) => r.id);
+  }
+
+  /** Open conversations each of these agents holds (all queues), for least-busy and limits. */
+  openCounts(userIds: number[]): Map<number, number> {
+    const rows = this.db
+      .query<{ userId: number; n: number }, [string]>(
+        `SELECT assignee_id AS userId, COUNT(*) AS n FROM conversations
+         WHERE assignee_id IN (SELECT value FROM json_each(?)) AND status = 'open' GROUP BY assignee_id`,
+      )
+      .all(JSON.stringify(userIds));
+    return new Map(rows.map((r) => [r.userId, r.n]));
+  }
+}

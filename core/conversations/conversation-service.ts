@@ -1,0 +1,243 @@
+import type { Database } from "bun:sqlite";
+import { inject, injectable } from "tsyringe";
+import type { Viewer } from "../auth/access.ts";
+import type { Clock } from "../clock.ts";
+import { AppError } from "../errors.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { MediaRepository } from "../media/media-repository.ts";
+import type { QueueRepository } from "../queues/queue-repository.ts";
+import type { AssignmentService } from "../routing/assignment-service.ts";
+import { T } from "../tokens.ts";
+import type { UserRepository } from "../users/user-repository.ts";
+import type { Conversation, ConversationFilter, ConversationListItem, Message, Visibility } from "./conversation.ts";
+import type { ConversationRepository } from "./conversation-repository.ts";
+import type { MessageRepository } from "./message-repository.ts";
+import type { OutboxRepository } from "./outbox-repository.ts";
+import { preview } from "./previews.ts";
+
+export const MAX_TEXT = 4096;
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
+/** Who acts: a panel user, or an API token (no person: `userId` null, sees the whole company). */
+export interface Actor {
+  companyId: number;
+  userId: number | null;
+  name: string;
+  role: Viewer["role"] | "api";
+}
+
+export function actorOf(viewer: Viewer): Actor {
+  return { companyId: viewer.companyId!, userId: viewer.userId, name: viewer.name, role: viewer.role };
+}
+
+/** Agents see their own and their queues' conversations; everybody else the whole company. */
+export function visibilityOf(actor: Actor): Visibility {
+  return { companyId: actor.companyId, restrictToUserId: actor.role === "agent" ? actor.userId : null };
+}
+
+/**
+ * What agents do with conversations: read, answer, take, transfer, finalize,
+ * reopen, retry. Every change writes its system line and queues its send in the
+ * same transaction, then tells the bus after commit.
+ */
+@injectable()
+export class ConversationService {
+  constructor(
+    @inject(T.Database) private readonly db: Database,
+    @inject(T.Clock) private readonly clock: Clock,
+    @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
+    @inject(T.MessageRepository) private readonly messages: MessageRepository,
+    @inject(T.OutboxRepository) private readonly outbox: OutboxRepository,
+    @inject(T.MediaRepository) private readonly media: MediaRepository,
+    @inject(T.QueueRepository) private readonly queues: QueueRepository,
+    @inject(T.UserRepository) private readonly users: UserRepository,
+    @inject(T.AssignmentService) private readonly assignment: AssignmentService,
+    @inject(T.EventBus) private readonly bus: EventBus,
+  ) {}
+
+  list(actor: Actor, filter: ConversationFilter, limit: number): ConversationListItem[] {
+    return this.conversations.list(visibilityOf(actor), filter, limit);
+  }
+
+  /** The conversation, if this actor may see it; 404 otherwise (no hint that it exists). */
+  get(actor: Actor, id: number): ConversationListItem {
+    const c = this.conversations.item(actor.companyId, id);
+    if (!c || !this.canSee(actor, c)) throw AppError.notFound();
+    return c;
+  }
+
+  canSee(actor: Actor, c: Conversation): boolean {
+    if (c.companyId !== actor.companyId) return false;
+    return actor.role !== "agent" || c.assigneeId === actor.userId || this.conversations.visibleTo(actor.userId!, c.id);
+  }
+
+  messagesPage(actor: Actor, id: number, limit: number, beforeId?: number): Message[] {
+    this.get(actor, id);
+    return this.messages.page(actor.companyId, id, limit, beforeId);
+  }
+
+  messagesAfter(actor: Actor, id: number, afterId: number, limit: number): Message[] {
+    this.get(actor, id);
+    return this.messages.after(actor.companyId, id, afterId, limit);
+  }
+
+  message(actor: Actor, messageId: number): Message {
+    const m = this.messages.get(actor.companyId, messageId);
+    if (!m) throw AppError.notFound();
+    this.get(actor, m.conversationId);
+    return m;
+  }
+
+  /** Opening a conversation clears its unread badge. */
+  markRead(actor: Actor, id: number): void {
+    const c = this.get(actor, id);
+    if (c.unreadCount > 0) {
+      this.conversations.markRead(id);
+      this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: id });
+    }
+  }
+
+  /** An agent's reply: stored as pending with its outbox row, sent after commit by the dispatcher. */
+  send(actor: Actor, id: number, input: { text?: string; file?: { bytes: Uint8Array; mimeType: string; filename: string } }): Message {
+    const c = this.get(actor, id);
+    const text = (input.text ?? "").trim();
+    if (!text && !input.file) throw AppError.invalid({ text: "inbox.error.empty_message" });
+    if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
+    if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
+    if (c.status === "closed") throw new AppError(409, "conversation_closed", "inbox.error.closed");
+    const now = this.clock.now();
+    const { messageId, took } = this.db.transaction(() => {
+      const mediaId = input.file ? this.media.store(actor.companyId, input.file.mimeType || "application/octet-stream", input.file.filename, input.file.bytes, now) : null;
+      const kind = mediaId ? "media" : "text";
+      const payload = mediaId ? { mediaType: mediaTypeOf(input.file!.mimeType) } : null;
+      const messageId = this.messages.insert({
+        conversationId: id,
+        companyId: actor.companyId,
+        channelId: c.channelId,
+        direction: "out",
+        author: actor.userId === null ? "bot" : "agent",
+        authorUserId: actor.userId,
+        kind,
+        text: text || null,
+        payload,
+        mediaId,
+        status: "pending",
+        createdAt: now,
+      });
+      this.outbox.enqueue(messageId, c.channelId, now);
+      this.conversations.touchOutbound(id, now, preview(kind, text || input.file?.filename || null, payload), actor.userId !== null);
+      // Answering a waiting conversation takes it.
+      const took = actor.userId !== null && c.assigneeId === null;
+      if (took) this.conversations.assign(id, actor.userId, c.queueId, "open", now);
+      return { messageId, took };
+    }).immediate();
+    this.bus.emit("message.created", { companyId: actor.companyId, conversationId: id, messageId });
+    this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: id, previousAssigneeId: took ? null : c.assigneeId });
+    this.bus.emit("outbox.queued", { channelId: c.channelId });
+    return this.messages.get(actor.companyId, messageId)!;
+  }
+
+  /** A failed send goes back to the outbox. */
+  retry(actor: Actor, messageId: number): Message {
+    const m = this.message(actor, messageId);
+    if (m.direction !== "out" || m.status !== "failed" || m.author === "system") throw new AppError(409, "not_retryable", "inbox.error.not_retryable");
+    this.db.transaction(() => {
+      this.messages.setStatus(m.id, "pending", null);
+      this.outbox.enqueue(m.id, m.channelId, this.clock.now());
+    }).immediate();
+    this.bus.emit("message.status", { companyId: actor.companyId, conversationId: m.conversationId, messageId: m.id });
+    this.bus.emit("outbox.queued", { channelId: m.channelId });
+    return this.messages.get(actor.companyId, m.id)!;
+  }
+
+  take(actor: Actor, id: number): void {
+    if (actor.userId === null) throw AppError.forbidden();
+    const c = this.get(actor, id);
+    if (c.assigneeId === actor.userId && c.status === "open") return;
+    this.change(actor, c, { assigneeId: actor.userId, queueId: c.queueId, status: "open" }, { event: "taken", by: actor.name });
+  }
+
+  /** To a queue (waits there, or goes to its next agent) or straight to an agent. */
+  transfer(actor: Actor, id: number, to: { queueId?: number | null; assigneeId?: number | null }): void {
+    const c = this.get(actor, id);
+    if (c.status === "closed") throw new AppError(409, "conversation_closed", "inbox.error.closed");
+    const queueId = to.queueId ?? c.queueId;
+    const queue = queueId !== null ? this.queues.get(actor.companyId, queueId) : null;
+    if (to.queueId != null && !queue) throw AppError.invalid({ queueId: "inbox.error.queue_invalid" });
+    if (to.assigneeId != null) {
+      const agent = this.users.get(actor.companyId, to.assigneeId);
+      if (!agent || !agent.active) throw AppError.invalid({ assigneeId: "inbox.error.agent_invalid" });
+      this.change(actor, c, { assigneeId: agent.id, queueId, status: "open" }, { event: "transferred_agent", by: actor.name, to: agent.name, queue: queue?.name ?? null });
+      return;
+    }
+    if (!queue) throw AppError.invalid({ queueId: "inbox.error.queue_invalid" });
+    this.change(actor, c, { assigneeId: null, queueId: queue.id, status: "queued" }, { event: "transferred_queue", by: actor.name, queue: queue.name });
+    this.assignment.assign(actor.companyId, id);
+  }
+
+  close(actor: Actor, id: number, note: string | null): void {
+    const c = this.get(actor, id);
+    if (c.status === "closed") return;
+    const trimmed = note?.trim().slice(0, 1000) || null;
+    const now = this.clock.now();
+    const lineId = this.db.transaction(() => {
+      this.conversations.close(id, actor.userId, trimmed, now);
+      return this.systemLine(c, { event: "closed", by: actor.name, note: trimmed }, now);
+    }).immediate();
+    this.bus.emit("message.created", { companyId: actor.companyId, conversationId: id, messageId: lineId });
+    this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: id, previousAssigneeId: c.assigneeId });
+    if (c.assigneeId !== null) this.assignment.slotFreed(actor.companyId, c.assigneeId);
+  }
+
+  reopen(actor: Actor, id: number): void {
+    const c = this.get(actor, id);
+    if (c.status !== "closed") return;
+    const now = this.clock.now();
+    const lineId = this.db.transaction(() => {
+      this.conversations.reopen(id, "open", now);
+      this.conversations.assign(id, actor.userId ?? c.assigneeId, c.queueId, actor.userId ?? c.assigneeId ? "open" : "queued", now);
+      return this.systemLine(c, { event: "reopened", by: actor.name }, now);
+    }).immediate();
+    this.bus.emit("message.created", { companyId: actor.companyId, conversationId: id, messageId: lineId });
+    this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: id, previousAssigneeId: c.assigneeId });
+    if (!(actor.userId ?? c.assigneeId)) this.assignment.assign(actor.companyId, id);
+  }
+
+  private change(
+    actor: Actor,
+    c: Conversation,
+    next: { assigneeId: number | null; queueId: number | null; status: "open" | "queued" },
+    line: Record<string, unknown>,
+  ): void {
+    const now = this.clock.now();
+    const lineId = this.db.transaction(() => {
+      this.conversations.assign(c.id, next.assigneeId, next.queueId, next.status, now);
+      return this.systemLine(c, line, now);
+    }).immediate();
+    this.bus.emit("message.created", { companyId: actor.companyId, conversationId: c.id, messageId: lineId });
+    this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: c.id, previousAssigneeId: c.assigneeId });
+    if (c.assigneeId !== null && c.assigneeId !== next.assigneeId) this.assignment.slotFreed(actor.companyId, c.assigneeId);
+  }
+
+  /** "Ana transferred to ventas": who did what, kept as a message so history reads in order. */
+  private systemLine(c: Conversation, payload: Record<string, unknown>, now: number): number {
+    return this.messages.insert({
+      conversationId: c.id,
+      companyId: c.companyId,
+      channelId: c.channelId,
+      direction: "out",
+      author: "system",
+      kind: "event",
+      payload,
+      status: "received",
+      createdAt: now,
+    });
+  }
+}
+
+export function mediaTypeOf(mime: string): "image" | "audio" | "video" | "document" {
+  if (mime.startsWith("image/")) return "image";
+  if (mime.startsWith("audio/")) return "audio";
+  if (mime.startsWith("video/")) return "video";
+  return "document";
+}

@@ -1,0 +1,100 @@
+import type { Database } from "bun:sqlite";
+import { inject, injectable } from "tsyringe";
+import { T } from "../tokens.ts";
+import type { Author, DeliveryStatus, Direction, Message } from "./conversation.ts";
+
+type Row = Omit<Message, "payload"> & { payloadJson: string | null };
+const SELECT = `SELECT m.id, m.conversation_id AS conversationId, m.company_id AS companyId, m.channel_id AS channelId,
+  m.direction, m.author, m.author_user_id AS authorUserId, u.name AS authorName, m.kind, m.text, m.payload AS payloadJson,
+  m.media_id AS mediaId, md.mime_type AS mediaMime, md.filename AS mediaName, md.size AS mediaSize,
+  m.reply_to_id AS replyToId, m.external_id AS externalId, m.status, m.error, m.created_at AS createdAt
+  FROM messages m LEFT JOIN users u ON u.id = m.author_user_id LEFT JOIN media md ON md.id = m.media_id`;
+const toMessage = ({ payloadJson, ...r }: Row): Message => ({ ...r, payload: payloadJson ? (JSON.parse(payloadJson) as Record<string, unknown>) : null });
+
+export interface NewMessage {
+  conversationId: number;
+  companyId: number;
+  channelId: number;
+  direction: Direction;
+  author: Author;
+  authorUserId?: number | null;
+  kind: string;
+  text?: string | null;
+  payload?: Record<string, unknown> | null;
+  mediaId?: number | null;
+  replyToId?: number | null;
+  externalId?: string | null;
+  status: DeliveryStatus;
+  createdAt: number;
+}
+
+@injectable()
+export class MessageRepository {
+  constructor(@inject(T.Database) private readonly db: Database) {}
+
+  insert(m: NewMessage): number {
+    return Number(
+      this.db
+        .query(
+          `INSERT INTO messages (conversation_id, company_id, channel_id, direction, author, author_user_id, kind, text, payload,
+             media_id, reply_to_id, external_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          m.conversationId, m.companyId, m.channelId, m.direction, m.author, m.authorUserId ?? null, m.kind, m.text ?? null,
+          m.payload ? JSON.stringify(m.payload) : null, m.mediaId ?? null, m.replyToId ?? null, m.externalId ?? null, m.status, m.createdAt,
+        ).lastInsertRowid,
+    );
+  }
+
+  get(companyId: number, id: number): Message | null {
+    const row = this.db.query<Row, [number, number]>(`${SELECT} WHERE m.company_id = ? AND m.id = ?`).get(companyId, id);
+    return row ? toMessage(row) : null;
+  }
+
+  /** A page of a conversation, oldest first within the page; `beforeId` pages back in time. */
+  page(companyId: number, conversationId: number, limit: number, beforeId?: number): Message[] {
+    const rows = this.db
+      .query<Row, [number, number, number, number]>(
+        `${SELECT} WHERE m.company_id = ? AND m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
+      )
+      .all(companyId, conversationId, beforeId ?? Number.MAX_SAFE_INTEGER, limit);
+    return rows.reverse().map(toMessage);
+  }
+
+  /** Messages after an id, oldest first (API forward paging). */
+  after(companyId: number, conversationId: number, afterId: number, limit: number): Message[] {
+    return this.db
+      .query<Row, [number, number, number, number]>(`${SELECT} WHERE m.company_id = ? AND m.conversation_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`)
+      .all(companyId, conversationId, afterId, limit)
+      .map(toMessage);
+  }
+
+  inboundExists(channelId: number, externalId: string): boolean {
+    return !!this.db.query("SELECT 1 FROM messages WHERE channel_id = ? AND direction = 'in' AND external_id = ?").get(channelId, externalId);
+  }
+
+  byExternal(channelId: number, direction: Direction, externalId: string): { id: number; conversationId: number; companyId: number; status: DeliveryStatus } | null {
+    return this.db
+      .query<{ id: number; conversationId: number; companyId: number; status: DeliveryStatus }, [number, string, string]>(
+        "SELECT id, conversation_id AS conversationId, company_id AS companyId, status FROM messages WHERE channel_id = ? AND direction = ? AND external_id = ?",
+      )
+      .get(channelId, direction, externalId);
+  }
+
+  setStatus(id: number, status: DeliveryStatus, error: string | null): void {
+    this.db.query("UPDATE messages SET status = ?, error = ? WHERE id = ?").run(status, error, id);
+  }
+
+  markSent(id: number, externalId: string, status: DeliveryStatus): void {
+    this.db.query("UPDATE messages SET status = ?, external_id = ?, error = NULL WHERE id = ?").run(status, externalId, id);
+  }
+
+  /** The conversation whose message carries this file (media is visible exactly when that message is). */
+  conversationOfMedia(companyId: number, mediaId: number): number | null {
+    return (
+      this.db
+        .query<{ c: number }, [number, number]>("SELECT conversation_id AS c FROM messages WHERE media_id = ? AND company_id = ? LIMIT 1")
+        .get(mediaId, companyId)?.c ?? null
+    );
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Typed in-process event bus. Events are emitted after the transaction that
+ * caused them commits, so a subscriber never sees data that may roll back.
+ * Subscribers run synchronously in emit order; one that throws is logged by the
+ * caller-supplied handler and does not stop the others.
+ */
+export interface Events {
+  /** A message was stored (inbound, outbound, bot or system line). */
+  "message.created": { companyId: number; conversationId: number; messageId: number };
+  /** Delivery status or failure of an outbound message changed. */
+  "message.status": { companyId: number; conversationId: number; messageId: number };
+  /** Status, queue, assignee, counters or preview of a conversation changed. */
+  "conversation.changed": { companyId: number; conversationId: number; previousAssigneeId?: number | null };
+  /** An agent became available or unavailable. */
+  "presence.changed": { companyId: number; userId: number; online: boolean };
+  /** A send was queued in the outbox. */
+  "outbox.queued": { channelId: number };
+}
+
+type Handler<K extends keyof Events> = (payload: Events[K]) => void;
+
+export class EventBus {
+  private readonly handlers = new Map<keyof Events, Set<Handler<never>>>();
+
+  constructor(private readonly onError: (event: string, error: unknown) => void = () => {}) {}
+
+  on<K extends keyof Events>(event: K, handler: Handler<K>): () => void {
+    let set = this.handlers.get(event);
+    if (!set) this.handlers.set(event, (set = new Set()));
+    set.add(handler as Handler<never>);
+    return () => set!.delete(handler as Handler<never>);
+  }
+
+  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    for (const h of this.handlers.get(event) ?? []) {
+      try {
+        (h as Handler<K>)(payload);
+      } catch (e) {
+        this.onError(event, e);
+      }
+    }
+  }
+}

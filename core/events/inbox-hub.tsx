@@ -1,0 +1,152 @@
+import { inject, injectable } from "tsyringe";
+import type { Viewer } from "../auth/access.ts";
+import type { ConversationRepository } from "../conversations/conversation-repository.ts";
+import { actorOf, type Actor, type ConversationService } from "../conversations/conversation-service.ts";
+import type { MessageRepository } from "../conversations/message-repository.ts";
+import { translator } from "../i18n/index.ts";
+import type { PresenceService } from "../routing/presence-service.ts";
+import { T } from "../tokens.ts";
+import { MessageBubble } from "../../views/inbox/message-bubble.tsx";
+import type { EventBus } from "./bus.ts";
+import { timeFormatter } from "../shared/time-format.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
+
+interface Connection {
+  viewer: Viewer;
+  actor: Actor;
+  csrf: string;
+  open: number | null;
+  write(chunk: string): void;
+}
+
+const HEARTBEAT_MS = 20_000;
+
+/**
+ * The agents' live inbox over Server-Sent Events. Each event goes only to the
+ * connections whose user may see the conversation: message bubbles (rendered in
+ * that user's language) to whoever has the conversation open, and an "inbox"
+ * nudge to everyone whose list may change; the list then re-fetches itself
+ * through the same guarded route as a page load.
+ */
+@injectable()
+export class InboxHub {
+  private readonly byCompany = new Map<number, Set<Connection>>();
+  private readonly offs: (() => void)[] = [];
+
+  constructor(
+    @inject(T.EventBus) private readonly bus: EventBus,
+    @inject(T.ConversationService) private readonly conversations: ConversationService,
+    @inject(T.ConversationRepository) private readonly conversationRepo: ConversationRepository,
+    @inject(T.MessageRepository) private readonly messages: MessageRepository,
+    @inject(T.PresenceService) private readonly presence: PresenceService,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+  ) {}
+
+  start(): void {
+    const bubble = ({ companyId, conversationId, messageId }: { companyId: number; conversationId: number; messageId: number }) =>
+      this.pushMessage(companyId, conversationId, messageId);
+    this.offs.push(this.bus.on("message.created", bubble));
+    this.offs.push(this.bus.on("message.status", bubble));
+    this.offs.push(
+      this.bus.on("conversation.changed", ({ companyId, conversationId, previousAssigneeId }) =>
+        this.pushChange(companyId, conversationId, previousAssigneeId ?? null),
+      ),
+    );
+  }
+
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  connections(companyId: number): number {
+    return this.byCompany.get(companyId)?.size ?? 0;
+  }
+
+  connect(viewer: Viewer, csrf: string, open: number | null, signal: AbortSignal): Response {
+    const companyId = viewer.companyId!;
+    const encoder = new TextEncoder();
+    let conn: Connection | null = null;
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
+    const close = () => {
+      if (!conn) return;
+      clearInterval(heartbeat);
+      this.byCompany.get(companyId)?.delete(conn);
+      this.presence.streamClosed(companyId, viewer.userId);
+      conn = null;
+    };
+    const stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        conn = {
+          viewer,
+          actor: actorOf(viewer),
+          csrf,
+          open,
+          write: (chunk) => {
+            try {
+              controller.enqueue(encoder.encode(chunk));
+            } catch {
+              close();
+            }
+          },
+        };
+        let set = this.byCompany.get(companyId);
+        if (!set) this.byCompany.set(companyId, (set = new Set()));
+        set.add(conn);
+        conn.write(": connected\n\n");
+        heartbeat = setInterval(() => conn?.write(": ping\n\n"), HEARTBEAT_MS);
+        this.presence.streamOpened(companyId, viewer.userId);
+        signal.addEventListener("abort", () => {
+          close();
+          try {
+            controller.close();
+          } catch {
+            /* already closed */
+          }
+        });
+      },
+      cancel: close,
+    });
+    return new Response(stream, {
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" },
+    });
+  }
+
+  private pushMessage(companyId: number, conversationId: number, messageId: number): void {
+    const set = this.byCompany.get(companyId);
+    if (!set?.size) return;
+    const conversation = this.conversationRepo.get(companyId, conversationId);
+    const message = this.messages.get(companyId, messageId);
+    if (!conversation || !message) return;
+    const zone = this.companies.get(companyId)?.timeZone ?? "UTC";
+    for (const conn of set) {
+      if (!this.conversations.canSee(conn.actor, conversation)) continue;
+      if (conn.open === conversationId) {
+        const t = translator(conn.viewer.language);
+        const html = MessageBubble({ t, m: message, csrf: conn.csrf, time: timeFormatter(conn.viewer.language, zone) }) as string;
+        conn.write(data(`<hx-partial hx-target="#messages" hx-swap="upsert">${html}</hx-partial>`));
+      }
+      conn.write("event: inbox\ndata: message\n\n");
+    }
+  }
+
+  private pushChange(companyId: number, conversationId: number, previousAssigneeId: number | null): void {
+    const set = this.byCompany.get(companyId);
+    if (!set?.size) return;
+    const conversation = this.conversationRepo.get(companyId, conversationId);
+    if (!conversation) return;
+    for (const conn of set) {
+      // Someone who just lost it must see it leave their list, too.
+      if (!this.conversations.canSee(conn.actor, conversation) && conn.viewer.userId !== previousAssigneeId) continue;
+      conn.write("event: inbox\ndata: changed\n\n");
+      if (conn.open === conversationId) conn.write("event: conversation\ndata: changed\n\n");
+    }
+  }
+}
+
+/** An SSE message whose data is HTML (every line prefixed, as the format requires). */
+function data(html: string): string {
+  return `${html
+    .split("\n")
+    .map((l) => `data: ${l}`)
+    .join("\n")}\n\n`;
+}

@@ -1,0 +1,141 @@
+import type { ConversationListItem, Message } from "../../core/conversations/conversation.ts";
+import type { Translate } from "../../core/i18n/index.ts";
+import { MessageBubble } from "./message-bubble.tsx";
+
+export interface PaneData {
+  conversation: ConversationListItem;
+  messages: Message[];
+  queues: { id: number; name: string }[];
+  agents: { id: number; name: string }[];
+  canTake: boolean;
+  time: (ms: number) => string;
+}
+
+export function ConversationPane(props: { t: Translate; csrf: string; data: PaneData }): JSX.Element {
+  const { t, data } = props;
+  const c = data.conversation;
+  return (
+    <section class="pane" id="pane" data-conversation={String(c.id)}>
+      <PaneHeader t={t} csrf={props.csrf} data={data} />
+      <div id="messages" class="messages" hx-ext="upsert">
+        {data.messages.map((m) => (
+          <MessageBubble t={t} m={m} csrf={props.csrf} time={data.time} />
+        ))}
+      </div>
+      {c.status === "closed" ? (
+        <p class="closed-note muted">{t("inbox.closed_hint")}</p>
+      ) : (
+        <form
+          id="composer"
+          class="composer"
+          method="post"
+          action={`/inbox/${c.id}/messages`}
+          enctype="multipart/form-data"
+          hx-post={`/inbox/${c.id}/messages`}
+          hx-encoding="multipart/form-data"
+          hx-swap="none"
+        >
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <textarea name="text" rows="2" maxlength="4096" placeholder={t.plain("inbox.write")} aria-label={t.plain("inbox.write")}></textarea>
+          <label class="attach" title={t.plain("inbox.attach")}>
+            📎
+            <input type="file" name="file" aria-label={t.plain("inbox.attach")} />
+          </label>
+          <button type="submit" class="primary">
+            {t("inbox.send")}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** Contact, where it stands, and what can be done with it. */
+export function PaneHeader(props: { t: Translate; csrf: string; data: PaneData }): JSX.Element {
+  const { t, data } = props;
+  const c = data.conversation;
+  const csrf = <input type="hidden" name="_csrf" value={props.csrf} />;
+  return (
+    <header class="pane-head" id="pane-head">
+      <div>
+        <h2 safe>{c.contactName || c.contactPhone || t.plain("inbox.anonymous")}</h2>
+        <p class="muted">
+          <span class={`status ${c.status}`}>{t(`conv.status.${c.status}`)}</span> · <span safe>{c.channelName}</span>
+          {c.queueName ? (
+            <>
+              {" · "}
+              <span safe>{c.queueName}</span>
+            </>
+          ) : (
+            ""
+          )}
+          {" · "}
+          {c.assigneeName ? <span safe>{c.assigneeName}</span> : <span>{t("inbox.unassigned")}</span>}
+        </p>
+      </div>
+      <div class="pane-actions">
+        {c.status === "closed" ? (
+          <form method="post" action={`/inbox/${c.id}/reopen`} class="inline">
+            {csrf}
+            <button type="submit">{t("inbox.reopen")}</button>
+          </form>
+        ) : (
+          <>
+            {data.canTake ? (
+              <form method="post" action={`/inbox/${c.id}/take`} class="inline">
+                {csrf}
+                <button type="submit" class="primary">
+                  {t("inbox.take")}
+                </button>
+              </form>
+            ) : (
+              ""
+            )}
+            <details class="menu">
+              <summary>{t("inbox.transfer")}</summary>
+              <form method="post" action={`/inbox/${c.id}/transfer`} class="stack" id="transfer-form">
+                {csrf}
+                <label>
+                  {t("inbox.to_queue")}
+                  <select name="queueId">
+                    <option value="">—</option>
+                    {data.queues.map((q) => (
+                      <option value={String(q.id)} selected={q.id === c.queueId} safe>
+                        {q.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  {t("inbox.to_agent")}
+                  <select name="assigneeId">
+                    <option value="">—</option>
+                    {data.agents.map((a) => (
+                      <option value={String(a.id)} safe>
+                        {a.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button type="submit">{t("inbox.transfer")}</button>
+              </form>
+            </details>
+            <details class="menu">
+              <summary>{t("inbox.close")}</summary>
+              <form method="post" action={`/inbox/${c.id}/close`} class="stack" id="close-form">
+                {csrf}
+                <label>
+                  {t("inbox.close_note")}
+                  <textarea name="note" rows="2" maxlength="1000"></textarea>
+                </label>
+                <button type="submit" class="danger">
+                  {t("inbox.close")}
+                </button>
+              </form>
+            </details>
+          </>
+        )}
+      </div>
+    </header>
+  );
+}

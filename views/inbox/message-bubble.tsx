@@ -1,0 +1,127 @@
+import type { Message } from "../../core/conversations/conversation.ts";
+import type { MessageKey, Translate } from "../../core/i18n/index.ts";
+
+const EVENT_KEYS: Record<string, MessageKey> = {
+  auto_assigned: "event.auto_assigned",
+  taken: "event.taken",
+  transferred_queue: "event.transferred_queue",
+  transferred_agent: "event.transferred_agent",
+  closed: "event.closed",
+  reopened: "event.reopened",
+  reopened_by_customer: "event.reopened_by_customer",
+};
+
+const TICKS: Record<string, string> = { pending: "◷", sent: "✓", delivered: "✓✓", read: "✓✓" };
+
+/**
+ * One message of the conversation pane. The same component serves the first
+ * render, the composer's answer and the SSE push, and its id lets a later status
+ * push replace it in place (htmx upsert).
+ */
+export function MessageBubble(props: { t: Translate; m: Message; csrf: string; time: (ms: number) => string }): JSX.Element {
+  const { t, m } = props;
+  if (m.author === "system") {
+    const p = m.payload ?? {};
+    const key = EVENT_KEYS[String(p.event)] ?? "event.unknown";
+    const params = { by: String(p.by ?? ""), to: String(p.to ?? ""), queue: String(p.queue ?? "") };
+    return (
+      <div id={`msg-${m.id}`} class="msg system">
+        <span>{t(key, params)}</span>
+        {p.note ? <q safe>{String(p.note)}</q> : ""}
+        <time>{props.time(m.createdAt)}</time>
+      </div>
+    );
+  }
+  const side = m.direction === "in" ? "in" : "out";
+  return (
+    <div id={`msg-${m.id}`} class={`msg ${side} ${m.status === "failed" ? "failed" : ""}`} data-status={m.status}>
+      {m.author !== "customer" ? <span class="who" safe>{m.authorName ?? t.plain(m.author === "bot" ? "inbox.bot" : "inbox.agent")}</span> : ""}
+      <Body t={t} m={m} />
+      <span class="meta">
+        <time>{props.time(m.createdAt)}</time>
+        {m.direction === "out" ? (
+          <span class={`tick ${m.status}`} title={t.plain(`status.${m.status}`)}>
+            {m.status === "failed" ? "⚠" : (TICKS[m.status] ?? "")}
+          </span>
+        ) : (
+          ""
+        )}
+      </span>
+      {m.status === "failed" ? (
+        <div class="failure" role="alert">
+          <span safe>{m.error ?? ""}</span>
+          <form method="post" action={`/inbox/messages/${m.id}/retry`} class="inline" hx-target="#messages" hx-swap="none">
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <button type="submit" class="link">
+              {t("inbox.retry")}
+            </button>
+          </form>
+        </div>
+      ) : (
+        ""
+      )}
+    </div>
+  );
+}
+
+function Body({ t, m }: { t: Translate; m: Message }): JSX.Element {
+  const p = m.payload ?? {};
+  switch (m.kind) {
+    case "text":
+      return <p class="text" safe>{m.text ?? ""}</p>;
+    case "media":
+      return (
+        <>
+          <Media t={t} m={m} />
+          {m.text ? <p class="text" safe>{m.text}</p> : ""}
+        </>
+      );
+    case "location": {
+      const lat = Number(p.latitude);
+      const lng = Number(p.longitude);
+      return (
+        <p class="text">
+          📍 <span safe>{m.text ?? ""}</span>{" "}
+          <a href={`https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`} target="_blank" rel="noopener noreferrer">
+            {t("inbox.open_map")}
+          </a>
+        </p>
+      );
+    }
+    case "contacts":
+      return (
+        <ul class="cards">
+          {((p.contacts as { name: string; phones: string[] }[] | undefined) ?? []).map((c) => (
+            <li>
+              <strong safe>{c.name}</strong> <span safe>{c.phones.join(", ")}</span>
+            </li>
+          ))}
+        </ul>
+      );
+    case "reaction":
+      return <p class="text reaction" safe>{m.text ?? ""}</p>;
+    case "unsupported":
+      return (
+        <details class="unsupported">
+          <summary>{t("inbox.unsupported")}</summary>
+          <pre safe>{JSON.stringify(p.raw ?? null, null, 2)}</pre>
+        </details>
+      );
+    default:
+      return <p class="text" safe>{m.text ?? ""}</p>;
+  }
+}
+
+function Media({ t, m }: { t: Translate; m: Message }): JSX.Element {
+  if (!m.mediaId) return <p class="muted">{t("inbox.media_pending")}</p>;
+  const src = `/media/${m.mediaId}`;
+  const mime = m.mediaMime ?? "";
+  if (mime.startsWith("image/")) return <img src={src} alt={m.mediaName ?? ""} loading="lazy" class="media" />;
+  if (mime.startsWith("audio/")) return <audio src={src} controls="" />;
+  if (mime.startsWith("video/")) return <video src={src} controls class="media" />;
+  return (
+    <a href={src} download={m.mediaName ?? "file"} class="file" safe>
+      {`📄 ${m.mediaName ?? "file"}`}
+    </a>
+  );
+}
