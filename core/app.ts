@@ -38,10 +38,11 @@ export function buildApp(c: DependencyContainer) {
         throw new AppError(403, "csrf_failed", "error.csrf");
       }
     })
-    .onRequest(({ set }) => {
+    .onRequest(({ set, request }) => {
       set.headers["x-content-type-options"] = "nosniff";
       set.headers["referrer-policy"] = "same-origin";
-      set.headers["x-frame-options"] = "DENY";
+      // The web chat page is meant to be framed by the business's site (its own CSP says by whom).
+      if (!new URL(request.url).pathname.startsWith("/chat/")) set.headers["x-frame-options"] = "DENY";
     })
     .use(healthRoutes(c.resolve<Database>(T.Database)))
     .use(assetRoutes())

@@ -12,7 +12,7 @@ describe("single-binary build", () => {
   beforeAll(() => {
     // An external plugin next to the binary, as an operator would drop one in.
     cpSync(join(ROOT, "tests/fixtures/plugins/good-echo"), join(OUT, "../plugins/good-echo"), { recursive: true });
-    const r = Bun.spawnSync(["bun", "build", "core/main.ts", "--compile", "--minify", "--outfile", OUT], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+    const r = Bun.spawnSync(["bun", "build", "core/main.ts", "--compile", "--no-compile-autoload-bunfig", "--minify", "--outfile", OUT], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
     if (r.exitCode !== 0) throw new Error(r.stderr.toString());
   }, 120_000);
   afterAll(() => rmSync(join(OUT, ".."), { recursive: true, force: true }));

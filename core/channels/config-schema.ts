@@ -41,7 +41,7 @@ export function checkConfig(
     const spec = schema.properties![f.key]!;
     const v = raw[f.key];
     if (v === undefined || v === "" || v === null) {
-      if (f.type === "boolean") value[f.key] = false;
+      if (f.type === "boolean") value[f.key] = typeof f.default === "boolean" && v === undefined ? f.default : false;
       else if (f.required) errors[f.key] = "required";
       continue;
     }

@@ -25,6 +25,7 @@ const webchat: ChannelPlugin<WebchatConfig> = {
       es: "Chat para tu sitio web: una página propia y un botón flotante que se inserta con una línea.",
       en: "Chat for your website: a hosted page and a floating button embedded with one line.",
     },
+    hostsClient: true,
     // Sends are in-memory pushes to open streams; the limit only guards against runaway loops.
     sendsPerSecond: 50,
   },

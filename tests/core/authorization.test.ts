@@ -1,24 +1,52 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { api, type Client } from "../helpers/client.ts";
 import { createTestApp, type TestApp } from "../helpers/test-app.ts";
+import type { ConversationService } from "../../core/conversations/conversation-service.ts";
+import { T } from "../../core/tokens.ts";
 
 /**
  * A sweep over every route the app registers, so a route added later without a
  * guard fails here instead of in production.
  */
-const PUBLIC = new Set(["GET /healthz", "GET /assets/:name", "GET /login", "POST /login", "GET /api/v1/openapi.json", "GET /api/docs", "GET /api/v1/openapi"]);
+const PUBLIC = new Set([
+  "GET /healthz",
+  "GET /assets/:name",
+  "GET /login",
+  "POST /login",
+  "GET /api/v1/openapi.json",
+  "GET /api/docs",
+  "GET /api/v1/openapi",
+  // Channel providers and web chat visitors: each plugin verifies its own callers.
+  "GET /webhooks/:channelId",
+  "POST /webhooks/:channelId",
+  "GET /chat/:channelId",
+  "GET /chat/:channelId/*",
+  "POST /chat/:channelId/*",
+  // Signed, expiring links.
+  "GET /media/public/:id",
+]);
 
 describe("authorization sweep over every route", () => {
   let app: TestApp;
   let routes: { method: string; path: string }[];
   let a: number;
   let b: number;
-  let ids: { queue: number; user: number; company: number; token: number };
+  let ids: { queue: number; user: number; company: number; token: number; channel: number; conversation: number; message: number; media: number };
   let adminA: Client;
   let agentA: Client;
   let tokenA: string;
 
-  const fill = (path: string, id: number) => path.replace(":id", String(id)).replace(":name", "htmx.js");
+  const fill = (path: string, id: number) => path.replace(":id", String(id)).replace(":name", "htmx.js").replace(":channelId", String(ids.channel)).replace("*", "x");
+  /** The company-B object a route's :id names. */
+  const idFor = (path: string) =>
+    path.includes("/companies") ? ids.company
+    : path.includes("/queues") ? ids.queue
+    : path.includes("/tokens") ? ids.token
+    : path.includes("/channels") ? ids.channel
+    : path.includes("/messages/:id") ? ids.message
+    : path.includes("/inbox") || path.includes("/conversations") ? ids.conversation
+    : path.includes("/media") ? ids.media
+    : ids.user;
   const snapshot = () =>
     JSON.stringify([
       app.db.query("SELECT * FROM queues WHERE company_id = ? ORDER BY id").all(b),
@@ -26,6 +54,10 @@ describe("authorization sweep over every route", () => {
       app.db.query("SELECT * FROM user_queues WHERE user_id IN (SELECT id FROM users WHERE company_id = ?)").all(b),
       app.db.query("SELECT * FROM api_tokens WHERE company_id = ?").all(b),
       app.db.query("SELECT * FROM companies WHERE id = ?").all(b),
+      app.db.query("SELECT * FROM channels WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM conversations WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM messages WHERE company_id = ?").all(b),
+      app.db.query("SELECT message_id, channel_id FROM outbox").all(),
     ]);
 
   beforeAll(async () => {
@@ -40,7 +72,13 @@ describe("authorization sweep over every route", () => {
     const userB = await app.makeUser(b, "agent-b", "agent", [qb]);
     app.makeToken(b);
     const tokenB = app.db.query<{ id: number }, [number]>("SELECT id FROM api_tokens WHERE company_id = ?").get(b)!.id;
-    ids = { queue: qb, user: userB, company: b, token: tokenB };
+    const channelB = app.makeRelayChannel(b, "http://127.0.0.1:9/x", qb);
+    await app.webhook(channelB, { messages: [{ id: "b1", from: "5700000", text: "secreto de B" }] });
+    const conversationB = app.db.query<{ id: number }, [number]>("SELECT id FROM conversations WHERE company_id = ?").get(b)!.id;
+    const sent = app.container
+      .resolve<ConversationService>(T.ConversationService)
+      .send({ companyId: b, userId: userB, name: "B", role: "agent" }, conversationB, { text: "adjunto", file: { bytes: new TextEncoder().encode("B file"), mimeType: "text/plain", filename: "b.txt" } });
+    ids = { queue: qb, user: userB, company: b, token: tokenB, channel: channelB, conversation: conversationB, message: sent.id, media: sent.mediaId! };
     tokenA = app.makeToken(a);
     adminA = app.client();
     await adminA.login("admin-a", "password-123");
@@ -83,11 +121,14 @@ describe("authorization sweep over every route", () => {
 
   test("a company admin cannot read or change another company's rows by guessing ids, in the panel", async () => {
     const before = snapshot();
-    for (const r of routes.filter((r) => r.path.includes(":id") && !r.path.startsWith("/api/"))) {
-      const id = r.path.includes("/companies") ? ids.company : r.path.includes("/queues") ? ids.queue : r.path.includes("/tokens") ? ids.token : ids.user;
-      const res = await adminA.request(r.method, fill(r.path, id), { form: { name: "hacked", username: "hacked", role: "admin", language: "es", password: "", passwordConfirm: "" } });
-      expect([403, 404]).toContain(res.status);
-      expect(await res.text()).not.toContain("ventas-b");
+    for (const r of routes.filter((r) => r.path.includes(":id") && !r.path.startsWith("/api/") && !PUBLIC.has(`${r.method} ${r.path}`))) {
+      const res = await adminA.request(r.method, fill(r.path, idFor(r.path)), {
+        form: { name: "hacked", username: "hacked", role: "admin", language: "es", password: "", passwordConfirm: "", text: "hacked", queueId: String(ids.queue) },
+      });
+      expect({ route: `${r.method} ${r.path}`, status: [403, 404].includes(res.status) }).toEqual({ route: `${r.method} ${r.path}`, status: true });
+      const body = await res.text();
+      expect(body).not.toContain("ventas-b");
+      expect(body).not.toContain("secreto de B");
     }
     expect(snapshot()).toBe(before);
     // Lists never show the other company's rows either.
@@ -100,9 +141,8 @@ describe("authorization sweep over every route", () => {
   test("an API token of company A gets 404 for every company-B id, and B's data is untouched", async () => {
     const before = snapshot();
     for (const r of routes.filter((r) => r.path.startsWith("/api/v1/") && r.path.includes(":id"))) {
-      const id = r.path.includes("/queues") ? ids.queue : ids.user;
-      const body = r.method === "GET" || r.method === "DELETE" ? undefined : { name: "hacked" };
-      const res = await api(app.app, r.method, fill(r.path, id), tokenA, body);
+      const body = r.method === "GET" || r.method === "DELETE" ? undefined : r.path.includes("/conversations/") ? { text: "hacked", queueId: ids.queue } : { name: "hacked" };
+      const res = await api(app.app, r.method, fill(r.path, idFor(r.path)), tokenA, body);
       expect({ route: `${r.method} ${r.path}`, status: res.status }).toEqual({ route: `${r.method} ${r.path}`, status: 404 });
     }
     expect(snapshot()).toBe(before);

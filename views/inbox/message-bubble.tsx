@@ -28,7 +28,7 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
       <div id={`msg-${m.id}`} class="msg system">
         <span>{t(key, params)}</span>
         {p.note ? <q safe>{String(p.note)}</q> : ""}
-        <time>{props.time(m.createdAt)}</time>
+        <time safe>{props.time(m.createdAt)}</time>
       </div>
     );
   }
@@ -38,9 +38,9 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
       {m.author !== "customer" ? <span class="who" safe>{m.authorName ?? t.plain(m.author === "bot" ? "inbox.bot" : "inbox.agent")}</span> : ""}
       <Body t={t} m={m} />
       <span class="meta">
-        <time>{props.time(m.createdAt)}</time>
+        <time safe>{props.time(m.createdAt)}</time>
         {m.direction === "out" ? (
-          <span class={`tick ${m.status}`} title={t.plain(`status.${m.status}`)}>
+          <span class={`tick ${m.status}`} title={t.plain(`status.${m.status}`)} safe>
             {m.status === "failed" ? "⚠" : (TICKS[m.status] ?? "")}
           </span>
         ) : (
