@@ -22,6 +22,7 @@ export function errorHandler(renderer: Renderer, auth: AuthService, logger: Logg
     const viewer = remembered !== undefined ? remembered : auth.viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
     const t = translator(renderer.language(request, viewer));
     const message = t.plain(appError.key, appError.params);
+    const details = Object.values(appError.fields).map((k) => t.plain(k));
 
     if (wantsJson(request)) {
       const body: Record<string, unknown> = { code: appError.code, message };
@@ -43,12 +44,12 @@ export function errorHandler(renderer: Renderer, auth: AuthService, logger: Logg
       return renderer.redirect("/admin/companies", { kind: "error", key: "error.company_required" });
     }
     if (isPartial(request)) {
-      return new Response(ErrorBox({ status: appError.status, message, homeLabel: t("error.go_home") }) as string, {
+      return new Response(ErrorBox({ status: appError.status, message, details, homeLabel: t("error.go_home") }) as string, {
         status: appError.status,
         headers: { "content-type": "text/html; charset=utf-8", "hx-retarget": "#flash", "hx-reswap": "innerHTML" },
       });
     }
-    return renderer.page(request, viewer, (ctx) => <ErrorPage ctx={ctx} status={appError.status} message={message} />, appError.status);
+    return renderer.page(request, viewer, (ctx) => <ErrorPage ctx={ctx} status={appError.status} message={message} details={details} />, appError.status);
   });
 }
 
