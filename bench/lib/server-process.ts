@@ -90,6 +90,42 @@ export function spawnServer<E extends "pipe" | "inherit">(
   return proc;
 }
 
+/**
+ * Spawns a bench helper script (`bun <script> ...args`) with stdout piped, tracked
+ * for cleanup like spawnServer. The script announces itself with one JSON line.
+ */
+export function spawnScript(script: string, args: string[], env: Record<string, string> = {}): Subprocess<"ignore", "pipe", "inherit"> {
+  const proc = Bun.spawn([process.execPath, script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  live.add(proc);
+  return proc;
+}
+
+/** The first stdout line of a spawnScript child, parsed as JSON (its "ready" message). */
+export async function readyLine<R>(proc: Subprocess<"ignore", "pipe", "inherit">, timeoutMs = 30_000): Promise<R> {
+  const reader = proc.stdout.getReader();
+  const decoder = new TextDecoder();
+  let buf = "";
+  const deadline = performance.now() + timeoutMs;
+  try {
+    while (!buf.includes("\n")) {
+      const left = deadline - performance.now();
+      const next = await Promise.race([reader.read(), sleep(Math.max(0, left)).then(() => null)]);
+      if (next === null) throw new Error(`child ${proc.pid} not ready within ${timeoutMs} ms`);
+      if (next.done) throw new Error(`child ${proc.pid} exited before it was ready (code ${proc.exitCode})`);
+      buf += decoder.decode(next.value, { stream: true });
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return JSON.parse(buf.slice(0, buf.indexOf("\n"))) as R;
+}
+
 export const hasExited = (proc: Subprocess) => proc.exitCode !== null || proc.signalCode !== null;
 
 export type HealthResult = { ok: true; ms: number } | { ok: false; reason: "exited" | "timeout" };

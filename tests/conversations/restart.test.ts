@@ -3,19 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { freePort } from "../helpers/live-server.ts";
 import { RelayProvider } from "../helpers/relay.ts";
 import { randomPort, waitHealthy } from "../helpers/spawned-server.ts";
 import { RELAY_PLUGINS_DIR, RELAY_TOKEN } from "../helpers/test-app.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 
-/** A free port nobody listens on yet: the provider is "down" until we start it there. */
-function freePort(): number {
-  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = s.port!;
-  s.stop(true);
-  return port;
-}
 
 describe("sends pending when the process is killed", () => {
   const dir = mkdtempSync(join(tmpdir(), "charla-kill-"));
@@ -36,6 +30,7 @@ describe("sends pending when the process is killed", () => {
   });
 
   test("after a kill -9 and a restart, each pending message is sent exactly once", async () => {
+    // Nobody listens there yet: the provider is "down" until we start it on that port.
     const providerPort = freePort();
     const first = serve();
     expect(await waitHealthy(base)).toBe(true);

@@ -1,11 +1,23 @@
 import { createTestApp, type TestApp } from "./test-app.ts";
 
-/** The real app listening on a free 127.0.0.1 port, for browsers and real HTTP clients. */
+/** A port free right now on 127.0.0.1. */
+export function freePort(): number {
+  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = s.port!;
+  s.stop(true);
+  return port;
+}
+
+/**
+ * The real app listening on 127.0.0.1, for browsers and real HTTP clients.
+ * PUBLIC_URL matches the port, because pages (the web chat) link to absolute URLs.
+ */
 export async function startLiveServer(): Promise<TestApp & { url: string; stop(): Promise<void> }> {
-  const app = await createTestApp();
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = await createTestApp({ env: { PORT: String(port), PUBLIC_URL: url } });
   // idleTimeout 0: SSE streams stay open between heartbeats.
-  app.app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 0 });
-  const url = `http://127.0.0.1:${app.app.server!.port}`;
+  app.app.listen({ port, hostname: "127.0.0.1", idleTimeout: 0 });
   return {
     ...app,
     url,
