@@ -17,7 +17,7 @@ import { T } from "../tokens.ts";
 import type { UserRepository } from "../users/user-repository.ts";
 import { translator } from "../i18n/index.ts";
 import { ConversationList } from "../../views/inbox/conversation-list.tsx";
-import { ConversationPane, type PaneData } from "../../views/inbox/conversation-pane.tsx";
+import { ConversationPane, OlderButton, type PaneData } from "../../views/inbox/conversation-pane.tsx";
 import { InboxPage, TABS, type InboxFilters } from "../../views/inbox/inbox-page.tsx";
 import { MessageBubble } from "../../views/inbox/message-bubble.tsx";
 import type { ConversationFilter } from "./conversation.ts";
@@ -83,6 +83,26 @@ export class InboxRoutes {
           const data = this.pane(viewer, positiveInt(params.id));
           const csrf = readCookie(request.headers.get("cookie"), CSRF_COOKIE) ?? "";
           return html(<ConversationPane t={translator(viewer.language)} csrf={csrf} data={data} />);
+        },
+        { panel: "inbox" },
+      )
+      .get(
+        "/inbox/:id/older",
+        ({ request, viewer, params, query }) => {
+          const id = positiveInt(params.id);
+          const before = positiveInt(query.before ?? "");
+          const page = this.conversations.messagesPage(actorOf(viewer), id, PANE_SIZE, before);
+          const t = translator(viewer.language);
+          const csrf = readCookie(request.headers.get("cookie"), CSRF_COOKIE) ?? "";
+          const time = timeFormatter(viewer.language, this.companies.get(viewer.companyId!)?.timeZone ?? "UTC");
+          return html(
+            <>
+              {page.length === PANE_SIZE && page[0] ? <OlderButton t={t} conversationId={id} before={page[0].id} /> : ""}
+              {page.map((m) => (
+                <MessageBubble t={t} m={m} csrf={csrf} time={time} />
+              ))}
+            </>,
+          );
         },
         { panel: "inbox" },
       )
@@ -200,9 +220,11 @@ export class InboxRoutes {
     const actor = actorOf(viewer);
     const conversation = this.conversations.get(actor, id);
     const zone = this.companies.get(actor.companyId)?.timeZone ?? "UTC";
+    const messages = this.conversations.messagesPage(actor, id, PANE_SIZE);
     return {
       conversation,
-      messages: this.conversations.messagesPage(actor, id, PANE_SIZE),
+      messages,
+      hasOlder: messages.length === PANE_SIZE,
       queues: this.queues.options(actor.companyId),
       agents: this.users.page(actor.companyId, 500, 0).rows.filter((u) => u.active && u.id !== viewer.userId).map((u) => ({ id: u.id, name: u.name })),
       canTake: conversation.assigneeId !== viewer.userId,

@@ -201,6 +201,7 @@ export const en: Record<MessageKey, string> = {
   "inbox.filter.queue": "Queue",
   "inbox.filter.unanswered": "Unanswered",
   "inbox.media_pending": "File downloading…",
+  "inbox.older_messages": "Show earlier messages",
   "inbox.older": "Show older",
   "inbox.open_map": "Open map",
   "inbox.pick": "Pick a conversation from the list.",

@@ -200,6 +200,7 @@ export const es = {
   "inbox.filter.queue": "Cola",
   "inbox.filter.unanswered": "Sin responder",
   "inbox.media_pending": "Archivo en descarga…",
+  "inbox.older_messages": "Ver mensajes anteriores",
   "inbox.older": "Ver más antiguas",
   "inbox.open_map": "Ver mapa",
   "inbox.pick": "Elija una conversación de la lista.",

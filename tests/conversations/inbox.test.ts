@@ -146,6 +146,25 @@ describe("inbox in the panel", () => {
     void a;
   });
 
+  test("a long conversation shows its latest page and loads earlier ones on demand", async () => {
+    const from = "57long";
+    for (let i = 1; i <= 130; i++) await app.webhook(channel, { messages: [{ id: `long-${i}`, from, text: `mensaje número ${i}` }] });
+    const c = app.db.query<{ id: number }, []>("SELECT conversation_id AS id FROM messages WHERE external_id = 'long-1'").get()!.id;
+    const pane = await supervisor.html(`/inbox/${c}`);
+    expect(pane).toContain("mensaje número 130");
+    expect(pane).toContain("mensaje número 71");
+    expect(pane).not.toContain("mensaje número 70<");
+    const before = pane.match(/older\?before=(\d+)/)![1];
+    const older = await supervisor.html(`/inbox/${c}/older?before=${before}`);
+    expect(older).toContain("mensaje número 70");
+    expect(older).toContain("mensaje número 11");
+    expect(older).not.toContain("mensaje número 71<");
+    const last = older.match(/older\?before=(\d+)/)![1];
+    const first = await supervisor.html(`/inbox/${c}/older?before=${last}`);
+    expect(first).toContain("mensaje número 1<");
+    expect(first).not.toContain("older?before");
+  });
+
   test("the JSON API lists, reads, answers, transfers and closes with the contract's shapes", async () => {
     const token = app.makeToken(app.companyId);
     const c = await customer("consulta por API");

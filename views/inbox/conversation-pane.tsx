@@ -8,7 +8,18 @@ export interface PaneData {
   queues: { id: number; name: string }[];
   agents: { id: number; name: string }[];
   canTake: boolean;
+  /** The pane shows the latest page; older pages load on demand. */
+  hasOlder: boolean;
   time: (ms: number) => string;
+}
+
+/** Replaced by the older page it loads (and a new button when there is more). */
+export function OlderButton(props: { t: Translate; conversationId: number; before: number }): JSX.Element {
+  return (
+    <button type="button" class="link older" hx-get={`/inbox/${props.conversationId}/older?before=${props.before}`} hx-target="this" hx-swap="outerHTML">
+      {props.t("inbox.older_messages")}
+    </button>
+  );
 }
 
 export function ConversationPane(props: { t: Translate; csrf: string; data: PaneData }): JSX.Element {
@@ -18,6 +29,7 @@ export function ConversationPane(props: { t: Translate; csrf: string; data: Pane
     <section class="pane" id="pane" data-conversation={String(c.id)}>
       <PaneHeader t={t} csrf={props.csrf} data={data} />
       <div id="messages" class="messages" hx-ext="upsert">
+        {data.hasOlder && data.messages[0] ? <OlderButton t={t} conversationId={c.id} before={data.messages[0].id} /> : ""}
         {data.messages.map((m) => (
           <MessageBubble t={t} m={m} csrf={props.csrf} time={data.time} />
         ))}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bun
+/**
+ * Webhook ingest throughput: relay webhooks per second through the full pipeline
+ * (verify, parse, dedupe, one transaction, 200 after commit, events) vs a bare
+ * Bun.serve doing one SQLite INSERT per request with the same pragmas. Each server
+ * runs in its own child process (bench/lib/target.ts); both are driven by the same
+ * closed-loop keep-alive fetch client, interleaved, after a warm-up.
+ * Run: bun bench/ingest.ts   (talks to 127.0.0.1 only; kills its children, removes its dirs)
+ */
+import { Database } from "bun:sqlite";
+import { join } from "node:path";
+import { closedLoop, relayWebhook } from "./lib/http.ts";
+import { makeTempDir, readyLine, removeAllTempDirs, spawnScript, stop } from "./lib/server-process.ts";
+import type { Ready } from "./lib/target.ts";
+
+const N = 5_000;
+const CUSTOMERS = 500;
+const CONCURRENCY = 16;
+const WARMUP = 1_000;
+const ROUNDS = 3;
+const AIM = 0.5;
+
+interface Target {
+  name: "pipeline" | "bare";
+  base: string;
+  ready: Ready;
+  dataDir: string;
+  rates: number[];
+}
+
+/** Sends `n` one-message webhooks (ids `<tag>-<i>`, customers round-robin); returns messages/s. */
+async function drive(t: Target, tag: string, n: number): Promise<number> {
+  let failed = 0;
+  const elapsed = await closedLoop(n, CONCURRENCY, async (i) => {
+    const req = relayWebhook(t.base, t.ready.channelId, t.ready.relayToken, { id: `${tag}-${i}`, from: `57310${String(i % CUSTOMERS).padStart(5, "0")}`, text: `mensaje ${tag} ${i} sobre el pedido` });
+    const res = await fetch(req);
+    const body = (await res.json()) as { stored?: number };
+    if (res.status !== 200 || body.stored !== 1) failed++;
+  });
+  if (failed) throw new Error(`${t.name}: ${failed}/${n} webhooks not stored with 200`);
+  return (n / elapsed) * 1000;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const rate = (x: number) => `${x.toFixed(0).padStart(6)} msg/s`;
+
+async function main(): Promise<void> {
+  const targets: Target[] = [];
+  const procs = [];
+  try {
+    for (const name of ["pipeline", "bare"] as const) {
+      const dataDir = makeTempDir();
+      const proc = spawnScript(join(import.meta.dir, "lib", "target.ts"), [name, dataDir], { LOG_LEVEL: "error" });
+      procs.push(proc);
+      const ready = await readyLine<Ready>(proc);
+      targets.push({ name, base: `http://127.0.0.1:${ready.port}`, ready, dataDir, rates: [] });
+    }
+    console.time("warm"); for (const t of targets) await drive(t, "warm", WARMUP); console.timeEnd("warm");
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternate who goes first, so drift (page cache, WAL growth, CPU heat) hits both alike.
+      console.time("round"+r); for (const t of r % 2 ? [...targets].reverse() : targets) { t.rates.push(await drive(t, `r${r}`, N)); console.timeLog("round"+r, t.name); }
+    }
+    const [pipe, bare] = targets as [Target, Target];
+    const db = new Database(join(pipe.dataDir, "charla.db"), { readonly: true });
+    const counts = db
+      .query<{ m: number; c: number }, []>("SELECT (SELECT COUNT(*) FROM messages WHERE direction = 'in') AS m, (SELECT COUNT(*) FROM conversations) AS c")
+      .get()!;
+    db.close();
+
+    console.log(`webhook ingest, ${N} one-message webhooks x ${ROUNDS} rounds, ${CUSTOMERS} customers, concurrency ${CONCURRENCY}, keep-alive fetch (Bun ${Bun.version}, ${navigator.hardwareConcurrency} CPUs):`);
+    for (const t of targets) {
+      const label = t.name === "pipeline" ? "pipeline  POST /webhooks/:id (full app)" : "bare      Bun.serve + 1 INSERT (WAL)";
+      console.log(`${label.padEnd(42)} median ${rate(median(t.rates))}, best ${rate(Math.max(...t.rates))}  [${t.rates.map((x) => x.toFixed(0)).join(", ")}]`);
+    }
+    const ratio = median(pipe.rates) / median(bare.rates);
+    console.log(`ratio pipeline/bare: median ${ratio.toFixed(2)}, best ${(Math.max(...pipe.rates) / Math.max(...bare.rates)).toFixed(2)}  (aim >= ${AIM}: ${ratio >= AIM ? "met" : "NOT met"})`);
+    console.log(`pipeline stored ${counts.m} inbound messages in ${counts.c} conversations (expected ${WARMUP + ROUNDS * N + 1} in ${CUSTOMERS + 1})`);
+  } finally {
+    for (const p of procs) await stop(p);
+    removeAllTempDirs();
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`bench/ingest failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
+}
