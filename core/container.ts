@@ -30,9 +30,15 @@ import { MessageRepository } from "./conversations/message-repository.ts";
 import { OutboxRepository } from "./conversations/outbox-repository.ts";
 import { IngestService } from "./conversations/ingest-service.ts";
 import { ConversationService } from "./conversations/conversation-service.ts";
+import { ReplyService } from "./conversations/reply-service.ts";
+import { ReadReceipts } from "./conversations/read-receipts.ts";
 import { OutboxDispatcher } from "./conversations/outbox-dispatcher.ts";
 import { MediaRepository } from "./media/media-repository.ts";
 import { MediaSigner } from "./media/media-signer.ts";
+import { MediaFetchRepository } from "./media/media-fetch-repository.ts";
+import { MediaFetcher } from "./media/media-fetcher.ts";
+import { TemplateRepository } from "./channels/template-repository.ts";
+import { TemplateService } from "./channels/template-service.ts";
 import { EventBus } from "./events/bus.ts";
 import { InboxHub } from "./events/inbox-hub.tsx";
 import { PresenceService } from "./routing/presence-service.ts";
@@ -77,6 +83,8 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.MessageRepository, MessageRepository);
   singleton(T.OutboxRepository, OutboxRepository);
   singleton(T.MediaRepository, MediaRepository);
+  singleton(T.MediaFetchRepository, MediaFetchRepository);
+  singleton(T.TemplateRepository, TemplateRepository);
 
   singleton(T.CompanyService, CompanyService);
   singleton(T.UserService, UserService);
@@ -91,8 +99,12 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.AssignmentService, AssignmentService);
   singleton(T.IngestService, IngestService);
   singleton(T.ConversationService, ConversationService);
+  singleton(T.ReplyService, ReplyService);
+  singleton(T.ReadReceipts, ReadReceipts);
   singleton(T.OutboxDispatcher, OutboxDispatcher);
   singleton(T.InboxHub, InboxHub);
+  singleton(T.MediaFetcher, MediaFetcher);
+  singleton(T.TemplateService, TemplateService);
 
   singleton(T.Renderer, Renderer);
   singleton(T.Guard, Guard);

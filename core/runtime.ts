@@ -17,6 +17,9 @@ import type { PresenceService } from "./routing/presence-service.ts";
 import type { InboxHub } from "./events/inbox-hub.tsx";
 import type { OutboxDispatcher } from "./conversations/outbox-dispatcher.ts";
 import type { ChannelRuntime } from "./channels/channel-runtime.ts";
+import type { MediaFetcher } from "./media/media-fetcher.ts";
+import type { ReadReceipts } from "./conversations/read-receipts.ts";
+import type { TemplateService } from "./channels/template-service.ts";
 
 export interface Runtime {
   config: Config;
@@ -47,12 +50,17 @@ export async function startRuntime(
   const stops: (() => void | Promise<void>)[] = [];
   const startWorkers = () => {
     stops.push(container.resolve<AssignmentService>(T.AssignmentService).start());
+    stops.push(container.resolve<ReadReceipts>(T.ReadReceipts).start());
     const hub = container.resolve<InboxHub>(T.InboxHub);
     hub.start();
     stops.push(() => hub.stop());
     const dispatcher = container.resolve<OutboxDispatcher>(T.OutboxDispatcher);
     dispatcher.start();
     stops.push(() => dispatcher.stop());
+    const fetcher = container.resolve<MediaFetcher>(T.MediaFetcher);
+    fetcher.start();
+    stops.push(() => fetcher.stop());
+    stops.push(container.resolve<TemplateService>(T.TemplateService).schedule());
     stops.push(() => container.resolve<PresenceService>(T.PresenceService).stop());
     stops.push(() => container.resolve<ChannelRuntime>(T.ChannelRuntime).disposeAll());
   };

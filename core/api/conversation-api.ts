@@ -3,6 +3,7 @@ import { inject, injectable } from "tsyringe";
 import type { Actor, ConversationService } from "../conversations/conversation-service.ts";
 import type { ConversationFilter } from "../conversations/conversation.ts";
 import type { Guard } from "../http/guard-provider.ts";
+import type { ReplyService } from "../conversations/reply-service.ts";
 import { T } from "../tokens.ts";
 import { conversationJson, messageJson } from "./serializers.ts";
 import { API_PAGE_SIZE } from "../shared/paging.ts";
@@ -24,6 +25,7 @@ const ListQuery = t.Object({
 export class ConversationApi {
   constructor(
     @inject(T.ConversationService) private readonly conversations: ConversationService,
+    @inject(T.ReplyService) private readonly replies: ReplyService,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
@@ -73,13 +75,22 @@ export class ConversationApi {
         "/:id/messages",
         ({ scope, params, body, set }) => {
           set.status = 201;
-          return messageJson(this.conversations.send(actor(scope.companyId), params.id, { text: body.text }));
+          const who = actor(scope.companyId);
+          if (body.template) return messageJson(this.replies.sendTemplate(who, params.id, { ...body.template, parameters: body.template.parameters ?? [] }));
+          return messageJson(this.replies.send(who, params.id, { text: body.text, replyToId: body.replyToId ?? null }));
         },
         {
           api: "write",
           params: Id,
-          body: t.Object({ text: t.String({ minLength: 1, maxLength: 4096 }) }),
-          detail: { summary: "Send a text; status is pending until the channel accepts it", tags: ["conversations"] },
+          body: t.Object({
+            text: t.Optional(t.String({ maxLength: 4096 })),
+            replyToId: t.Optional(t.Integer({ minimum: 1 })),
+            template: t.Optional(t.Object({ name: t.String(), language: t.String(), parameters: t.Optional(t.Array(t.String())) })),
+          }),
+          detail: {
+            summary: "Send a text (or an approved template outside the 24 h window); status is pending until the channel accepts it",
+            tags: ["conversations"],
+          },
         },
       )
       .post(

@@ -29,6 +29,11 @@ export class ChannelRepository {
     return row ? toChannel(row) : null;
   }
 
+  /** Every channel of one plugin, across companies: only for routing shared webhooks. */
+  byPlugin(pluginId: string): Channel[] {
+    return this.db.query<Row, [string]>(`SELECT ${COLUMNS} FROM channels WHERE plugin_id = ? ORDER BY id`).all(pluginId).map(toChannel);
+  }
+
   /** By id alone: only for webhooks and public pages, where the URL names the channel. */
   byId(id: number): Channel | null {
     const row = this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM channels WHERE id = ?`).get(id);

@@ -16,6 +16,7 @@ import type { ChannelService, ChannelView } from "./channel-service.ts";
 import { configFields } from "./config-schema.ts";
 import type { JsonSchema } from "./contract.ts";
 import type { PluginRegistry } from "./registry.ts";
+import type { TemplateService } from "./template-service.ts";
 
 /** "Canales": the company's channels and the plugins they can be made from. */
 @injectable()
@@ -25,6 +26,7 @@ export class ChannelRoutes {
     @inject(T.ChannelService) private readonly channels: ChannelService,
     @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
+    @inject(T.TemplateService) private readonly templates: TemplateService,
     @inject(T.Config) private readonly config: Config,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
@@ -101,6 +103,25 @@ export class ChannelRoutes {
         { panel: "company.admin" },
       )
       .post(
+        "/:id/test",
+        async ({ scope, params }) => {
+          const id = positiveInt(params.id);
+          const instance = await this.runtime.instance(this.channels.raw(scope, id));
+          const r = await this.channels.testConnection(scope, id, instance);
+          return this.render.redirect(`/admin/channels/${id}`, r.ok ? { kind: "ok", key: "channel.test_ok", params: { detail: r.detail } } : { kind: "error", key: "channel.test_failed", params: { detail: r.detail } });
+        },
+        { panel: "company.admin" },
+      )
+      .post(
+        "/:id/templates/sync",
+        async ({ scope, params }) => {
+          const id = positiveInt(params.id);
+          const n = await this.templates.sync(scope, id);
+          return this.render.redirect(`/admin/channels/${id}`, { kind: "ok", key: "channel.templates_synced", params: { count: n } });
+        },
+        { panel: "company.admin" },
+      )
+      .post(
         "/:id/delete",
         async ({ scope, params }) => {
           const id = positiveInt(params.id);
@@ -112,8 +133,10 @@ export class ChannelRoutes {
       );
   }
 
-  private form(request: Request, viewer: Viewer, scope: Scope, pluginId: string, channel: ChannelView | null, form: ChannelFormData, errors?: FieldErrors): Response {
+  private async form(request: Request, viewer: Viewer, scope: Scope, pluginId: string, channel: ChannelView | null, form: ChannelFormData, errors?: FieldErrors): Promise<Response> {
     const plugin = this.channels.plugin(pluginId);
+    // A plugin whose credentials are wrong may fail to start: then there is simply no test button.
+    const instance = channel ? await this.runtime.instance(this.channels.raw(scope, channel.id)).catch(() => null) : null;
     const snippet = channel && plugin.manifest.hostsClient ? `<script src="${channel.publicUrl}/widget.js" async></script>` : null;
     return this.render.page(
       request,
@@ -128,6 +151,8 @@ export class ChannelRoutes {
           queues={this.queues.options(scope.companyId)}
           errors={errors}
           embedSnippet={snippet}
+          templates={channel && plugin.manifest.capabilities.includes("templates") ? this.templates.list(scope, channel.id) : null}
+          canTest={!!instance?.testConnection}
         />
       ),
       errors ? 422 : 200,

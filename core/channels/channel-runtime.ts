@@ -61,6 +61,15 @@ export class ChannelRuntime {
     const logger = this.logger.child({ channel: channel.id, plugin: channel.pluginId });
     return {
       channelId: channel.id,
+      platform: { metaGraphUrl: this.config.metaGraphUrl, metaGraphVersion: this.config.metaGraphVersion },
+      reportHealth: async (health) => {
+        const reason = health.status === "needs_attention" ? health.reason : null;
+        const current = this.repo.byId(channel.id);
+        if (current && (current.status !== health.status || current.statusReason !== reason) && current.status !== "disabled") {
+          this.repo.setStatus(channel.id, health.status, reason);
+          logger.warn("channel health changed", { status: health.status, reason });
+        }
+      },
       webhookUrl: this.channels.webhookUrl(channel.id),
       publicUrl: this.channels.publicUrl(channel.id),
       secure: this.config.secureCookies,

@@ -3,6 +3,7 @@ import type { Scope } from "../auth/access.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { SecretBox } from "../crypto/secret-box.ts";
+import { randomToken } from "../crypto/tokens.ts";
 import { AppError } from "../errors.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
@@ -100,6 +101,20 @@ export class ChannelService {
     return this.get(scope, id);
   }
 
+  /** The plugin's own check of the credentials, for the admin's "test connection" button. */
+  async testConnection(scope: Scope, id: number, instance: { testConnection?(): Promise<{ ok: boolean; detail: string }> }): Promise<{ ok: boolean; detail: string }> {
+    this.raw(scope, id);
+    if (!instance.testConnection) return { ok: true, detail: "" };
+    try {
+      const result = await instance.testConnection();
+      this.channels.setStatus(id, result.ok ? "active" : "needs_attention", result.ok ? null : result.detail);
+      return result;
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      return { ok: false, detail };
+    }
+  }
+
   delete(scope: Scope, id: number): void {
     this.raw(scope, id);
     this.channels.delete(scope.companyId, id);
@@ -134,7 +149,11 @@ export class ChannelService {
     const fields = configFields(plugin.configSchema);
     // A secret left blank on edit keeps its stored value.
     const raw = { ...input.config };
-    for (const f of fields) if (f.secret && (raw[f.key] === undefined || raw[f.key] === "") && keptSecrets[f.key] !== undefined) raw[f.key] = keptSecrets[f.key];
+    for (const f of fields) {
+      const empty = raw[f.key] === undefined || raw[f.key] === "";
+      if (f.secret && empty && keptSecrets[f.key] !== undefined) raw[f.key] = keptSecrets[f.key];
+      else if (f.generate && empty) raw[f.key] = randomToken(24);
+    }
     const checked = checkConfig(plugin.configSchema, raw);
     for (const [k, e] of Object.entries(checked.errors)) errors[`config.${k}`] = CONFIG_ERRORS[e] ?? "channel.error.format";
     if (Object.keys(errors).length) throw AppError.invalid(errors);

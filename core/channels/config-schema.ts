@@ -5,6 +5,8 @@ export interface ConfigField {
   title: string;
   type: "string" | "boolean" | "integer" | "number";
   secret: boolean;
+  /** Filled with a random token when left empty (verify tokens). */
+  generate: boolean;
   required: boolean;
   description?: string;
   default?: unknown;
@@ -23,6 +25,7 @@ export function configFields(schema: JsonSchema): ConfigField[] {
     title: (p.title as string | undefined) ?? key,
     type: (["boolean", "integer", "number"].includes(String(p.type)) ? p.type : "string") as ConfigField["type"],
     secret: p.secret === true,
+    generate: p.generate === "token",
     required: required.has(key),
     description: p.description as string | undefined,
     default: p.default,

@@ -27,8 +27,17 @@ export interface PluginManifest {
   version: string;
   apiVersion: typeof PLUGIN_API_VERSION;
   capabilities: readonly Capability[];
-  /** Customer-service window in hours (WhatsApp 24, Messenger 24 + human agent 7 days). */
+  /**
+   * Customer-service window in hours, opened by each customer message (WhatsApp and
+   * Messenger: 24). Outside it the core only lets through what the plugin allows:
+   * templates when the plugin has the "templates" capability, human-agent replies
+   * within humanAgentWindowHours. Absent: no window (web chat).
+   */
   messagingWindowHours?: number;
+  /** Messenger's HUMAN_AGENT tag: a person may still answer this many hours after the last customer message (168). */
+  humanAgentWindowHours?: number;
+  /** Least time between two sends to the same recipient (provider pair rate limits). */
+  recipientGapMs?: number;
   description?: { es: string; en: string };
   /** The plugin serves its own customer-facing client at /chat/<channelId> (admins get an embed snippet). */
   hostsClient?: boolean;
@@ -72,8 +81,14 @@ export interface TranscriptEntry {
   createdAt: number;
 }
 
+export type ChannelHealth = { status: "active" } | { status: "needs_attention"; reason: string };
+
 export interface PluginContext {
   channelId: number;
+  /** Platform defaults a plugin may fall back to (per-channel settings override them). */
+  platform: { metaGraphUrl: string; metaGraphVersion: string };
+  /** Tell the admins the channel needs attention (expired token...) or is fine again. */
+  reportHealth(health: ChannelHealth): Promise<void>;
   /** The URL Meta (or any provider) must call: <PUBLIC_URL>/webhooks/<channelId>. */
   webhookUrl: string;
   /** Base of the plugin's own public pages: <PUBLIC_URL>/chat/<channelId>. */
@@ -125,6 +140,14 @@ export interface MediaRef {
 
 export interface NormalizedInbound {
   externalId: string;
+  /**
+   * The provider account this event is for (WhatsApp phone_number_id, Messenger
+   * page id). One Meta app sends every number's events to one URL: the core files
+   * each event under the channel whose routingKey() matches, or logs and drops it.
+   */
+  channelKey?: string;
+  /** The business's own message, sent outside Charla (Messenger echo); stored as outbound. */
+  echo?: boolean;
   /** The customer's id on this channel (phone number, PSID, visitor id). */
   from: string;
   profileName?: string;
@@ -137,9 +160,40 @@ export interface NormalizedInbound {
 
 export interface StatusUpdate {
   externalId: string;
+  channelKey?: string;
   status: "sent" | "delivered" | "read" | "failed";
   timestamp: number;
+  /** `code` is one of SEND_ERROR_CODES when the plugin recognises the failure, else the provider's code. */
   error?: { code: string; message: string };
+}
+
+/**
+ * Failure classes the core explains to agents in their language and acts on
+ * (outside_window -> template picker; token_expired -> channel needs attention).
+ */
+export const SEND_ERROR_CODES = [
+  "outside_window",
+  "undeliverable",
+  "rate_limited",
+  "token_expired",
+  "policy",
+  "invalid",
+  "template",
+  "unavailable",
+  "unsupported",
+] as const;
+export type SendErrorCode = (typeof SEND_ERROR_CODES)[number];
+
+export interface TemplateInfo {
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  /** Body text with {{1}}, {{2}}... placeholders. */
+  body: string;
+  /** How many {{n}} parameters the body takes. */
+  parameterCount: number;
+  raw: unknown;
 }
 
 export type InboundResult =
@@ -152,9 +206,21 @@ export interface OutboundMessage {
   /** Stable per message across retries: plugins whose provider supports idempotency pass it on. */
   idempotencyKey: string;
   to: string;
+  /** Last customer message time (epoch ms), for window rules (Messenger RESPONSE vs HUMAN_AGENT). */
+  lastInboundAt: number | null;
   content:
     | { kind: "text"; text: string }
-    | { kind: "media"; mediaType: "image" | "audio" | "video" | "document"; url: string; mimeType: string; caption?: string; filename?: string }
+    | {
+        kind: "media";
+        mediaType: "image" | "audio" | "video" | "document";
+        /** Public signed link (providers that fetch by URL). */
+        url: string;
+        mimeType: string;
+        caption?: string;
+        filename?: string;
+        /** The bytes, for providers that want an upload. */
+        read(): Promise<Blob>;
+      }
     | { kind: "reaction"; emoji: string; targetExternalId: string }
     | { kind: "template"; name: string; language: string; parameters: string[] };
   replyToExternalId?: string;
@@ -162,8 +228,8 @@ export interface OutboundMessage {
 
 export type SendResult =
   | { ok: true; externalId: string; /** "delivered" when the channel knows it reached the device. */ status?: "sent" | "delivered" }
-  | { ok: false; retryable: true; reason: string; retryAfterMs?: number }
-  | { ok: false; retryable: false; reason: string; code?: string };
+  | { ok: false; retryable: true; reason: string; retryAfterMs?: number; code?: SendErrorCode | string }
+  | { ok: false; retryable: false; reason: string; code?: SendErrorCode | string };
 
 export interface ChannelInstance {
   handleWebhook(req: WebhookRequest): Promise<InboundResult>;
@@ -171,11 +237,25 @@ export interface ChannelInstance {
   fetchMedia?(ref: MediaRef): Promise<Blob>;
   /** The plugin's own public pages and streams (web chat page, widget script, visitor stream). */
   handlePublic?(req: PublicRequest): Promise<Response>;
+  /** Tell the provider the customer's message was read (agent opened the conversation). */
+  markRead?(customerId: string, externalId: string): Promise<void>;
+  /** Approved and pending message templates of the account. */
+  listTemplates?(): Promise<TemplateInfo[]>;
+  /** A cheap authenticated call, for the admin's "test connection" button. */
+  testConnection?(): Promise<{ ok: boolean; detail: string }>;
   dispose?(): Promise<void> | void;
 }
 
 export interface ChannelPlugin<Config = Record<string, unknown>> {
   manifest: PluginManifest;
+  /**
+   * Settings. Properties may carry `secret: true` (sealed at rest, write-only) and
+   * `generate: "token"` (filled with a random token when left empty, e.g. a verify token).
+   */
   configSchema: JsonSchema;
   create(ctx: PluginContext, config: Config): Promise<ChannelInstance>;
+  /** The provider account a channel's settings name (phone_number_id, page id), for routing shared webhooks. */
+  routingKey?(config: Config): string | null;
+  /** Channels may receive each other's events only when this matches (e.g. same app secret). */
+  trustKey?(config: Config): string | null;
 }

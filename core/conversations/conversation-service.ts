@@ -4,7 +4,6 @@ import type { Viewer } from "../auth/access.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { MediaRepository } from "../media/media-repository.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import type { AssignmentService } from "../routing/assignment-service.ts";
 import { T } from "../tokens.ts";
@@ -12,11 +11,6 @@ import type { UserRepository } from "../users/user-repository.ts";
 import type { Conversation, ConversationFilter, ConversationListItem, Message, Visibility } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
 import type { MessageRepository } from "./message-repository.ts";
-import type { OutboxRepository } from "./outbox-repository.ts";
-import { preview } from "./previews.ts";
-
-export const MAX_TEXT = 4096;
-export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
 /** Who acts: a panel user, or an API token (no person: `userId` null, sees the whole company). */
 export interface Actor {
@@ -36,9 +30,9 @@ export function visibilityOf(actor: Actor): Visibility {
 }
 
 /**
- * What agents do with conversations: read, answer, take, transfer, finalize,
- * reopen, retry. Every change writes its system line and queues its send in the
- * same transaction, then tells the bus after commit.
+ * What agents do with conversations: read, take, transfer, finalize, reopen
+ * (answers are ReplyService's). Every change writes its system line in the same
+ * transaction, then tells the bus after commit.
  */
 @injectable()
 export class ConversationService {
@@ -47,8 +41,6 @@ export class ConversationService {
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
-    @inject(T.OutboxRepository) private readonly outbox: OutboxRepository,
-    @inject(T.MediaRepository) private readonly media: MediaRepository,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.UserRepository) private readonly users: UserRepository,
     @inject(T.AssignmentService) private readonly assignment: AssignmentService,
@@ -88,66 +80,14 @@ export class ConversationService {
     return m;
   }
 
-  /** Opening a conversation clears its unread badge. */
+  /** Opening a conversation clears its unread badge and tells the channel the customer's messages were read. */
   markRead(actor: Actor, id: number): void {
     const c = this.get(actor, id);
     if (c.unreadCount > 0) {
       this.conversations.markRead(id);
       this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: id });
+      this.bus.emit("conversation.read", { companyId: actor.companyId, conversationId: id });
     }
-  }
-
-  /** An agent's reply: stored as pending with its outbox row, sent after commit by the dispatcher. */
-  send(actor: Actor, id: number, input: { text?: string; file?: { bytes: Uint8Array; mimeType: string; filename: string } }): Message {
-    const c = this.get(actor, id);
-    const text = (input.text ?? "").trim();
-    if (!text && !input.file) throw AppError.invalid({ text: "inbox.error.empty_message" });
-    if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
-    if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
-    if (c.status === "closed") throw new AppError(409, "conversation_closed", "inbox.error.closed");
-    const now = this.clock.now();
-    const { messageId, took } = this.db.transaction(() => {
-      const mediaId = input.file ? this.media.store(actor.companyId, input.file.mimeType || "application/octet-stream", input.file.filename, input.file.bytes, now) : null;
-      const kind = mediaId ? "media" : "text";
-      const payload = mediaId ? { mediaType: mediaTypeOf(input.file!.mimeType) } : null;
-      const messageId = this.messages.insert({
-        conversationId: id,
-        companyId: actor.companyId,
-        channelId: c.channelId,
-        direction: "out",
-        author: actor.userId === null ? "bot" : "agent",
-        authorUserId: actor.userId,
-        kind,
-        text: text || null,
-        payload,
-        mediaId,
-        status: "pending",
-        createdAt: now,
-      });
-      this.outbox.enqueue(messageId, c.channelId, now);
-      this.conversations.touchOutbound(id, now, preview(kind, text || input.file?.filename || null, payload), actor.userId !== null);
-      // Answering a waiting conversation takes it.
-      const took = actor.userId !== null && c.assigneeId === null;
-      if (took) this.conversations.assign(id, actor.userId, c.queueId, "open", now);
-      return { messageId, took };
-    }).immediate();
-    this.bus.emit("message.created", { companyId: actor.companyId, conversationId: id, messageId });
-    this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: id, previousAssigneeId: took ? null : c.assigneeId });
-    this.bus.emit("outbox.queued", { channelId: c.channelId });
-    return this.messages.get(actor.companyId, messageId)!;
-  }
-
-  /** A failed send goes back to the outbox. */
-  retry(actor: Actor, messageId: number): Message {
-    const m = this.message(actor, messageId);
-    if (m.direction !== "out" || m.status !== "failed" || m.author === "system") throw new AppError(409, "not_retryable", "inbox.error.not_retryable");
-    this.db.transaction(() => {
-      this.messages.setStatus(m.id, "pending", null);
-      this.outbox.enqueue(m.id, m.channelId, this.clock.now());
-    }).immediate();
-    this.bus.emit("message.status", { companyId: actor.companyId, conversationId: m.conversationId, messageId: m.id });
-    this.bus.emit("outbox.queued", { channelId: m.channelId });
-    return this.messages.get(actor.companyId, m.id)!;
   }
 
   take(actor: Actor, id: number): void {
@@ -233,11 +173,4 @@ export class ConversationService {
       createdAt: now,
     });
   }
-}
-
-export function mediaTypeOf(mime: string): "image" | "audio" | "video" | "document" {
-  if (mime.startsWith("image/")) return "image";
-  if (mime.startsWith("audio/")) return "audio";
-  if (mime.startsWith("video/")) return "video";
-  return "document";
 }

@@ -75,9 +75,13 @@ export interface Message {
   mediaName: string | null;
   mediaSize: number | null;
   replyToId: number | null;
+  /** Text of the quoted message, for the quote shown above a reply. */
+  replyToText: string | null;
   externalId: string | null;
   status: DeliveryStatus;
   error: string | null;
+  /** A SendErrorCode when the plugin recognised the failure. */
+  errorCode: string | null;
   createdAt: number;
 }
 

@@ -22,6 +22,8 @@ import { InboxPage, TABS, type InboxFilters } from "../../views/inbox/inbox-page
 import { MessageBubble } from "../../views/inbox/message-bubble.tsx";
 import type { ConversationFilter } from "./conversation.ts";
 import { actorOf, type ConversationService } from "./conversation-service.ts";
+import type { ReplyService } from "./reply-service.ts";
+import type { TemplateRepository } from "../channels/template-repository.ts";
 
 const LIST_SIZE = 50;
 const PANE_SIZE = 60;
@@ -31,6 +33,8 @@ const PANE_SIZE = 60;
 export class InboxRoutes {
   constructor(
     @inject(T.ConversationService) private readonly conversations: ConversationService,
+    @inject(T.ReplyService) private readonly replies: ReplyService,
+    @inject(T.TemplateRepository) private readonly templates: TemplateRepository,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.UserRepository) private readonly users: UserRepository,
     @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
@@ -115,7 +119,8 @@ export class InboxRoutes {
             file instanceof File && file.size > 0
               ? { bytes: new Uint8Array(await file.arrayBuffer()), mimeType: file.type, filename: file.name || "file" }
               : undefined;
-          const m = this.conversations.send(actorOf(viewer), id, { text: str(body, "text"), file: upload });
+          const replyTo = str(body, "replyToId");
+          const m = this.replies.send(actorOf(viewer), id, { text: str(body, "text"), file: upload, replyToId: replyTo ? positiveInt(replyTo) : null });
           if (!isHtmx(request)) return this.render.redirect(`/inbox/${id}`);
           return this.bubble(request, viewer, m.id);
         },
@@ -124,7 +129,32 @@ export class InboxRoutes {
       .post(
         "/inbox/messages/:id/retry",
         ({ request, viewer, params }) => {
-          const m = this.conversations.retry(actorOf(viewer), positiveInt(params.id));
+          const m = this.replies.retry(actorOf(viewer), positiveInt(params.id));
+          if (!isHtmx(request)) return this.render.redirect(`/inbox/${m.conversationId}`);
+          return this.bubble(request, viewer, m.id);
+        },
+        { panel: "inbox" },
+      )
+      .post(
+        "/inbox/:id/template",
+        ({ request, viewer, params, body }) => {
+          const id = positiveInt(params.id);
+          const [name, language] = str(body, "template").split("|");
+          const parameters = Array.isArray((body as Record<string, unknown>)?.parameters)
+            ? ((body as Record<string, unknown>).parameters as unknown[]).map(String)
+            : str(body, "parameters")
+              ? [str(body, "parameters")]
+              : [];
+          const m = this.replies.sendTemplate(actorOf(viewer), id, { name: name ?? "", language: language ?? "", parameters });
+          if (!isHtmx(request)) return this.render.redirect(`/inbox/${id}`);
+          return this.bubble(request, viewer, m.id);
+        },
+        { panel: "inbox" },
+      )
+      .post(
+        "/inbox/messages/:id/react",
+        ({ request, viewer, params, body }) => {
+          const m = this.replies.react(actorOf(viewer), positiveInt(params.id), str(body, "emoji"));
           if (!isHtmx(request)) return this.render.redirect(`/inbox/${m.conversationId}`);
           return this.bubble(request, viewer, m.id);
         },
@@ -221,9 +251,13 @@ export class InboxRoutes {
     const conversation = this.conversations.get(actor, id);
     const zone = this.companies.get(actor.companyId)?.timeZone ?? "UTC";
     const messages = this.conversations.messagesPage(actor, id, PANE_SIZE);
+    const { state, manifest } = this.replies.window(actor, id);
     return {
       conversation,
       messages,
+      window: state,
+      capabilities: manifest.capabilities,
+      templates: manifest.capabilities.includes("templates") ? this.templates.list(conversation.channelId, true) : [],
       hasOlder: messages.length === PANE_SIZE,
       queues: this.queues.options(actor.companyId),
       agents: this.users.page(actor.companyId, 500, 0).rows.filter((u) => u.active && u.id !== viewer.userId).map((u) => ({ id: u.id, name: u.name })),

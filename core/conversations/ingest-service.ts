@@ -11,12 +11,21 @@ import { statusAdvances } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
 import type { MessageRepository } from "./message-repository.ts";
 import { preview, storedContent } from "./previews.ts";
+import type { ChannelRepository } from "../channels/channel-repository.ts";
+import type { ChannelService } from "../channels/channel-service.ts";
+import type { PluginRegistry } from "../channels/registry.ts";
+import type { Logger } from "../logger.ts";
+import type { MediaFetchRepository } from "../media/media-fetch-repository.ts";
 
 export interface IngestResult {
   stored: number;
   duplicates: number;
   statuses: number;
+  /** Events for accounts no channel here serves (acknowledged, logged, not stored). */
+  unrouted: number;
 }
+
+type PendingEvent = { name: keyof Events; payload: Events[keyof Events] };
 
 /**
  * Applies a verified webhook's events in ONE transaction: dedupe on (channel,
@@ -33,47 +42,121 @@ export class IngestService {
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.EventBus) private readonly bus: EventBus,
     @inject(T.AssignmentService) private readonly assignment: AssignmentService,
+    @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
+    @inject(T.ChannelService) private readonly channelService: ChannelService,
+    @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(T.MediaFetchRepository) private readonly mediaFetches: MediaFetchRepository,
+    @inject(T.Logger) private readonly logger: Logger,
   ) {}
 
-  apply(channel: Channel, inbound: NormalizedInbound[], statuses: StatusUpdate[]): IngestResult {
+  apply(receiving: Channel, inbound: NormalizedInbound[], statuses: StatusUpdate[]): IngestResult {
     const events: { name: keyof Events; payload: Events[keyof Events] }[] = [];
-    const toAssign = new Set<number>();
+    const toAssign = new Map<number, number>();
+    const route = this.router(receiving);
     const result = this.db.transaction(() => {
-      const r: IngestResult = { stored: 0, duplicates: 0, statuses: 0 };
+      const r: IngestResult = { stored: 0, duplicates: 0, statuses: 0, unrouted: 0 };
       for (const m of inbound) {
-        if (this.messages.inboundExists(channel.id, m.externalId)) {
-          r.duplicates++;
+        const channel = route(m.channelKey);
+        if (!channel) {
+          r.unrouted++;
           continue;
         }
-        const { conversationId, isNew } = this.conversationFor(channel, m);
-        const content = storedContent(m.content);
-        const replyTo = m.replyToExternalId ? this.findReplyTarget(channel.id, m.replyToExternalId) : null;
-        const messageId = this.messages.insert({
-          conversationId,
-          companyId: channel.companyId,
-          channelId: channel.id,
-          direction: "in",
-          author: "customer",
-          kind: content.kind,
-          text: content.text,
-          payload: content.payload,
-          replyToId: replyTo,
-          externalId: m.externalId,
-          status: "received",
-          createdAt: m.timestamp,
-        });
-        this.conversations.touchInbound(conversationId, m.timestamp, preview(content.kind, content.text, content.payload));
-        if (isNew) toAssign.add(conversationId);
-        events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId, messageId } });
-        events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId } });
-        r.stored++;
+        const stored = m.echo ? this.storeEcho(channel, m, events) : this.storeInbound(channel, m, events, toAssign);
+        if (stored) r.stored++;
+        else r.duplicates++;
       }
-      for (const s of statuses) if (this.applyStatus(channel, s, events)) r.statuses++;
+      for (const s of statuses) {
+        const channel = route(s.channelKey);
+        if (!channel) r.unrouted++;
+        else if (this.applyStatus(channel, s, events)) r.statuses++;
+      }
       return r;
     }).immediate();
     for (const e of events) this.bus.emit(e.name, e.payload as never);
-    for (const id of toAssign) this.assignment.assign(channel.companyId, id);
+    for (const [id, companyId] of toAssign) this.assignment.assign(companyId, id);
+    if (result.stored) this.bus.emit("media.queued", {});
     return result;
+  }
+
+  /**
+   * One Meta app posts every number's events to one URL, so an event may belong
+   * to another channel than the one whose URL it hit: file it under the channel
+   * of the same plugin whose routingKey matches, provided both trust the same
+   * account (same app secret). Anything else is acknowledged, logged, not stored.
+   */
+  private router(receiving: Channel): (key: string | undefined) => Channel | null {
+    const plugin = this.registry.get(receiving.pluginId);
+    if (!plugin?.routingKey) return () => receiving;
+    const keyOf = (c: Channel) => plugin.routingKey!(this.channelService.fullConfig(c));
+    const trustOf = (c: Channel) => plugin.trustKey?.(this.channelService.fullConfig(c)) ?? null;
+    const own = keyOf(receiving);
+    const trust = trustOf(receiving);
+    const cache = new Map<string, Channel | null>();
+    return (key) => {
+      if (!key || key === own) return receiving;
+      if (!cache.has(key)) {
+        const match = this.channels
+          .byPlugin(receiving.pluginId)
+          .find((c) => c.status !== "disabled" && keyOf(c) === key && trust !== null && trustOf(c) === trust);
+        if (!match) this.logger.warn("webhook event for an account no channel serves", { channel: receiving.id, key });
+        cache.set(key, match ?? null);
+      }
+      return cache.get(key)!;
+    };
+  }
+
+  private storeInbound(channel: Channel, m: NormalizedInbound, events: PendingEvent[], toAssign: Map<number, number>): boolean {
+    if (this.messages.inboundExists(channel.id, m.externalId)) return false;
+    const { conversationId, isNew } = this.conversationFor(channel, m);
+    const content = storedContent(m.content);
+    const replyTo = m.replyToExternalId ? this.findReplyTarget(channel.id, m.replyToExternalId) : null;
+    const messageId = this.messages.insert({
+      conversationId,
+      companyId: channel.companyId,
+      channelId: channel.id,
+      direction: "in",
+      author: "customer",
+      kind: content.kind,
+      text: content.text,
+      payload: content.payload,
+      replyToId: replyTo,
+      externalId: m.externalId,
+      status: "received",
+      createdAt: m.timestamp,
+    });
+    // Providers' media links expire within minutes: fetch right after commit.
+    if (m.content.kind === "media") this.mediaFetches.enqueue(messageId, channel.id, this.clock.now());
+    this.conversations.touchInbound(conversationId, m.timestamp, preview(content.kind, content.text, content.payload));
+    if (isNew) toAssign.set(conversationId, channel.companyId);
+    events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId, messageId } });
+    events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId } });
+    return true;
+  }
+
+  /** The business's own message sent outside Charla: kept as outbound, never twice (our sends echo back too). */
+  private storeEcho(channel: Channel, m: NormalizedInbound, events: PendingEvent[]): boolean {
+    if (this.messages.byExternal(channel.id, "out", m.externalId)) return false;
+    const contact = this.contacts.byIdentity(channel.id, m.from);
+    const current = contact ? this.conversations.current(contact.id, channel.id) : null;
+    if (!current) return false;
+    const content = storedContent(m.content);
+    const messageId = this.messages.insert({
+      conversationId: current.id,
+      companyId: channel.companyId,
+      channelId: channel.id,
+      direction: "out",
+      author: "agent",
+      kind: content.kind,
+      text: content.text,
+      payload: { ...(content.payload ?? {}), echo: true },
+      externalId: m.externalId,
+      status: "sent",
+      createdAt: m.timestamp,
+    });
+    this.conversations.touchOutbound(current.id, m.timestamp, preview(content.kind, content.text, content.payload), true);
+    events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId: current.id, messageId } });
+    events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId: current.id } });
+    return true;
   }
 
   private conversationFor(channel: Channel, m: NormalizedInbound): { conversationId: number; isNew: boolean } {
@@ -113,10 +196,11 @@ export class IngestService {
   }
 
   /** Idempotent and monotonic: a repeated or late (out-of-order) status never moves a message backwards. */
-  private applyStatus(channel: Channel, s: StatusUpdate, events: { name: keyof Events; payload: Events[keyof Events] }[]): boolean {
+  private applyStatus(channel: Channel, s: StatusUpdate, events: PendingEvent[]): boolean {
     const m = this.messages.byExternal(channel.id, "out", s.externalId);
     if (!m || !statusAdvances(m.status, s.status)) return false;
-    this.messages.setStatus(m.id, s.status, s.status === "failed" ? (s.error?.message ?? "failed") : null);
+    const failed = s.status === "failed";
+    this.messages.setStatus(m.id, s.status, failed ? (s.error?.message ?? "failed") : null, failed ? (s.error?.code ?? null) : null);
     events.push({ name: "message.status", payload: { companyId: m.companyId, conversationId: m.conversationId, messageId: m.id } });
     return true;
   }

@@ -7,8 +7,9 @@ type Row = Omit<Message, "payload"> & { payloadJson: string | null };
 const SELECT = `SELECT m.id, m.conversation_id AS conversationId, m.company_id AS companyId, m.channel_id AS channelId,
   m.direction, m.author, m.author_user_id AS authorUserId, u.name AS authorName, m.kind, m.text, m.payload AS payloadJson,
   m.media_id AS mediaId, md.mime_type AS mediaMime, md.filename AS mediaName, md.size AS mediaSize,
-  m.reply_to_id AS replyToId, m.external_id AS externalId, m.status, m.error, m.created_at AS createdAt
-  FROM messages m LEFT JOIN users u ON u.id = m.author_user_id LEFT JOIN media md ON md.id = m.media_id`;
+  m.reply_to_id AS replyToId, r.text AS replyToText, m.external_id AS externalId, m.status, m.error, m.error_code AS errorCode, m.created_at AS createdAt
+  FROM messages m LEFT JOIN users u ON u.id = m.author_user_id LEFT JOIN media md ON md.id = m.media_id
+  LEFT JOIN messages r ON r.id = m.reply_to_id`;
 const toMessage = ({ payloadJson, ...r }: Row): Message => ({ ...r, payload: payloadJson ? (JSON.parse(payloadJson) as Record<string, unknown>) : null });
 
 export interface NewMessage {
@@ -81,12 +82,25 @@ export class MessageRepository {
       .get(channelId, direction, externalId);
   }
 
-  setStatus(id: number, status: DeliveryStatus, error: string | null): void {
-    this.db.query("UPDATE messages SET status = ?, error = ? WHERE id = ?").run(status, error, id);
+  setStatus(id: number, status: DeliveryStatus, error: string | null, errorCode: string | null = null): void {
+    this.db.query("UPDATE messages SET status = ?, error = ?, error_code = ? WHERE id = ?").run(status, error, errorCode, id);
   }
 
   markSent(id: number, externalId: string, status: DeliveryStatus): void {
-    this.db.query("UPDATE messages SET status = ?, external_id = ?, error = NULL WHERE id = ?").run(status, externalId, id);
+    this.db.query("UPDATE messages SET status = ?, external_id = ?, error = NULL, error_code = NULL WHERE id = ?").run(status, externalId, id);
+  }
+
+  attachMedia(id: number, mediaId: number): void {
+    this.db.query("UPDATE messages SET media_id = ? WHERE id = ?").run(mediaId, id);
+  }
+
+  /** The latest customer message of a conversation (what "mark as read" refers to). */
+  lastInbound(conversationId: number): { id: number; externalId: string | null; channelId: number } | null {
+    return this.db
+      .query<{ id: number; externalId: string | null; channelId: number }, [number]>(
+        "SELECT id, external_id AS externalId, channel_id AS channelId FROM messages WHERE conversation_id = ? AND direction = 'in' AND author = 'customer' ORDER BY id DESC LIMIT 1",
+      )
+      .get(conversationId);
   }
 
   /** The conversation whose message carries this file (media is visible exactly when that message is). */

@@ -8,11 +8,13 @@ import type { Clock } from "../clock.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../logger.ts";
 import type { MediaSigner } from "../media/media-signer.ts";
+import type { MediaRepository } from "../media/media-repository.ts";
 import { T } from "../tokens.ts";
 import type { ContactRepository } from "./contact-repository.ts";
 import { statusAdvances, type Message } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
-import { mediaTypeOf } from "./conversation-service.ts";
+import { mediaTypeOf } from "./media-types.ts";
+import { DueLoop } from "../shared/due-loop.ts";
 import type { MessageRepository } from "./message-repository.ts";
 import type { OutboxRepository, OutboxRow } from "./outbox-repository.ts";
 
@@ -37,11 +39,12 @@ export function backoffMs(attempt: number, random = Math.random): number {
  */
 @injectable()
 export class OutboxDispatcher {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private stopped = true;
+  private readonly loop: DueLoop;
   private readonly lastSendAt = new Map<number, number>();
+  /** Channel -> time until which a provider asked us to slow down (rate limits). */
+  private readonly pausedUntil = new Map<number, number>();
+  /** "channel:recipient" -> last send, for providers' per-recipient pair limits. */
+  private readonly lastToRecipient = new Map<string, number>();
   private off: (() => void) | null = null;
 
   constructor(
@@ -56,64 +59,40 @@ export class OutboxDispatcher {
     @inject(T.ChannelService) private readonly channelService: ChannelService,
     @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
     @inject(T.MediaSigner) private readonly signer: MediaSigner,
+    @inject(T.MediaRepository) private readonly media: MediaRepository,
     @inject(T.EventBus) private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.loop = new DueLoop(() => this.pass(), () => this.outbox.nextDueAt(), () => this.clock.now());
+  }
 
   start(): void {
-    this.stopped = false;
-    this.off = this.bus.on("outbox.queued", () => this.kick());
-    this.kick();
+    this.off = this.bus.on("outbox.queued", () => this.loop.kick());
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.off?.();
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
-  /** Run now (or right after the current pass). */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      } else this.schedule();
-    });
+  /** Resolves when no pass is running (tests and shutdown). */
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
-  /** Resolves when nothing is due right now (tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    const next = this.outbox.nextDueAt();
-    if (next === null) return;
-    this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.clock.now()));
-  }
-
-  private async pass(): Promise<void> {
+  private async pass(): Promise<boolean> {
     const rows = this.outbox.due(this.clock.now(), BATCH);
     const byChannel = new Map<number, OutboxRow[]>();
     for (const r of rows) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r]);
     await Promise.all(
       [...byChannel.values()].map(async (list) => {
         for (const row of list) {
-          if (this.stopped) return;
+          if (this.loop.isStopped) return;
           await this.sendOne(row);
         }
       }),
     );
-    if (rows.length === BATCH) this.again = true;
+    return rows.length === BATCH;
   }
 
   private async sendOne(row: OutboxRow): Promise<void> {
@@ -129,14 +108,17 @@ export class OutboxDispatcher {
     if (!to) {
       result = { ok: false, retryable: false, reason: "The customer has no address on this channel." };
     } else {
-      await this.pace(channel.id, this.channelService.plugin(channel.pluginId).manifest.sendsPerSecond ?? 20);
+      const manifest = this.channelService.plugin(channel.pluginId).manifest;
+      await this.pace(channel.id, to, manifest.sendsPerSecond ?? 20, manifest.recipientGapMs ?? 0);
       try {
         const instance = await this.runtime.instance(channel);
-        result = await instance.send(this.outbound(message, to));
+        result = await instance.send(this.outbound(message, to, conversation.lastInboundAt));
       } catch (e) {
         // A plugin that throws is treated like a network error: try again later.
         result = { ok: false, retryable: true, reason: e instanceof Error ? e.message : String(e) };
       }
+      // A provider rate limit slows the whole channel, not only this message.
+      if (!result.ok && result.retryable && result.retryAfterMs) this.pausedUntil.set(channel.id, Date.now() + result.retryAfterMs);
     }
     this.record(row, message, result);
   }
@@ -152,7 +134,7 @@ export class OutboxDispatcher {
         const wait = result.retryAfterMs ?? backoffMs(attempts);
         this.outbox.retryLater(row.id, attempts, this.clock.now() + wait, result.reason);
       } else {
-        this.messages.setStatus(message.id, "failed", result.reason);
+        this.messages.setStatus(message.id, "failed", result.reason, result.code ?? null);
         this.outbox.remove(row.id);
       }
     }).immediate();
@@ -162,30 +144,49 @@ export class OutboxDispatcher {
     }
   }
 
-  private outbound(m: Message, to: string): OutboundMessage {
-    const base = { idempotencyKey: `charla-${m.id}`, to };
+  private outbound(m: Message, to: string, lastInboundAt: number | null): OutboundMessage {
+    const replyTo = m.replyToId ? this.messages.get(m.companyId, m.replyToId)?.externalId : null;
+    const base = { idempotencyKey: `charla-${m.id}`, to, lastInboundAt, replyToExternalId: replyTo ?? undefined };
+    const p = m.payload ?? {};
     if (m.kind === "media" && m.mediaId) {
+      const mediaId = m.mediaId;
       return {
         ...base,
         content: {
           kind: "media",
           mediaType: mediaTypeOf(m.mediaMime ?? ""),
-          url: this.signer.url(m.mediaId, this.clock.now() + MEDIA_LINK_TTL_MS),
+          url: this.signer.url(mediaId, this.clock.now() + MEDIA_LINK_TTL_MS),
           mimeType: m.mediaMime ?? "application/octet-stream",
           caption: m.text ?? undefined,
           filename: m.mediaName ?? undefined,
+          read: () => this.media.blob(mediaId, m.mediaMime ?? "application/octet-stream"),
         },
       };
+    }
+    if (m.kind === "reaction") return { ...base, content: { kind: "reaction", emoji: m.text ?? "", targetExternalId: String(p.target ?? "") } };
+    if (m.kind === "template") {
+      return { ...base, content: { kind: "template", name: String(p.name), language: String(p.language), parameters: (p.parameters as string[]) ?? [] } };
     }
     return { ...base, content: { kind: "text", text: m.text ?? "" } };
   }
 
-  /** Keeps at least 1/sendsPerSecond between two sends on one channel. */
-  private async pace(channelId: number, perSecond: number): Promise<void> {
+  /**
+   * Keeps at least 1/sendsPerSecond between two sends on one channel, the
+   * plugin's gap between two sends to one recipient, and any pause a provider
+   * asked for.
+   */
+  private async pace(channelId: number, to: string, perSecond: number, recipientGapMs: number): Promise<void> {
+    const key = `${channelId}:${to}`;
     const gap = 1000 / Math.max(perSecond, 0.1);
-    const last = this.lastSendAt.get(channelId) ?? 0;
-    const wait = last + gap - Date.now();
+    const ready = Math.max(
+      (this.lastSendAt.get(channelId) ?? 0) + gap,
+      (this.lastToRecipient.get(key) ?? 0) + recipientGapMs,
+      this.pausedUntil.get(channelId) ?? 0,
+    );
+    const wait = ready - Date.now();
     if (wait > 0) await Bun.sleep(wait);
     this.lastSendAt.set(channelId, Date.now());
+    this.lastToRecipient.set(key, Date.now());
+    if (this.lastToRecipient.size > 10_000) this.lastToRecipient.clear();
   }
 }

@@ -11,10 +11,14 @@ export interface Events {
   "message.status": { companyId: number; conversationId: number; messageId: number };
   /** Status, queue, assignee, counters or preview of a conversation changed. */
   "conversation.changed": { companyId: number; conversationId: number; previousAssigneeId?: number | null };
+  /** An agent opened a conversation with unread customer messages. */
+  "conversation.read": { companyId: number; conversationId: number };
   /** An agent became available or unavailable. */
   "presence.changed": { companyId: number; userId: number; online: boolean };
   /** A send was queued in the outbox. */
   "outbox.queued": { channelId: number };
+  /** Inbound media is waiting to be fetched from the provider. */
+  "media.queued": Record<string, never>;
 }
 
 type Handler<K extends keyof Events> = (payload: Events[K]) => void;

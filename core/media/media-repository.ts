@@ -58,4 +58,9 @@ export class MediaRepository {
       },
     });
   }
+
+  /** The whole file, for plugins that upload bytes to their provider. */
+  async blob(id: number, mimeType: string): Promise<Blob> {
+    return new Blob([await new Response(this.stream(id)).arrayBuffer()], { type: mimeType });
+  }
 }

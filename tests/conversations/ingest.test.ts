@@ -18,7 +18,7 @@ describe("webhook pipeline", () => {
   test("a customer message creates contact, conversation and message, answered 200 after commit", async () => {
     const res = await app.webhook(channel, { messages: [{ id: "in-1", from: "573001112233", text: "Hola, ¿tienen envíos?", name: "Ana" }] });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, stored: 1, duplicates: 0, statuses: 0 });
+    expect(await res.json()).toEqual({ ok: true, stored: 1, duplicates: 0, statuses: 0, unrouted: 0 });
     const conv = app.db
       .query<{ status: string; queue_id: number; unread_count: number; unanswered_since: number; last_preview: string }, []>(
         "SELECT status, queue_id, unread_count, unanswered_since, last_preview FROM conversations",

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { api, type Client } from "../helpers/client.ts";
 import { createTestApp, type TestApp } from "../helpers/test-app.ts";
-import type { ConversationService } from "../../core/conversations/conversation-service.ts";
+import type { ReplyService } from "../../core/conversations/reply-service.ts";
 import { T } from "../../core/tokens.ts";
 
 /**
@@ -76,7 +76,7 @@ describe("authorization sweep over every route", () => {
     await app.webhook(channelB, { messages: [{ id: "b1", from: "5700000", text: "secreto de B" }] });
     const conversationB = app.db.query<{ id: number }, [number]>("SELECT id FROM conversations WHERE company_id = ?").get(b)!.id;
     const sent = app.container
-      .resolve<ConversationService>(T.ConversationService)
+      .resolve<ReplyService>(T.ReplyService)
       .send({ companyId: b, userId: userB, name: "B", role: "agent" }, conversationB, { text: "adjunto", file: { bytes: new TextEncoder().encode("B file"), mimeType: "text/plain", filename: "b.txt" } });
     ids = { queue: qb, user: userB, company: b, token: tokenB, channel: channelB, conversation: conversationB, message: sent.id, media: sent.mediaId! };
     tokenA = app.makeToken(a);

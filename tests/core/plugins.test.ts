@@ -34,6 +34,8 @@ describe("channel plugin platform", () => {
       webhookUrl: "http://localhost:3000/webhooks/1",
       publicUrl: "http://localhost:3000/chat/1",
       secure: false,
+      platform: { metaGraphUrl: "https://graph.facebook.com", metaGraphVersion: "v24.0" },
+      reportHealth: async () => {},
       transcript: async () => [],
       fetch,
       logger: new Logger("error"),
@@ -47,7 +49,7 @@ describe("channel plugin platform", () => {
     const instance = await plugin.create(ctx, { greeting: "hola " });
     const result = await instance.handleWebhook({ method: "POST", url: new URL(ctx.webhookUrl), headers: new Headers(), body: new TextEncoder().encode("mundo"), clientAddress: "127.0.0.1" });
     expect(result).toEqual({ type: "events", messages: [{ externalId: "echo-42", from: "visitor", timestamp: 42, content: { kind: "text", text: "hola mundo" } }], statuses: [] });
-    expect(await instance.send({ idempotencyKey: "k1", to: "x", content: { kind: "text", text: "hi" } })).toEqual({ ok: true, externalId: "sent-x" });
+    expect(await instance.send({ idempotencyKey: "k1", lastInboundAt: null, to: "x", content: { kind: "text", text: "hi" } })).toEqual({ ok: true, externalId: "sent-x" });
   });
 
   test("the app starts despite the broken plugins and the Canales page lists what loaded", async () => {

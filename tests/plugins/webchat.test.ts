@@ -35,6 +35,8 @@ async function setup(config: WebchatConfig = {}, opts: { secure?: boolean; failT
     webhookUrl: `${BASE}/webhooks/${CHANNEL}`,
     publicUrl: `${BASE}/chat/${CHANNEL}`,
     secure: opts.secure ?? false,
+    platform: { metaGraphUrl: "https://graph.facebook.com", metaGraphVersion: "v24.0" },
+    reportHealth: async () => {},
     fetch,
     logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
     now: () => clock.t,
@@ -495,7 +497,7 @@ describe("web chat: stream and sending", () => {
     expect(await readUntil(reader, (t) => t.includes(": connected\n\n"))).toBe("retry: 3000\n: connected\n\n");
 
     s.clock.t = START + 1234;
-    const sent = await s.instance.send({ idempotencyKey: "m-501", to: v.customerId, content: { kind: "text", text: "¡Hola! Soy Carla, ¿en qué te ayudo?" } });
+    const sent = await s.instance.send({ idempotencyKey: "m-501", lastInboundAt: null, to: v.customerId, content: { kind: "text", text: "¡Hola! Soy Carla, ¿en qué te ayudo?" } });
     expect(sent).toEqual({ ok: true, externalId: "wc-out-m-501", status: "delivered" });
     const frame = await readUntil(reader, (t) => t.endsWith("\n\n"));
     const lines = frame.trimEnd().split("\n");
@@ -513,21 +515,21 @@ describe("web chat: stream and sending", () => {
     });
 
     const media = await s.instance.send({
-      idempotencyKey: "m-502",
+      idempotencyKey: "m-502", lastInboundAt: null,
       to: v.customerId,
-      content: { kind: "media", mediaType: "document", url: `${BASE}/media/8?sig=abc`, mimeType: "application/pdf", caption: "Catálogo", filename: "catalogo.pdf" },
+      content: { kind: "media", mediaType: "document", url: `${BASE}/media/8?sig=abc`, mimeType: "application/pdf", caption: "Catálogo", filename: "catalogo.pdf", read: async () => new Blob(["%PDF"]) },
     });
     expect(media).toEqual({ ok: true, externalId: "wc-out-m-502", status: "delivered" });
     const mediaFrame = await readUntil(reader, (t) => t.endsWith("\n\n"));
     expect(JSON.parse(mediaFrame.split("\ndata: ")[1]!)).toMatchObject({ kind: "media", text: "Catálogo", mediaUrl: `${BASE}/media/8?sig=abc`, mediaType: "application/pdf", filename: "catalogo.pdf" });
 
     const other = await visit(s.instance);
-    expect(await s.instance.send({ idempotencyKey: "m-503", to: other.customerId, content: { kind: "text", text: "hola" } })).toEqual({ ok: true, externalId: "wc-out-m-503", status: "sent" });
+    expect(await s.instance.send({ idempotencyKey: "m-503", lastInboundAt: null, to: other.customerId, content: { kind: "text", text: "hola" } })).toEqual({ ok: true, externalId: "wc-out-m-503", status: "sent" });
 
     // Closing the tab aborts the request: the stream ends and later sends are "sent".
     abort.abort();
     expect(await reader.read()).toEqual({ done: true, value: undefined });
-    expect(await s.instance.send({ idempotencyKey: "m-504", to: v.customerId, content: { kind: "text", text: "¿Sigues ahí?" } })).toMatchObject({ status: "sent" });
+    expect(await s.instance.send({ idempotencyKey: "m-504", lastInboundAt: null, to: v.customerId, content: { kind: "text", text: "¿Sigues ahí?" } })).toMatchObject({ status: "sent" });
   });
 
   test("every tab of the visitor gets the message", async () => {
@@ -536,7 +538,7 @@ describe("web chat: stream and sending", () => {
     const tabs = [0, 1].map(() => s.instance.handlePublic!(publicReq("stream", { headers: { cookie: v.cookie } })));
     const readers = (await Promise.all(tabs)).map((r) => r.body!.getReader());
     for (const r of readers) await readUntil(r, (t) => t.includes("connected"));
-    await s.instance.send({ idempotencyKey: "k1", to: v.customerId, content: { kind: "text", text: "para las dos pestañas" } });
+    await s.instance.send({ idempotencyKey: "k1", lastInboundAt: null, to: v.customerId, content: { kind: "text", text: "para las dos pestañas" } });
     for (const r of readers) expect(await readUntil(r, (t) => t.endsWith("\n\n"))).toContain('"text":"para las dos pestañas"');
     s.instance.dispose!();
     for (const r of readers) expect((await r.read()).done).toBe(true);
@@ -544,12 +546,12 @@ describe("web chat: stream and sending", () => {
 
   test("reactions and templates are refused with a readable reason", async () => {
     const { instance } = await setup();
-    expect(await instance.send({ idempotencyKey: "r1", to: "abc", content: { kind: "reaction", emoji: "👍", targetExternalId: "wc-in-x" } })).toEqual({
+    expect(await instance.send({ idempotencyKey: "r1", lastInboundAt: null, to: "abc", content: { kind: "reaction", emoji: "👍", targetExternalId: "wc-in-x" } })).toEqual({
       ok: false,
       retryable: false,
       reason: "The web chat cannot show reactions",
     });
-    const template = await instance.send({ idempotencyKey: "t1", to: "abc", content: { kind: "template", name: "hello", language: "es", parameters: [] } });
+    const template = await instance.send({ idempotencyKey: "t1", lastInboundAt: null, to: "abc", content: { kind: "template", name: "hello", language: "es", parameters: [] } });
     expect(template).toMatchObject({ ok: false, retryable: false });
     expect(template.ok ? "" : template.reason).toContain("templates");
   });

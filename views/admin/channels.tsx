@@ -1,6 +1,7 @@
 import type { PluginManifest } from "../../core/channels/contract.ts";
 import type { ConfigField } from "../../core/channels/config-schema.ts";
 import type { ChannelView } from "../../core/channels/channel-service.ts";
+import type { StoredTemplate } from "../../core/channels/template-repository.ts";
 import type { FailedPlugin, PluginSource } from "../../core/channels/registry.ts";
 import type { PageContext } from "../context.ts";
 import { ActionButton, CsrfField, FormSummary, SelectField, TextField, type FieldErrors } from "../components/fields.tsx";
@@ -100,6 +101,10 @@ export function ChannelFormPage(props: {
   queues: { id: number; name: string }[];
   errors?: FieldErrors;
   embedSnippet: string | null;
+  /** Null when the plugin has no templates. */
+  templates: StoredTemplate[] | null;
+  /** The plugin can check its credentials against the provider. */
+  canTest: boolean;
 }): JSX.Element {
   const { ctx, channel, form, errors } = props;
   const { t } = ctx;
@@ -110,15 +115,38 @@ export function ChannelFormPage(props: {
         <a href="/admin/channels">{t("channel.back")}</a>
       </p>
       <h1 safe>{title}</h1>
+      {channel && channel.status === "needs_attention" ? (
+        <p class="banner attention" role="alert" id="needs-attention">
+          {t("channel.needs_attention")} <span safe>{channel.statusReason ?? ""}</span>
+        </p>
+      ) : (
+        ""
+      )}
       {channel ? (
         <section class="card" id="channel-info">
           <p>
             <span class={`badge ${channel.status}`}>{t(`channel.status.${channel.status}`)}</span>
-            {channel.statusReason ? <span class="muted" safe>{` ${channel.statusReason}`}</span> : ""}
           </p>
           <p>
             {t("channel.webhook_url")}: <code id="webhook-url" safe>{channel.webhookUrl}</code>
           </p>
+          {typeof channel.config.verifyToken === "string" ? (
+            <p>
+              {t("channel.verify_token")}: <code id="verify-token" safe>{channel.config.verifyToken}</code>
+            </p>
+          ) : (
+            ""
+          )}
+          {props.canTest ? (
+            <form method="post" action={`/admin/channels/${channel.id}/test`} class="inline">
+              <CsrfField csrf={ctx.csrf} />
+              <button type="submit" id="test-connection">
+                {t("channel.test")}
+              </button>
+            </form>
+          ) : (
+            ""
+          )}
           {props.embedSnippet ? (
             <>
               <p>
@@ -165,6 +193,32 @@ export function ChannelFormPage(props: {
           </div>
         </form>
       </section>
+      {channel && props.templates ? (
+        <section class="card" id="templates">
+          <div class="page-head">
+            <h2>{t("channel.templates")}</h2>
+            <form method="post" action={`/admin/channels/${channel.id}/templates/sync`} class="inline">
+              <CsrfField csrf={ctx.csrf} />
+              <button type="submit">{t("channel.templates_sync")}</button>
+            </form>
+          </div>
+          <Table
+            t={t}
+            head={[t("channel.name"), t("user.language"), t("channel.template_category"), t("common.status"), t("channel.template_body")]}
+            rows={props.templates.map((tpl) => [
+              <code safe>{tpl.name}</code>,
+              <span safe>{tpl.language}</span>,
+              <span safe>{tpl.category}</span>,
+              <span safe>{tpl.status}</span>,
+              <span class="template-body" safe>
+                {tpl.body}
+              </span>,
+            ])}
+          />
+        </section>
+      ) : (
+        ""
+      )}
       {channel ? (
         <ActionButton
           csrf={ctx.csrf}

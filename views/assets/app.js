@@ -53,3 +53,36 @@
   document.addEventListener("htmx:after:swap", scrollMessages);
   document.addEventListener("DOMContentLoaded", scrollMessages);
 })();
+
+// "Responder": quote a customer's message in the next answer.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (evt) {
+    var el = evt.target && evt.target.closest ? evt.target.closest("[data-reply-to],[data-reply-cancel]") : null;
+    if (!el) return;
+    var input = document.getElementById("reply-to-id");
+    var bar = document.getElementById("reply-bar");
+    var quote = document.getElementById("reply-quote");
+    if (!input || !bar) return;
+    if (el.hasAttribute("data-reply-cancel")) {
+      input.value = "";
+      bar.hidden = true;
+      return;
+    }
+    input.value = el.getAttribute("data-reply-to") || "";
+    if (quote) quote.textContent = el.getAttribute("data-reply-text") || "";
+    bar.hidden = false;
+    var text = document.querySelector('#composer textarea[name="text"]');
+    if (text) text.focus();
+  });
+  document.addEventListener("htmx:after:request", function (evt) {
+    var form = evt.target;
+    var ctx = evt.detail && evt.detail.ctx;
+    if (!form || !ctx || !ctx.response || ctx.response.status >= 300) return;
+    if (form.id === "composer") {
+      var bar = document.getElementById("reply-bar");
+      if (bar) bar.hidden = true;
+    }
+    if (form.classList && form.classList.contains("template-form")) form.reset();
+  });
+})();

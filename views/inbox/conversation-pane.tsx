@@ -1,6 +1,10 @@
 import type { ConversationListItem, Message } from "../../core/conversations/conversation.ts";
 import type { Translate } from "../../core/i18n/index.ts";
+import type { Capability } from "../../core/channels/contract.ts";
+import type { StoredTemplate } from "../../core/channels/template-repository.ts";
+import type { WindowState } from "../../core/conversations/messaging-window.ts";
 import { MessageBubble } from "./message-bubble.tsx";
+import { Composer } from "./composer.tsx";
 
 export interface PaneData {
   conversation: ConversationListItem;
@@ -8,6 +12,9 @@ export interface PaneData {
   queues: { id: number; name: string }[];
   agents: { id: number; name: string }[];
   canTake: boolean;
+  window: WindowState;
+  capabilities: readonly Capability[];
+  templates: StoredTemplate[];
   /** The pane shows the latest page; older pages load on demand. */
   hasOlder: boolean;
   time: (ms: number) => string;
@@ -31,33 +38,10 @@ export function ConversationPane(props: { t: Translate; csrf: string; data: Pane
       <div id="messages" class="messages" hx-ext="upsert">
         {data.hasOlder && data.messages[0] ? <OlderButton t={t} conversationId={c.id} before={data.messages[0].id} /> : ""}
         {data.messages.map((m) => (
-          <MessageBubble t={t} m={m} csrf={props.csrf} time={data.time} />
+          <MessageBubble t={t} m={m} csrf={props.csrf} time={data.time} reactions={data.capabilities.includes("reactions")} />
         ))}
       </div>
-      {c.status === "closed" ? (
-        <p class="closed-note muted">{t("inbox.closed_hint")}</p>
-      ) : (
-        <form
-          id="composer"
-          class="composer"
-          method="post"
-          action={`/inbox/${c.id}/messages`}
-          enctype="multipart/form-data"
-          hx-post={`/inbox/${c.id}/messages`}
-          hx-encoding="multipart/form-data"
-          hx-swap="none"
-        >
-          <input type="hidden" name="_csrf" value={props.csrf} />
-          <textarea name="text" rows="2" maxlength="4096" placeholder={t.plain("inbox.write")} aria-label={t.plain("inbox.write")}></textarea>
-          <label class="attach" title={t.plain("inbox.attach")}>
-            📎
-            <input type="file" name="file" aria-label={t.plain("inbox.attach")} />
-          </label>
-          <button type="submit" class="primary">
-            {t("inbox.send")}
-          </button>
-        </form>
-      )}
+      {c.status === "closed" ? <p class="closed-note muted">{t("inbox.closed_hint")}</p> : <Composer t={t} csrf={props.csrf} data={data} />}
     </section>
   );
 }

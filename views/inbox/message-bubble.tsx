@@ -11,6 +11,19 @@ const EVENT_KEYS: Record<string, MessageKey> = {
   reopened_by_customer: "event.reopened_by_customer",
 };
 
+/** Failure classes plugins report (SEND_ERROR_CODES), explained in the agent's language. */
+const SEND_ERROR_KEYS: Record<string, MessageKey> = {
+  outside_window: "senderror.outside_window",
+  undeliverable: "senderror.undeliverable",
+  rate_limited: "senderror.rate_limited",
+  token_expired: "senderror.token_expired",
+  policy: "senderror.policy",
+  invalid: "senderror.invalid",
+  template: "senderror.template",
+  unavailable: "senderror.unavailable",
+  unsupported: "senderror.unsupported",
+};
+
 const TICKS: Record<string, string> = { pending: "◷", sent: "✓", delivered: "✓✓", read: "✓✓" };
 
 /**
@@ -18,7 +31,7 @@ const TICKS: Record<string, string> = { pending: "◷", sent: "✓", delivered: 
  * render, the composer's answer and the SSE push, and its id lets a later status
  * push replace it in place (htmx upsert).
  */
-export function MessageBubble(props: { t: Translate; m: Message; csrf: string; time: (ms: number) => string }): JSX.Element {
+export function MessageBubble(props: { t: Translate; m: Message; csrf: string; time: (ms: number) => string; reactions?: boolean }): JSX.Element {
   const { t, m } = props;
   if (m.author === "system") {
     const p = m.payload ?? {};
@@ -36,6 +49,13 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
   return (
     <div id={`msg-${m.id}`} class={`msg ${side} ${m.status === "failed" ? "failed" : ""}`} data-status={m.status}>
       {m.author !== "customer" ? <span class="who" safe>{m.authorName ?? t.plain(m.author === "bot" ? "inbox.bot" : "inbox.agent")}</span> : ""}
+      {m.replyToId && m.kind !== "reaction" ? (
+        <q class="quote" safe>
+          {m.replyToText ?? "…"}
+        </q>
+      ) : (
+        ""
+      )}
       <Body t={t} m={m} />
       <span class="meta">
         <time safe>{props.time(m.createdAt)}</time>
@@ -47,8 +67,30 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
           ""
         )}
       </span>
+      {m.direction === "in" && m.externalId && m.kind !== "reaction" ? (
+        <span class="msg-actions">
+          <button type="button" class="link" data-reply-to={String(m.id)} data-reply-text={(m.text ?? "").slice(0, 80)}>
+            {t("inbox.reply")}
+          </button>
+          {props.reactions ? (
+            <form method="post" action={`/inbox/messages/${m.id}/react`} class="inline react" hx-post={`/inbox/messages/${m.id}/react`} hx-swap="none">
+              <input type="hidden" name="_csrf" value={props.csrf} />
+              {["👍", "❤️", "🙏", "😂"].map((e) => (
+                <button type="submit" name="emoji" value={e} class="link emoji" title={t.plain("inbox.react")} safe>
+                  {e}
+                </button>
+              ))}
+            </form>
+          ) : (
+            ""
+          )}
+        </span>
+      ) : (
+        ""
+      )}
       {m.status === "failed" ? (
         <div class="failure" role="alert">
+          {m.errorCode && SEND_ERROR_KEYS[m.errorCode] ? <strong>{t(SEND_ERROR_KEYS[m.errorCode]!)}</strong> : ""}
           <span safe>{m.error ?? ""}</span>
           <form method="post" action={`/inbox/messages/${m.id}/retry`} class="inline" hx-target="#messages" hx-swap="none">
             <input type="hidden" name="_csrf" value={props.csrf} />

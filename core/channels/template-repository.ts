@@ -1,0 +1,52 @@
+import type { Database } from "bun:sqlite";
+import { inject, injectable } from "tsyringe";
+import { T } from "../tokens.ts";
+import type { TemplateInfo } from "./contract.ts";
+
+export interface StoredTemplate {
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  body: string;
+  parameterCount: number;
+}
+
+@injectable()
+export class TemplateRepository {
+  constructor(@inject(T.Database) private readonly db: Database) {}
+
+  /** Replaces a channel's templates with what the provider returned, in one go. */
+  replace(channelId: number, templates: TemplateInfo[], now: number): void {
+    this.db.transaction(() => {
+      this.db.query("DELETE FROM channel_templates WHERE channel_id = ?").run(channelId);
+      const put = this.db.query(
+        `INSERT OR REPLACE INTO channel_templates (channel_id, name, language, category, status, body, parameter_count, raw, synced_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const t of templates) put.run(channelId, t.name, t.language, t.category, t.status, t.body, t.parameterCount, JSON.stringify(t.raw ?? null), now);
+      this.db.query("UPDATE channels SET templates_synced_at = ? WHERE id = ?").run(now, channelId);
+    }).immediate();
+  }
+
+  list(channelId: number, approvedOnly: boolean): StoredTemplate[] {
+    return this.db
+      .query<StoredTemplate, [number, number]>(
+        `SELECT name, language, category, status, body, parameter_count AS parameterCount FROM channel_templates
+         WHERE channel_id = ? AND (? = 0 OR status = 'APPROVED') ORDER BY name, language`,
+      )
+      .all(channelId, approvedOnly ? 1 : 0);
+  }
+
+  get(channelId: number, name: string, language: string): StoredTemplate | null {
+    return this.db
+      .query<StoredTemplate, [number, string, string]>(
+        "SELECT name, language, category, status, body, parameter_count AS parameterCount FROM channel_templates WHERE channel_id = ? AND name = ? AND language = ?",
+      )
+      .get(channelId, name, language);
+  }
+
+  syncedAt(channelId: number): number | null {
+    return this.db.query<{ t: number | null }, [number]>("SELECT templates_synced_at AS t FROM channels WHERE id = ?").get(channelId)?.t ?? null;
+  }
+}

@@ -1,0 +1,178 @@
+import type { Database } from "bun:sqlite";
+import { inject, injectable } from "tsyringe";
+import type { ChannelRepository } from "../channels/channel-repository.ts";
+import type { PluginManifest } from "../channels/contract.ts";
+import type { PluginRegistry } from "../channels/registry.ts";
+import type { TemplateRepository } from "../channels/template-repository.ts";
+import type { Clock } from "../clock.ts";
+import { AppError } from "../errors.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { MediaRepository } from "../media/media-repository.ts";
+import { T } from "../tokens.ts";
+import type { ConversationListItem, Message } from "./conversation.ts";
+import type { ConversationRepository } from "./conversation-repository.ts";
+import type { Actor, ConversationService } from "./conversation-service.ts";
+import { mediaTypeOf } from "./media-types.ts";
+import type { MessageRepository, NewMessage } from "./message-repository.ts";
+import { allowsFreeText, allowsTemplates, windowState, type WindowState } from "./messaging-window.ts";
+import type { OutboxRepository } from "./outbox-repository.ts";
+import { preview } from "./previews.ts";
+
+export const MAX_TEXT = 4096;
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
+export interface ReplyInput {
+  text?: string;
+  file?: { bytes: Uint8Array; mimeType: string; filename: string };
+  /** Quote this message (WhatsApp shows the quote to the customer). */
+  replyToId?: number | null;
+}
+
+export interface TemplateInput {
+  name: string;
+  language: string;
+  parameters: string[];
+}
+
+/**
+ * Everything that sends to the customer: text and files, templates, reactions,
+ * retries. Each is stored as pending with its outbox row in one transaction; the
+ * channel's window rules are checked here, not only in the composer.
+ */
+@injectable()
+export class ReplyService {
+  constructor(
+    @inject(T.Database) private readonly db: Database,
+    @inject(T.Clock) private readonly clock: Clock,
+    @inject(T.ConversationService) private readonly conversations: ConversationService,
+    @inject(T.ConversationRepository) private readonly conversationRepo: ConversationRepository,
+    @inject(T.MessageRepository) private readonly messages: MessageRepository,
+    @inject(T.OutboxRepository) private readonly outbox: OutboxRepository,
+    @inject(T.MediaRepository) private readonly media: MediaRepository,
+    @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
+    @inject(T.TemplateRepository) private readonly templates: TemplateRepository,
+    @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(T.EventBus) private readonly bus: EventBus,
+  ) {}
+
+  /** What the composer may offer now for this conversation. */
+  window(actor: Actor, id: number): { state: WindowState; manifest: PluginManifest } {
+    const c = this.conversations.get(actor, id);
+    const manifest = this.manifest(c.channelId);
+    return { state: windowState(manifest, c.lastInboundAt, this.clock.now()), manifest };
+  }
+
+  send(actor: Actor, id: number, input: ReplyInput): Message {
+    const c = this.open(actor, id);
+    const text = (input.text ?? "").trim();
+    if (!text && !input.file) throw AppError.invalid({ text: "inbox.error.empty_message" });
+    if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
+    if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
+    const { state } = this.window(actor, id);
+    if (!allowsFreeText(state)) throw this.outsideWindow(state);
+    const replyToId = input.replyToId ? this.conversations.message(actor, input.replyToId).id : null;
+    const now = this.clock.now();
+    return this.queue(actor, c, now, (tx) => {
+      const mediaId = input.file ? this.media.store(actor.companyId, input.file.mimeType || "application/octet-stream", input.file.filename, input.file.bytes, now) : null;
+      tx({
+        kind: mediaId ? "media" : "text",
+        text: text || null,
+        payload: mediaId ? { mediaType: mediaTypeOf(input.file!.mimeType) } : null,
+        mediaId,
+        replyToId,
+      });
+    });
+  }
+
+  /** An approved template with its {{n}} parameters filled in: the way back in after the 24 h window. */
+  sendTemplate(actor: Actor, id: number, input: TemplateInput): Message {
+    const c = this.open(actor, id);
+    const { state, manifest } = this.window(actor, id);
+    if (!allowsTemplates(manifest, state)) throw new AppError(409, "templates_unsupported", "inbox.error.no_templates");
+    const t = this.templates.get(c.channelId, input.name, input.language);
+    if (!t || t.status !== "APPROVED") throw AppError.invalid({ template: "inbox.error.template_unknown" });
+    const parameters = input.parameters.map((p) => p.trim());
+    if (parameters.length !== t.parameterCount || parameters.some((p) => !p)) throw AppError.invalid({ parameters: "inbox.error.template_parameters" });
+    const text = t.body.replace(/\{\{(\d+)\}\}/g, (m, n: string) => parameters[Number(n) - 1] ?? m);
+    return this.queue(actor, c, this.clock.now(), (tx) => tx({ kind: "template", text, payload: { name: t.name, language: t.language, parameters } }));
+  }
+
+  /** An emoji on a customer's message (WhatsApp reactions). */
+  react(actor: Actor, messageId: number, emoji: string): Message {
+    const target = this.conversations.message(actor, messageId);
+    const c = this.open(actor, target.conversationId);
+    if (!this.manifest(c.channelId).capabilities.includes("reactions")) throw new AppError(409, "reactions_unsupported", "inbox.error.no_reactions");
+    if (!target.externalId) throw new AppError(409, "not_reactable", "inbox.error.not_reactable");
+    const value = emoji.trim();
+    if (!value || [...value].length > 4) throw AppError.invalid({ emoji: "inbox.error.emoji" });
+    const { state } = this.window(actor, c.id);
+    if (!allowsFreeText(state)) throw this.outsideWindow(state);
+    return this.queue(actor, c, this.clock.now(), (tx) => tx({ kind: "reaction", text: value, payload: { target: target.externalId }, replyToId: target.id }));
+  }
+
+  /** A failed send goes back to the outbox. */
+  retry(actor: Actor, messageId: number): Message {
+    const m = this.conversations.message(actor, messageId);
+    if (m.direction !== "out" || m.status !== "failed" || m.author === "system") throw new AppError(409, "not_retryable", "inbox.error.not_retryable");
+    this.db.transaction(() => {
+      this.messages.setStatus(m.id, "pending", null);
+      this.outbox.enqueue(m.id, m.channelId, this.clock.now());
+    }).immediate();
+    this.bus.emit("message.status", { companyId: actor.companyId, conversationId: m.conversationId, messageId: m.id });
+    this.bus.emit("outbox.queued", { channelId: m.channelId });
+    return this.messages.get(actor.companyId, m.id)!;
+  }
+
+  private open(actor: Actor, id: number): ConversationListItem {
+    const c = this.conversations.get(actor, id);
+    if (c.status === "closed") throw new AppError(409, "conversation_closed", "inbox.error.closed");
+    return c;
+  }
+
+  private manifest(channelId: number): PluginManifest {
+    const channel = this.channels.byId(channelId);
+    const plugin = channel ? this.registry.get(channel.pluginId) : null;
+    if (!plugin) throw new AppError(409, "channel_unavailable", "inbox.error.channel_unavailable");
+    return plugin.manifest;
+  }
+
+  private outsideWindow(state: WindowState): AppError {
+    return state.kind === "templates_only"
+      ? new AppError(409, "outside_window", "inbox.window.templates_only")
+      : new AppError(409, "outside_window", "inbox.window.closed");
+  }
+
+  /** Message + outbox row + counters in one transaction; answering a waiting conversation takes it. */
+  private queue(
+    actor: Actor,
+    c: ConversationListItem,
+    now: number,
+    build: (tx: (m: Pick<NewMessage, "kind" | "text" | "payload" | "mediaId" | "replyToId">) => void) => void,
+  ): Message {
+    const { messageId, took } = this.db.transaction(() => {
+      let messageId = 0;
+      build((m) => {
+        messageId = this.messages.insert({
+          ...m,
+          conversationId: c.id,
+          companyId: actor.companyId,
+          channelId: c.channelId,
+          direction: "out",
+          author: actor.userId === null ? "bot" : "agent",
+          authorUserId: actor.userId,
+          status: "pending",
+          createdAt: now,
+        });
+        this.outbox.enqueue(messageId, c.channelId, now);
+        this.conversationRepo.touchOutbound(c.id, now, preview(m.kind, m.text ?? null, m.payload ?? null), actor.userId !== null);
+      });
+      const took = actor.userId !== null && c.assigneeId === null;
+      if (took) this.conversationRepo.assign(c.id, actor.userId, c.queueId, "open", now);
+      return { messageId, took };
+    }).immediate();
+    this.bus.emit("message.created", { companyId: actor.companyId, conversationId: c.id, messageId });
+    this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: c.id, previousAssigneeId: took ? null : c.assigneeId });
+    this.bus.emit("outbox.queued", { channelId: c.channelId });
+    return this.messages.get(actor.companyId, messageId)!;
+  }
+}

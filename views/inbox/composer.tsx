@@ -1,0 +1,102 @@
+import type { Translate } from "../../core/i18n/index.ts";
+import type { PaneData } from "./conversation-pane.tsx";
+
+/**
+ * What the agent can send now, following the channel's window: free text and
+ * files inside it; outside it, the reason and (WhatsApp) the approved templates.
+ */
+export function Composer(props: { t: Translate; csrf: string; data: PaneData }): JSX.Element {
+  const { t, data } = props;
+  const c = data.conversation;
+  const w = data.window;
+  const until = (ms: number) => data.time(ms);
+  if (w.kind === "templates_only" || w.kind === "closed") {
+    return (
+      <section class="composer-blocked" id="composer-blocked">
+        <p class="window-note" role="status">
+          {w.kind === "templates_only" ? t("inbox.window.templates_only") : t("inbox.window.closed")}
+        </p>
+        {w.kind === "templates_only" ? <TemplatePicker t={t} csrf={props.csrf} data={data} /> : ""}
+      </section>
+    );
+  }
+  return (
+    <>
+      {w.kind === "human_agent" ? (
+        <p class="window-note" role="status">
+          {t("inbox.window.human_agent", { until: until(w.closesAt) })}
+        </p>
+      ) : (
+        ""
+      )}
+      <div id="reply-bar" class="reply-bar" hidden>
+        <span>{t("inbox.replying_to")}</span> <q id="reply-quote"></q>
+        <button type="button" class="link" data-reply-cancel>
+          {t("common.cancel")}
+        </button>
+      </div>
+      <form
+        id="composer"
+        class="composer"
+        method="post"
+        action={`/inbox/${c.id}/messages`}
+        enctype="multipart/form-data"
+        hx-post={`/inbox/${c.id}/messages`}
+        hx-encoding="multipart/form-data"
+        hx-swap="none"
+      >
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <input type="hidden" name="replyToId" value="" id="reply-to-id" />
+        <textarea name="text" rows="2" maxlength="4096" placeholder={t.plain("inbox.write")} aria-label={t.plain("inbox.write")}></textarea>
+        {data.capabilities.includes("media") ? (
+          <label class="attach" title={t.plain("inbox.attach")}>
+            📎
+            <input type="file" name="file" aria-label={t.plain("inbox.attach")} />
+          </label>
+        ) : (
+          ""
+        )}
+        <button type="submit" class="primary">
+          {t("inbox.send")}
+        </button>
+      </form>
+      {w.kind === "open" && data.templates.length ? <TemplatePicker t={t} csrf={props.csrf} data={data} /> : ""}
+    </>
+  );
+}
+
+function TemplatePicker(props: { t: Translate; csrf: string; data: PaneData }): JSX.Element {
+  const { t, data } = props;
+  if (data.templates.length === 0) return <p class="muted">{t("inbox.templates.none")}</p>;
+  return (
+    <details class="templates" id="templates" open={data.window.kind === "templates_only"}>
+      <summary>{t("inbox.templates.title")}</summary>
+      {data.templates.map((tpl) => (
+        <form
+          method="post"
+          action={`/inbox/${data.conversation.id}/template`}
+          hx-post={`/inbox/${data.conversation.id}/template`}
+          hx-swap="none"
+          class="template-form"
+          data-template={`${tpl.name}|${tpl.language}`}
+        >
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <input type="hidden" name="template" value={`${tpl.name}|${tpl.language}`} />
+          <p>
+            <strong safe>{tpl.name}</strong> <span class="muted" safe>{`(${tpl.language}, ${tpl.category})`}</span>
+          </p>
+          <p class="template-body" safe>
+            {tpl.body}
+          </p>
+          {Array.from({ length: tpl.parameterCount }, (_, i) => (
+            <label class="field">
+              <span class="label">{t("inbox.templates.parameter", { n: i + 1 })}</span>
+              <input type="text" name="parameters" required maxlength="1000" />
+            </label>
+          ))}
+          <button type="submit">{t("inbox.templates.send")}</button>
+        </form>
+      ))}
+    </details>
+  );
+}
