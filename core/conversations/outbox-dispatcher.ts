@@ -14,6 +14,7 @@ import type { ContactRepository } from "./contact-repository.ts";
 import { statusAdvances, type Message } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
 import { mediaTypeOf } from "./media-types.ts";
+import { backoffMs } from "../shared/backoff.ts";
 import { DueLoop } from "../shared/due-loop.ts";
 import type { MessageRepository } from "./message-repository.ts";
 import type { OutboxRepository, OutboxRow } from "./outbox-repository.ts";
@@ -22,11 +23,6 @@ export const MAX_ATTEMPTS = 8;
 const BATCH = 100;
 const MEDIA_LINK_TTL_MS = 24 * 3_600_000;
 
-/** 2 s, 4 s, 8 s ... capped at 10 min, with ±20 % jitter so retries don't stampede. */
-export function backoffMs(attempt: number, random = Math.random): number {
-  const base = Math.min(2_000 * 2 ** (attempt - 1), 600_000);
-  return Math.round(base * (0.8 + random() * 0.4));
-}
 
 /**
  * Sends queued messages through their channel's plugin after commit. Rows are
@@ -45,7 +41,6 @@ export class OutboxDispatcher {
   private readonly pausedUntil = new Map<number, number>();
   /** "channel:recipient" -> last send, for providers' per-recipient pair limits. */
   private readonly lastToRecipient = new Map<string, number>();
-  private off: (() => void) | null = null;
 
   constructor(
     @inject(T.Database) private readonly db: Database,
@@ -62,17 +57,20 @@ export class OutboxDispatcher {
     @inject(T.MediaRepository) private readonly media: MediaRepository,
     @inject(T.EventBus) private readonly bus: EventBus,
   ) {
-    this.loop = new DueLoop(() => this.pass(), () => this.outbox.nextDueAt(), () => this.clock.now());
+    this.loop = new DueLoop(
+      () => this.pass(),
+      () => this.outbox.nextDueAt(),
+      () => this.clock.now(),
+      (kick) => this.bus.on("outbox.queued", kick),
+    );
   }
 
   start(): void {
-    this.off = this.bus.on("outbox.queued", () => this.loop.kick());
     this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.off?.();
-    await this.loop.stop();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Resolves when no pass is running (tests and shutdown). */

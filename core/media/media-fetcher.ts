@@ -4,7 +4,7 @@ import type { ChannelRepository } from "../channels/channel-repository.ts";
 import type { ChannelRuntime } from "../channels/channel-runtime.ts";
 import type { MediaRef } from "../channels/contract.ts";
 import type { Clock } from "../clock.ts";
-import { backoffMs } from "../conversations/outbox-dispatcher.ts";
+import { backoffMs } from "../shared/backoff.ts";
 import type { MessageRepository } from "../conversations/message-repository.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../logger.ts";
@@ -25,7 +25,6 @@ const MAX_BYTES = 100 * 1024 * 1024;
 @injectable()
 export class MediaFetcher {
   private readonly loop: DueLoop;
-  private off: (() => void) | null = null;
 
   constructor(
     @inject(T.Database) private readonly db: Database,
@@ -38,17 +37,20 @@ export class MediaFetcher {
     @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
     @inject(T.EventBus) private readonly bus: EventBus,
   ) {
-    this.loop = new DueLoop(() => this.pass(), () => this.fetches.nextDueAt(), () => this.clock.now());
+    this.loop = new DueLoop(
+      () => this.pass(),
+      () => this.fetches.nextDueAt(),
+      () => this.clock.now(),
+      (kick) => this.bus.on("media.queued", kick),
+    );
   }
 
   start(): void {
-    this.off = this.bus.on("media.queued", () => this.loop.kick());
     this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.off?.();
-    await this.loop.stop();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   idle(): Promise<void> {

@@ -8,12 +8,15 @@ export class DueLoop {
   private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     /** Does one batch; returns true when a full batch suggests more is waiting. */
     private readonly pass: () => Promise<boolean>,
     private readonly nextDueAt: () => number | null,
     private readonly now: () => number,
+    /** Subscribes `kick` to whatever announces new work; returns the unsubscriber. */
+    private readonly wake: (kick: () => void) => () => void = () => () => {},
   ) {}
 
   get isStopped(): boolean {
@@ -22,11 +25,13 @@ export class DueLoop {
 
   start(): void {
     this.stopped = false;
+    this.unsubscribe = this.wake(() => this.kick());
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OutboxDispatcher } from "../../core/conversations/outbox-dispatcher.ts";
-import { backoffMs, MAX_ATTEMPTS } from "../../core/conversations/outbox-dispatcher.ts";
+import { MAX_ATTEMPTS } from "../../core/conversations/outbox-dispatcher.ts";
+import { backoffMs } from "../../core/shared/backoff.ts";
 import { T } from "../../core/tokens.ts";
 import { api } from "../helpers/client.ts";
 import { RelayProvider } from "../helpers/relay.ts";
