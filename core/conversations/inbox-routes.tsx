@@ -94,8 +94,8 @@ export class InboxRoutes {
         "/inbox/:id/older",
         ({ request, viewer, params, query }) => {
           const id = positiveInt(params.id);
-          const before = positiveInt(query.before ?? "");
-          const page = this.conversations.messagesPage(actorOf(viewer), id, PANE_SIZE, before);
+          this.conversations.get(actorOf(viewer), id);
+          const page = this.conversations.messagesPage(actorOf(viewer), id, PANE_SIZE, positiveInt(query.before ?? ""));
           const t = translator(viewer.language);
           const csrf = readCookie(request.headers.get("cookie"), CSRF_COOKIE) ?? "";
           const time = timeFormatter(viewer.language, this.companies.get(viewer.companyId!)?.timeZone ?? "UTC");

@@ -70,6 +70,8 @@ export class ReplyService {
     if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
     const { state } = this.window(actor, id);
     if (!allowsFreeText(state)) throw this.outsideWindow(state);
+    // Messenger's HUMAN_AGENT tag is for answers written by a person, never by a bot or an integration.
+    if (state.kind === "human_agent" && actor.userId === null) throw new AppError(409, "outside_window", "inbox.window.human_only");
     const replyToId = input.replyToId ? this.conversations.message(actor, input.replyToId).id : null;
     const now = this.clock.now();
     return this.queue(actor, c, now, (tx) => {

@@ -309,4 +309,5 @@ export const en: Record<MessageKey, string> = {
   "channel.template_body": "Text",
   "channel.verify_token": "Verify token",
   "channel.needs_attention": "This channel needs attention:",
+  "inbox.window.human_only": "Outside the 24 hours only a person may answer (Messenger's HUMAN_AGENT tag).",
 };

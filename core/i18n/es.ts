@@ -308,4 +308,5 @@ export const es = {
   "channel.template_body": "Texto",
   "channel.verify_token": "Token de verificación",
   "channel.needs_attention": "Este canal requiere atención:",
+  "inbox.window.human_only": "Fuera de las 24 horas solo una persona puede responder (etiqueta HUMAN_AGENT de Messenger).",
 } as const;

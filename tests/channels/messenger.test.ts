@@ -83,6 +83,16 @@ describe("Messenger channel through the app", () => {
     const [body] = await env.meta.waitForSent(1, PAGE.pageId);
     expect(body).toEqual({ recipient: { id: PSID }, messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT", message: { text: "Seguimos atentos" } });
 
+    // Integrations (API tokens) are not persons: HUMAN_AGENT is not theirs to use.
+    const token = env.server.makeToken(env.server.companyId);
+    const api = await fetch(`${env.server.url}/api/v1/conversations/${conv}/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ text: "bot" }),
+    });
+    expect(api.status).toBe(409);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe("outside_window");
+
     db().query("UPDATE conversations SET last_inbound_at = ? WHERE id = ?").run(Date.now() - 8 * 24 * 3_600_000, conv);
     const closed = await sup.html(`/inbox/${conv}`);
     expect(closed).toContain("Pasaron más de 7 días desde el último mensaje del cliente");
@@ -94,5 +104,30 @@ describe("Messenger channel through the app", () => {
   test("a new customer message reopens the window", async () => {
     await deliver(ms.text(ctx({ mid: "m_back" }), "Volví"));
     expect(await sup.html(`/inbox/${conversation()}`)).toContain('id="composer"');
+  });
+
+  test("a file goes by Charla's signed link; its caption follows as text and neither echo is stored twice", async () => {
+    const conv = conversation();
+    env.meta.clear();
+    const form = new FormData();
+    form.set("_csrf", await sup.csrf());
+    form.set("text", "nuestro horario");
+    form.set("file", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "horario.png", { type: "image/png" }));
+    const res = await fetch(`${env.server.url}/inbox/${conv}/messages`, {
+      method: "POST",
+      body: form,
+      headers: { cookie: [...sup.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "hx-request": "true" },
+    });
+    expect(res.status).toBe(200);
+    const [attachment, caption] = await env.meta.waitForSent(2, PAGE.pageId);
+    const url = (attachment as { message: { attachment: { payload: { url: string } } } }).message.attachment.payload.url;
+    expect(attachment).toMatchObject({ messaging_type: "RESPONSE", message: { attachment: { type: "image", payload: { is_reusable: false } } } });
+    expect(url).toStartWith(`${env.server.url}/media/public/`);
+    expect((await fetch(url)).headers.get("content-type")).toBe("image/png");
+    expect(caption).toMatchObject({ message: { text: "nuestro horario" } });
+    const mids = env.meta.outbox.filter((o) => o.target === PAGE.pageId).slice(-2).map((o) => o.id!);
+    const before = db().query<{ n: number }, []>("SELECT COUNT(*) AS n FROM messages").get()!.n;
+    for (const mid of mids) await deliver(ms.echo(ctx({ mid }), "", mid));
+    expect(db().query<{ n: number }, []>("SELECT COUNT(*) AS n FROM messages").get()!.n).toBe(before);
   });
 });

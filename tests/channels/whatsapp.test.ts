@@ -257,6 +257,22 @@ describe("WhatsApp Cloud channel through the app", () => {
     void META_ERRORS;
   });
 
+  test("sends to one customer are paced against Meta's pair rate limit", async () => {
+    const conv = message("wamid.first")!.conversation_id;
+    db().query("UPDATE conversations SET last_inbound_at = ? WHERE id = ?").run(Date.now(), conv);
+    const token = env.server.makeToken(env.server.companyId);
+    env.meta.clear();
+    for (const text of ["uno", "dos", "tres"]) {
+      await fetch(`${env.server.url}/api/v1/conversations/${conv}/messages`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ text }) });
+    }
+    await env.meta.waitForSent(3, NUMBER_A.phoneNumberId);
+    const at = env.meta.outbox.filter((o) => o.target === NUMBER_A.phoneNumberId && !o.action).map((o) => o.at);
+    expect(at).toHaveLength(3);
+    // whatsapp-cloud's manifest asks for 600 ms between two sends to one recipient.
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(550);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(550);
+  });
+
   test("test connection reports the number's verified name", async () => {
     const op = remoteClient(env.server.url);
     await op.login("admin", "operator-pass-123");

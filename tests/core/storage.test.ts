@@ -74,7 +74,8 @@ describe("secrets at rest", () => {
     expect(box.seal("EAAG-access-token", "channel:1:accessToken")).not.toBe(sealed); // fresh IV each time
     expect(box.open(sealed, "channel:1:accessToken")).toBe("EAAG-access-token");
     const [v, iv, body, tag] = sealed.split(".");
-    const flipped = `${v}.${iv}.${body!.slice(0, -2)}${body!.endsWith("A") ? "B" : "A"}${body!.slice(-1)}.${tag}`;
+    const c = body!.at(-2)!;
+    const flipped = `${v}.${iv}.${body!.slice(0, -2)}${c === "A" ? "B" : "A"}${body!.slice(-1)}.${tag}`;
     expect(() => box.open(flipped, "channel:1:accessToken")).toThrow();
     expect(() => new SecretBox("z".repeat(32)).open(sealed, "channel:1:accessToken")).toThrow();
     expect(() => box.open(sealed, "channel:2:accessToken")).toThrow();
