@@ -4,12 +4,14 @@
  * (verify, parse, dedupe, one transaction, 200 after commit, events) vs a bare
  * Bun.serve doing one SQLite INSERT per request with the same pragmas. Each server
  * runs in its own child process (bench/lib/target.ts); both are driven by the same
- * closed-loop keep-alive fetch client, interleaved, after a warm-up.
+ * closed-loop keep-alive fetch client, interleaved, after a warm-up. Then a short
+ * in-process breakdown of one webhook's cost (bench/lib/ingest-breakdown.ts).
  * Run: bun bench/ingest.ts   (talks to 127.0.0.1 only; kills its children, removes its dirs)
  */
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { closedLoop, relayWebhook } from "./lib/http.ts";
+import { ingestBreakdown } from "./lib/ingest-breakdown.ts";
 import { makeTempDir, readyLine, removeAllTempDirs, spawnScript, stop } from "./lib/server-process.ts";
 import type { Ready } from "./lib/target.ts";
 
@@ -17,7 +19,8 @@ const N = 5_000;
 const CUSTOMERS = 500;
 const CONCURRENCY = 16;
 const WARMUP = 1_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
+const BREAKDOWN_N = 3_000;
 const AIM = 0.5;
 
 interface Target {
@@ -75,6 +78,8 @@ async function main(): Promise<void> {
     const ratio = median(pipe.rates) / median(bare.rates);
     console.log(`ratio pipeline/bare: median ${ratio.toFixed(2)}, best ${(Math.max(...pipe.rates) / Math.max(...bare.rates)).toFixed(2)}  (aim >= ${AIM}: ${ratio >= AIM ? "met" : "NOT met"})`);
     console.log(`pipeline stored ${counts.m} inbound messages in ${counts.c} conversations (expected ${WARMUP + ROUNDS * N + 1} in ${CUSTOMERS + 1})`);
+    for (const p of procs.splice(0)) await stop(p);
+    for (const l of await ingestBreakdown(BREAKDOWN_N, CUSTOMERS)) console.log(l);
   } finally {
     for (const p of procs) await stop(p);
     removeAllTempDirs();

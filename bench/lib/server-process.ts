@@ -111,16 +111,18 @@ export async function readyLine<R>(proc: Subprocess<"ignore", "pipe", "inherit">
   const reader = proc.stdout.getReader();
   const decoder = new TextDecoder();
   let buf = "";
-  const deadline = performance.now() + timeoutMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), timeoutMs)));
   try {
     while (!buf.includes("\n")) {
-      const left = deadline - performance.now();
-      const next = await Promise.race([reader.read(), sleep(Math.max(0, left)).then(() => null)]);
+      const next = await Promise.race([reader.read(), timeout]);
       if (next === null) throw new Error(`child ${proc.pid} not ready within ${timeoutMs} ms`);
       if (next.done) throw new Error(`child ${proc.pid} exited before it was ready (code ${proc.exitCode})`);
       buf += decoder.decode(next.value, { stream: true });
     }
   } finally {
+    // A pending timer would keep the bench alive for the whole timeout.
+    clearTimeout(timer);
     reader.releaseLock();
   }
   return JSON.parse(buf.slice(0, buf.indexOf("\n"))) as R;

@@ -45,7 +45,7 @@ export class WebhookRoutes {
           this.logger.info("webhook ignored", { channel: channel.id, reason: result.reason });
           return Response.json({ ok: true, ignored: result.reason });
         case "events": {
-          const r = this.ingest.apply(channel, result.messages, result.statuses);
+          const r = await this.ingest.submit(channel, result.messages, result.statuses);
           return Response.json({ ok: true, ...r });
         }
       }

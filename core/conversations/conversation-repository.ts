@@ -18,6 +18,9 @@ const LIST = `SELECT ${COLUMNS}, ct.name AS contactName, ct.phone AS contactPhon
 /** Agents: their own conversations and those of their queues. */
 const AGENT_SCOPE = "(c.assignee_id = $viewer OR c.queue_id IN (SELECT queue_id FROM user_queues WHERE user_id = $viewer))";
 
+/** Newest matching messages looked at first by a search; widened x8 while the page is not full. */
+const SEARCH_WINDOW = 2000;
+
 /** FTS5 query from free text: each word as a quoted prefix term, so user input can't inject syntax. */
 export function ftsQuery(q: string): string | null {
   const words = q.normalize("NFC").split(/\s+/).map((w) => w.replace(/"/g, "")).filter((w) => w.length > 0).slice(0, 8);
@@ -28,7 +31,33 @@ export function ftsQuery(q: string): string | null {
 export class ConversationRepository {
   constructor(@inject(T.Database) private readonly db: Database) {}
 
+  /**
+   * A page of the inbox list. Free-text search looks at the newest matching
+   * messages first (FTS5 walks rowids in descending order) and widens the window
+   * only when the page is not full yet, so a common word costs the same as a rare
+   * one instead of collecting every match in the company.
+   */
   list(v: Visibility, f: ConversationFilter, limit: number): ConversationListItem[] {
+    const fts = f.q ? ftsQuery(f.q) : null;
+    if (!fts) return this.page(v, f, limit, null);
+    for (let cap = SEARCH_WINDOW; ; cap *= 8) {
+      const matches = this.searchMatches(v.companyId, fts, cap);
+      const rows = this.page(v, f, limit, matches.ids);
+      if (rows.length >= limit || matches.complete) return rows;
+    }
+  }
+
+  private searchMatches(companyId: number, fts: string, cap: number): { ids: number[]; complete: boolean } {
+    const rows = this.db
+      .query<{ c: number }, [string, number, number]>(
+        `SELECT m.conversation_id AS c FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+         WHERE messages_fts MATCH ? AND m.company_id = ? ORDER BY messages_fts.rowid DESC LIMIT ?`,
+      )
+      .all(fts, companyId, cap);
+    return { ids: [...new Set(rows.map((r) => r.c))], complete: rows.length < cap };
+  }
+
+  private page(v: Visibility, f: ConversationFilter, limit: number, textMatches: number[] | null): ConversationListItem[] {
     const where = ["c.company_id = $company"];
     const params: Record<string, string | number> = { company: v.companyId, limit };
     if (v.restrictToUserId !== null) {
@@ -54,14 +83,10 @@ export class ConversationRepository {
       params.channel = f.channelId;
     }
     if (f.unanswered) where.push("c.unanswered_since IS NOT NULL AND c.status <> 'closed'");
-    const fts = f.q ? ftsQuery(f.q) : null;
     if (f.q) {
       params.like = `%${f.q.trim().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-      const inText = fts
-        ? "c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH $fts AND m.company_id = $company)"
-        : "0";
-      if (fts) params.fts = fts;
-      where.push(`(${inText} OR ct.name LIKE $like ESCAPE '\\' OR ct.phone LIKE $like ESCAPE '\\')`);
+      params.matches = JSON.stringify(textMatches ?? []);
+      where.push(`(c.id IN (SELECT value FROM json_each($matches)) OR ct.name LIKE $like ESCAPE '\\' OR ct.phone LIKE $like ESCAPE '\\')`);
     }
     if (f.before) {
       where.push("(c.last_message_at < $beforeAt OR (c.last_message_at = $beforeAt AND c.id < $beforeId))");

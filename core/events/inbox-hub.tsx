@@ -119,13 +119,12 @@ export class InboxHub {
     if (!conversation || !message) return;
     const zone = this.companies.get(companyId)?.timeZone ?? "UTC";
     for (const conn of set) {
-      if (!this.conversations.canSee(conn.actor, conversation)) continue;
-      if (conn.open === conversationId) {
-        const t = translator(conn.viewer.language);
-        const html = MessageBubble({ t, m: message, csrf: conn.csrf, time: timeFormatter(conn.viewer.language, zone) }) as string;
-        conn.write(data(`<hx-partial hx-target="#messages" hx-swap="upsert">${html}</hx-partial>`));
-      }
-      conn.write("event: inbox\ndata: message\n\n");
+      // Only the open pane gets the bubble; list nudges come from "conversation.changed",
+      // which every new message also emits, so each change costs one list refresh.
+      if (conn.open !== conversationId || !this.conversations.canSee(conn.actor, conversation)) continue;
+      const t = translator(conn.viewer.language);
+      const html = MessageBubble({ t, m: message, csrf: conn.csrf, time: timeFormatter(conn.viewer.language, zone) }) as string;
+      conn.write(data(`<hx-partial hx-target="#messages" hx-swap="upsert">${html}</hx-partial>`));
     }
   }
 

@@ -92,7 +92,7 @@ export function InboxPage(props: {
           <div
             id="conv-list"
             hx-get={`/inbox/list?${props.query}${openId ? `&open=${openId}` : ""}`}
-            hx-trigger="inbox from:#inbox-sse"
+            hx-trigger="inbox from:#inbox-sse delay:150ms"
             hx-swap="innerMorph"
           >
             <ConversationList t={t} items={props.items} openId={openId} query={props.query} nextCursor={props.nextCursor} />
