@@ -146,6 +146,20 @@ describe("inbox in the panel", () => {
     void a;
   });
 
+  test("search widens past the newest matches when the page is not full", async () => {
+    const old = await customer("quiero una zanahoria gigante");
+    const busy = await customer("hola");
+    const ins = app.db.query(
+      "INSERT INTO messages (conversation_id, company_id, channel_id, direction, author, kind, text, status, created_at) VALUES (?, ?, ?, 'in', 'customer', 'text', ?, 'received', ?)",
+    );
+    app.db.transaction(() => {
+      for (let i = 0; i < 2500; i++) ins.run(busy, app.companyId, channel, `zanahoria número ${i}`, Date.now());
+    })();
+    const html = await supervisor.html("/inbox?tab=all&q=zanahoria");
+    expect(html).toContain(`href="/inbox/${busy}?`);
+    expect(html).toContain(`href="/inbox/${old}?`);
+  });
+
   test("a long conversation shows its latest page and loads earlier ones on demand", async () => {
     const from = "57long";
     for (let i = 1; i <= 130; i++) await app.webhook(channel, { messages: [{ id: `long-${i}`, from, text: `mensaje número ${i}` }] });

@@ -53,7 +53,13 @@ export interface TestApp extends Runtime {
 export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "charla-test-"));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "error", ADMIN_PASSWORD, PLUGINS_DIR: RELAY_PLUGINS_DIR, ...opts.env });
-  const rt = await startRuntime(config, { clock: opts.clock });
+  let rt: Runtime;
+  try {
+    rt = await startRuntime(config, { clock: opts.clock });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   rt.startWorkers();
   const first = await rt.container.resolve<Bootstrap>(T.Bootstrap).firstRun();
   const scope = (companyId: number) => ({ companyId, userId: null, role: "admin" as const });
