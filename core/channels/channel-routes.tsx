@@ -145,7 +145,7 @@ export class ChannelRoutes {
         <ChannelFormPage
           ctx={ctx}
           plugin={plugin.manifest}
-          fields={configFields(plugin.configSchema)}
+          fields={configFields(plugin.configSchema, viewer.language)}
           channel={channel}
           form={form}
           queues={this.queues.options(scope.companyId)}

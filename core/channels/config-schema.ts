@@ -16,21 +16,25 @@ export interface ConfigField {
 /**
  * Plugin settings are flat objects of strings, booleans and numbers. Both the
  * settings form and validation are driven by the plugin's configSchema, so a
- * new plugin needs no form code in the core.
+ * new plugin needs no form code in the core. Titles and descriptions may carry
+ * translations under "x-i18n": { en: { title, description } }.
  */
-export function configFields(schema: JsonSchema): ConfigField[] {
+export function configFields(schema: JsonSchema, lang?: string): ConfigField[] {
   const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties ?? {}).map(([key, p]) => ({
-    key,
-    title: (p.title as string | undefined) ?? key,
-    type: (["boolean", "integer", "number"].includes(String(p.type)) ? p.type : "string") as ConfigField["type"],
-    secret: p.secret === true,
-    generate: p.generate === "token",
-    required: required.has(key),
-    description: p.description as string | undefined,
-    default: p.default,
-    enum: Array.isArray(p.enum) ? (p.enum as string[]) : undefined,
-  }));
+  return Object.entries(schema.properties ?? {}).map(([key, p]) => {
+    const local = lang ? (p["x-i18n"] as Record<string, { title?: string; description?: string }> | undefined)?.[lang] : undefined;
+    return {
+      key,
+      title: local?.title ?? (p.title as string | undefined) ?? key,
+      type: (["boolean", "integer", "number"].includes(String(p.type)) ? p.type : "string") as ConfigField["type"],
+      secret: p.secret === true,
+      generate: p.generate === "token",
+      required: required.has(key),
+      description: local?.description ?? (p.description as string | undefined),
+      default: p.default,
+      enum: Array.isArray(p.enum) ? (p.enum as string[]) : undefined,
+    };
+  });
 }
 
 /** Coerces form strings to the schema's types and checks them; returns per-field problems. */

@@ -63,6 +63,18 @@ describe("Canales: channels in the panel", () => {
     expect(json).toMatchObject({ name: "Relay 2", config: { endpoint: "http://127.0.0.1:9/send", token: "••••oken" } });
   });
 
+  test("the WhatsApp settings form speaks the admin's language", async () => {
+    const es = await admin.html("/admin/channels/new?plugin=whatsapp-cloud");
+    expect(es).toContain("Token de acceso");
+    await app.makeUser(app.companyId, "boss-en", "admin", [], "en");
+    const en = app.client();
+    await en.login("boss-en", "password-123");
+    const html = await en.html("/admin/channels/new?plugin=whatsapp-cloud");
+    expect(html).toContain("Access token");
+    expect(html).toContain('type="password" name="config.appSecret"');
+    expect(html).not.toContain("Token de acceso");
+  });
+
   test("agents cannot reach channel administration", async () => {
     await app.makeUser(app.companyId, "agente", "agent");
     const agent = app.client();
