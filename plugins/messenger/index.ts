@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { ChannelPlugin, MediaRef } from "../../core/channels/contract.ts";
+import { appSecretTrustKey } from "../meta-common/trust-key.ts";
 import { configSchema, resolveConfig, text, type MessengerConfig } from "./config.ts";
 import { describe, TokenHealth } from "./errors.ts";
 import { GraphClient, isObject } from "./graph-client.ts";
@@ -37,10 +37,7 @@ const messenger: ChannelPlugin<MessengerConfig> = {
   /** Meta sends every page of one app to one URL: events are filed by page id. */
   routingKey: (config) => text(config?.pageId) || null,
   /** Channels of the same Meta app (same secret) may receive each other's events; the secret itself never leaves. */
-  trustKey: (config) => {
-    const secret = text(config?.appSecret);
-    return secret ? createHash("sha256").update(secret).digest("hex") : null;
-  },
+  trustKey: (config) => appSecretTrustKey(config?.appSecret),
 
   async create(ctx, rawConfig) {
     const config = resolveConfig(rawConfig ?? {}, ctx.platform, ctx.logger);

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { InboundResult, NormalizedInbound, PluginLogger, StatusUpdate, WebhookRequest } from "../../core/channels/contract.ts";
+import { challengeResponse, subscriptionVerified } from "../meta-common/handshake.ts";
+import { validSignature } from "../meta-common/signature.ts";
 import type { ResolvedConfig } from "./config.ts";
 import { isObject } from "./graph-client.ts";
 import { parseEnvelope } from "./inbound-events.ts";
@@ -96,36 +97,10 @@ export class WebhookHandler {
   }
 }
 
-/** `GET ?hub.mode=subscribe&hub.verify_token=T&hub.challenge=C` -> 200 with exactly C, else 403. */
+/** `GET ?hub.mode=subscribe&hub.verify_token=T&hub.challenge=C` -> 200 with exactly C, else 403 (400 without C). */
 export function handshake(url: URL, verifyToken: string): InboundResult {
-  const mode = url.searchParams.get("hub.mode");
-  const token = url.searchParams.get("hub.verify_token") ?? "";
+  if (!subscriptionVerified(url, verifyToken)) return reject(403, "Verify token does not match this channel's");
   const challenge = url.searchParams.get("hub.challenge");
-  if (mode !== "subscribe" || !verifyToken || !constantTimeEqual(token, verifyToken)) {
-    return reject(403, "Verify token does not match this channel's");
-  }
   if (challenge === null) return reject(400, "hub.challenge is missing");
-  return { type: "challenge", response: new Response(challenge, { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } }) };
-}
-
-/**
- * `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>`. Meta signs
- * the bytes it sends (non-ASCII escaped as \uXXXX), so the hash is over the raw
- * body, never a re-serialisation, and compared in constant time.
- */
-export function validSignature(body: Uint8Array, header: string | null, appSecret: string): boolean {
-  if (!header || !appSecret) return false;
-  const match = /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim());
-  if (!match) return false;
-  const expected = createHmac("sha256", appSecret).update(body).digest();
-  return timingSafeEqual(expected, Buffer.from(match[1]!, "hex"));
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, "utf8");
-  const y = Buffer.from(b, "utf8");
-  // Hashing first makes the lengths equal without revealing the secret's length.
-  const hx = createHmac("sha256", "verify-token").update(x).digest();
-  const hy = createHmac("sha256", "verify-token").update(y).digest();
-  return timingSafeEqual(hx, hy) && x.length === y.length;
+  return challengeResponse(challenge);
 }

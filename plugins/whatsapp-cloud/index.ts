@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { ChannelPlugin } from "../../core/channels/contract.ts";
+import { appSecretTrustKey } from "../meta-common/trust-key.ts";
 import { configSchema, resolveConfig, type WhatsAppCloudConfig } from "./config.ts";
 import { describeError } from "./errors.ts";
 import { GraphClient } from "./graph-client.ts";
@@ -72,9 +72,7 @@ const whatsappCloud: ChannelPlugin<WhatsAppCloudConfig> = {
   // One Meta app posts every number's events to one URL: each event names its phone_number_id.
   routingKey: (config) => (typeof config.phoneNumberId === "string" && config.phoneNumberId.trim()) || null,
   // Channels of the same Meta app share its secret, so a webhook signed for one is genuine for all of them.
-  // Only a hash leaves the plugin: the secret itself never does.
-  trustKey: (config) =>
-    typeof config.appSecret === "string" && config.appSecret.trim() ? createHash("sha256").update(config.appSecret.trim()).digest("hex") : null,
+  trustKey: (config) => appSecretTrustKey(config.appSecret),
 };
 
 export default whatsappCloud;

@@ -1,5 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { InboundResult, NormalizedInbound, PluginLogger, StatusUpdate, WebhookRequest } from "../../core/channels/contract.ts";
+import { challengeResponse, subscriptionVerified } from "../meta-common/handshake.ts";
+import { validSignature } from "../meta-common/signature.ts";
 import { obj, parseMessage, str } from "./parse-message.ts";
 import { parseStatus } from "./parse-status.ts";
 
@@ -32,32 +34,10 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
   return { type: "events", ...events };
 }
 
-/** `hub.mode=subscribe` with our verify token → echo `hub.challenge` as plain text; anything else 403. */
+/** `hub.mode=subscribe` with our verify token → echo `hub.challenge` (empty when absent) as plain text; anything else 403. */
 function handshake(url: URL, verifyToken: string): InboundResult {
-  const q = url.searchParams;
-  const challenge = q.get("hub.challenge") ?? "";
-  if (q.get("hub.mode") !== "subscribe" || !verifyToken || !sameSecret(q.get("hub.verify_token") ?? "", verifyToken)) {
-    return { type: "rejected", status: 403, reason: "verify token does not match" };
-  }
-  return { type: "challenge", response: new Response(challenge, { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } }) };
-}
-
-/**
- * `sha256=<hex HMAC-SHA256(app secret, raw body)>`. Meta signs the bytes it sends,
- * with non-ASCII escaped as \uXXXX, so the HMAC is over req.body untouched, never
- * over re-serialised JSON. https://developers.facebook.com/docs/messenger-platform/webhooks#validate-payloads
- */
-export function validSignature(body: Uint8Array, header: string, appSecret: string): boolean {
-  const m = /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim());
-  if (!m || !appSecret) return false;
-  const expected = createHmac("sha256", appSecret).update(body).digest();
-  return timingSafeEqual(expected, Buffer.from(m[1]!, "hex"));
-}
-
-/** Constant-time equality for strings of any length (hashing first evens the lengths). */
-function sameSecret(a: string, b: string): boolean {
-  const h = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(h(a), h(b));
+  if (!subscriptionVerified(url, verifyToken)) return { type: "rejected", status: 403, reason: "verify token does not match" };
+  return challengeResponse(url.searchParams.get("hub.challenge") ?? "");
 }
 
 /**

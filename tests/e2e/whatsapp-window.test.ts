@@ -62,6 +62,10 @@ describe.skipIf(!HAS_CHROMIUM)("WhatsApp window rules in the composer (Chromium)
       template: { name: "seguimiento", language: { code: "es" }, components: [{ type: "body", parameters: [{ type: "text", text: "Marta" }] }] },
     });
     await page.waitForSelector('#messages :text("Hola Marta, ¿pudiste revisar tu pedido?")');
+    if (process.env.SCREENSHOT_DIR) {
+      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/whatsapp-window.png` });
+      await page.goto(`${env.server.url}/admin/channels/${channel.id}`).catch(() => undefined);
+    }
     expect(errors).toEqual([]);
   }, 60_000);
 });
