@@ -30,6 +30,8 @@ export class WebhookRoutes {
     const webhook = async ({ request, params, server }: { request: Request; params: { channelId: string }; server: unknown }) => {
       const channel = this.find(params.channelId);
       if (!channel) return json(404, "not_found", "unknown channel");
+      // Meta's bodies stay under 3 MB; refuse bigger ones before reading them into memory.
+      if (Number(request.headers.get("content-length") ?? 0) > MAX_WEBHOOK_BYTES) return json(413, "payload_too_large", "webhook body too large");
       const body = new Uint8Array(await request.arrayBuffer());
       if (body.byteLength > MAX_WEBHOOK_BYTES) return json(413, "payload_too_large", "webhook body too large");
       const instance = await this.runtime.instance(channel);

@@ -46,6 +46,8 @@ describe("webhook pipeline", () => {
     expect((await broken.json()) as object).toEqual({ error: { code: "webhook_rejected", message: "not JSON" } });
     expect((await app.app.handle(new Request("http://localhost/webhooks/99999", { method: "POST", body: "{}" }))).status).toBe(404);
     expect((await app.app.handle(new Request("http://localhost/webhooks/abc", { method: "POST", body: "{}" }))).status).toBe(404);
+    const huge = await app.webhook(channel, `{"messages":[{"id":"big","from":"1","text":"${"x".repeat(5 * 1024 * 1024)}"}]}`);
+    expect(huge.status).toBe(413);
     expect(count("messages")).toBe(before);
     expect(count("contacts")).toBe(1);
   });
