@@ -19,12 +19,12 @@ export async function listTemplates(graph: GraphClient, wabaId: string): Promise
     const res = await graph.get<{ data?: unknown; paging?: unknown }>(url);
     if (!res.ok) throw new Error(`WhatsApp templates: ${describeError(res.error)}`);
     for (const raw of Array.isArray(res.data.data) ? res.data.data : []) out.push(toTemplateInfo(raw));
-    url = nextPage(graph, url, obj(res.data.paging));
+    url = nextPage(url, obj(res.data.paging));
   }
   return out;
 }
 
-function nextPage(graph: GraphClient, current: URL, paging: Record<string, unknown>): URL | null {
+function nextPage(current: URL, paging: Record<string, unknown>): URL | null {
   const next = str(paging.next);
   if (!next) return null;
   const after = str(obj(paging.cursors).after);
