@@ -5,8 +5,7 @@
  * Every test file calls `useMetaGraphFake()` once at its top level: bun shares imported modules
  * between test files, so hooks written at this module's top level would only reach the first file.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from "bun:test";
-import type { Server } from "bun";
+import { afterEach, expect } from "bun:test";
 import type {
   ChannelHealth,
   ChannelInstance,
@@ -18,6 +17,9 @@ import type {
 } from "../../../core/channels/contract.ts";
 import { MetaGraphFake, type MsCtx, type MsEnvelope } from "../../fakes/meta-graph.ts";
 import messenger, { type MessengerConfig } from "../../../plugins/messenger/index.ts";
+import { manageMetaGraphFake } from "../../helpers/meta-graph-fake.ts";
+import { buildPluginContext, type LogLine } from "../../helpers/plugin-context.ts";
+import { serveWebhook, type WebhookServer } from "../../helpers/plugin-webhook-server.ts";
 
 export const PAGE = "104729375212345";
 export const OTHER_PAGE = "209876543210987";
@@ -35,34 +37,24 @@ export const meta = new MetaGraphFake();
 /** The fake's base URL while the calling file runs (a live binding: read it inside tests). */
 export let graphUrl = "";
 
-const servers: Server<unknown>[] = [];
+const servers: WebhookServer[] = [];
 
 /**
  * Starts the fake for the calling test file and stops it after; before each test resets it to the
  * page and its two customers; after each test stops the webhook servers setup() started.
  */
 export function useMetaGraphFake(): void {
-  beforeAll(async () => {
-    graphUrl = await meta.start();
-  });
-  afterAll(() => meta.stop());
-  beforeEach(() => {
-    meta.clear();
-    meta.pages.clear();
-    meta.profiles.clear();
-    meta.addPage({ pageId: PAGE, pageAccessToken: PAGE_TOKEN, name: "Panadería Lola" });
-    meta.addProfile(PSID, { firstName: "Sheena", lastName: "Nelson", pageId: PAGE });
-    meta.addProfile(PSID2, { firstName: "Íñigo", lastName: "Muñoz", pageId: PAGE });
+  manageMetaGraphFake(meta, {
+    started: (url) => void (graphUrl = url),
+    accounts: () => {
+      meta.addPage({ pageId: PAGE, pageAccessToken: PAGE_TOKEN, name: "Panadería Lola" });
+      meta.addProfile(PSID, { firstName: "Sheena", lastName: "Nelson", pageId: PAGE });
+      meta.addProfile(PSID2, { firstName: "Íñigo", lastName: "Muñoz", pageId: PAGE });
+    },
   });
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.stop(true)));
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
   });
-}
-
-export interface LogLine {
-  level: string;
-  msg: string;
-  fields?: Record<string, unknown>;
 }
 
 export interface Setup {
@@ -82,52 +74,12 @@ export interface Setup {
 }
 
 export async function setup(config: Partial<MessengerConfig> = {}, platform = { metaGraphUrl: graphUrl, metaGraphVersion: "v24.0" }): Promise<Setup> {
-  const clock = { t: START };
-  const logs: LogLine[] = [];
-  const health: ChannelHealth[] = [];
-  const store = new Map<string, string>();
-  const results: InboundResult[] = [];
-  const log = (level: string) => (msg: string, fields?: Record<string, unknown>) => void logs.push({ level, msg, fields });
-  const ctx: PluginContext = {
-    channelId: 3,
-    platform,
-    reportHealth: async (h) => void health.push(h),
-    webhookUrl: "http://localhost:3000/webhooks/3",
-    publicUrl: "http://localhost:3000/chat/3",
-    secure: false,
-    fetch: (input, init) => fetch(input, init),
-    logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
-    now: () => clock.t,
-    kv: {
-      get: async (k) => store.get(k) ?? null,
-      set: async (k, v) => void store.set(k, v),
-      delete: async (k) => void store.delete(k),
-    },
-    transcript: async () => [],
-  };
+  const { ctx, clock, logs, health, store } = buildPluginContext({ start: START, platform });
   const full = { pageId: PAGE, pageAccessToken: PAGE_TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY, ...config } as MessengerConfig;
   const instance = await messenger.create(ctx, full);
-
-  // The core's webhook route in miniature: raw bytes in, the plugin's verdict out.
-  const server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    async fetch(req) {
-      const result = await instance.handleWebhook({
-        method: req.method as "GET" | "POST",
-        url: new URL(req.url),
-        headers: req.headers,
-        body: new Uint8Array(await req.arrayBuffer()),
-        clientAddress: "173.252.88.1",
-      });
-      results.push(result);
-      if (result.type === "challenge") return result.response;
-      if (result.type === "rejected") return new Response(result.reason, { status: result.status });
-      return new Response("EVENT_RECEIVED");
-    },
-  });
-  servers.push(server);
-  const webhookUrl = `http://127.0.0.1:${server.port}/webhooks/3`;
+  const hook = serveWebhook(instance);
+  servers.push(hook);
+  const { url: webhookUrl, results } = hook;
 
   const deliver: Setup["deliver"] = async (payload, opts = {}) => {
     const before = results.length;

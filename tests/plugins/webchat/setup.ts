@@ -6,16 +6,11 @@
 import { createHash } from "node:crypto";
 import type { ChannelInstance, PluginContext, PublicRequest, TranscriptEntry, WebhookRequest } from "../../../core/channels/contract.ts";
 import webchat, { type WebchatConfig } from "../../../plugins/webchat/index.ts";
+import { buildPluginContext, type LogLine } from "../../helpers/plugin-context.ts";
 
 export const BASE = "http://localhost:3000";
 export const CHANNEL = 7;
 export const START = Date.UTC(2026, 0, 15, 12);
-
-export interface LogLine {
-  level: string;
-  msg: string;
-  fields?: Record<string, unknown>;
-}
 
 export interface Setup {
   instance: ChannelInstance;
@@ -27,33 +22,19 @@ export interface Setup {
 }
 
 export async function setup(config: WebchatConfig = {}, opts: { secure?: boolean; failTranscript?: boolean } = {}): Promise<Setup> {
-  const clock = { t: START };
-  const logs: LogLine[] = [];
-  const store = new Map<string, string>();
   const transcripts = new Map<string, TranscriptEntry[]>();
   const transcriptCalls: { customerId: string; limit?: number }[] = [];
-  const log = (level: string) => (msg: string, fields?: Record<string, unknown>) => void logs.push({ level, msg, fields });
-  const ctx: PluginContext = {
+  const { ctx, clock, logs } = buildPluginContext({
+    start: START,
     channelId: CHANNEL,
-    webhookUrl: `${BASE}/webhooks/${CHANNEL}`,
-    publicUrl: `${BASE}/chat/${CHANNEL}`,
-    secure: opts.secure ?? false,
-    platform: { metaGraphUrl: "https://graph.facebook.com", metaGraphVersion: "v24.0" },
-    reportHealth: async () => {},
-    fetch,
-    logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
-    now: () => clock.t,
-    kv: {
-      get: async (k) => store.get(k) ?? null,
-      set: async (k, v) => void store.set(k, v),
-      delete: async (k) => void store.delete(k),
-    },
+    baseUrl: BASE,
+    secure: opts.secure,
     transcript: async (customerId, limit) => {
       transcriptCalls.push({ customerId, limit });
       if (opts.failTranscript) throw new Error("database is locked");
       return transcripts.get(customerId) ?? [];
     },
-  };
+  });
   const instance = await webchat.create(ctx, config);
   return { instance, ctx, clock, logs, transcripts, transcriptCalls };
 }

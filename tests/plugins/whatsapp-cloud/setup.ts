@@ -5,7 +5,7 @@
  * Every test file calls `useMetaGraphFake()` once at its top level: bun shares imported modules
  * between test files, so hooks written at this module's top level would only reach the first file.
  */
-import { afterAll, beforeAll, beforeEach, expect } from "bun:test";
+import { expect } from "bun:test";
 import type { Server } from "bun";
 import type {
   ChannelHealth,
@@ -18,6 +18,8 @@ import type {
 } from "../../../core/channels/contract.ts";
 import whatsappCloud, { type WhatsAppCloudConfig } from "../../../plugins/whatsapp-cloud/index.ts";
 import { hubSignature256, MetaGraphFake, metaJson, type WaCtx } from "../../fakes/meta-graph.ts";
+import { manageMetaGraphFake } from "../../helpers/meta-graph-fake.ts";
+import { buildPluginContext, type LogLine } from "../../helpers/plugin-context.ts";
 
 export const PNID = "106540352242922";
 export const OTHER_PNID = "106540352242999";
@@ -35,26 +37,13 @@ export let graphUrl = "";
 
 /** Starts the fake for the calling test file, stops it after, and resets it before each test. */
 export function useMetaGraphFake(): void {
-  beforeAll(async () => {
-    graphUrl = await meta.start();
-  });
-  afterAll(() => meta.stop());
-  beforeEach(() => {
-    meta.clear();
-    meta.numbers.clear();
-    meta.media.clear();
-    meta.templates.clear();
-    meta.addWhatsAppNumber({ phoneNumberId: PNID, wabaId: WABA, accessToken: TOKEN, displayPhoneNumber: "+1 555-078-3881", verifiedName: "Tienda Demo" });
+  manageMetaGraphFake(meta, {
+    started: (url) => void (graphUrl = url),
+    accounts: () => meta.addWhatsAppNumber({ phoneNumberId: PNID, wabaId: WABA, accessToken: TOKEN, displayPhoneNumber: "+1 555-078-3881", verifiedName: "Tienda Demo" }),
   });
 }
 
 // ------------------------------------------------------------------ harness
-
-export interface LogLine {
-  level: string;
-  msg: string;
-  fields?: Record<string, unknown>;
-}
 
 export interface Setup {
   instance: ChannelInstance;
@@ -72,29 +61,14 @@ export async function setup(
   overrides: Partial<WhatsAppCloudConfig> = {},
   opts: { platformUrl?: string; kv?: Map<string, string>; fetch?: PluginContext["fetch"] } = {},
 ): Promise<Setup> {
-  const health: ChannelHealth[] = [];
-  const logs: LogLine[] = [];
-  const kv = opts.kv ?? new Map<string, string>();
-  const log = (level: string) => (msg: string, fields?: Record<string, unknown>) => void logs.push({ level, msg, fields });
-  const ctx: PluginContext = {
-    channelId: 3,
+  const { ctx, health, logs, store } = buildPluginContext({
+    start: NOW,
     platform: { metaGraphUrl: opts.platformUrl ?? graphUrl, metaGraphVersion: V },
-    reportHealth: async (h) => void health.push(h),
-    webhookUrl: "http://localhost:3000/webhooks/3",
-    publicUrl: "http://localhost:3000/chat/3",
-    secure: false,
-    fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
-    logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
-    now: () => NOW,
-    kv: {
-      get: async (k) => kv.get(k) ?? null,
-      set: async (k, v) => void kv.set(k, v),
-      delete: async (k) => void kv.delete(k),
-    },
-    transcript: async () => [],
-  };
+    fetch: opts.fetch,
+    store: opts.kv,
+  });
   const instance = await whatsappCloud.create(ctx, config(overrides));
-  return { instance, ctx, health, logs, kv };
+  return { instance, ctx, health, logs, kv: store };
 }
 
 /** A webhook POST exactly as Meta sends it: escaped JSON, signed over those bytes. */

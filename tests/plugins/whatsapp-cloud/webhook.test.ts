@@ -1,7 +1,7 @@
 /** WhatsApp Cloud plugin: the webhook handshake, signatures over the raw bytes, and status events. */
 import { describe, expect, test } from "bun:test";
-import type { InboundResult } from "../../../core/channels/contract.ts";
 import { hubSignature256, metaJson, wa } from "../../fakes/meta-graph.ts";
+import { serveWebhook } from "../../helpers/plugin-webhook-server.ts";
 import { APP_SECRET, ctxWa, events, handshakeReq, meta, oneMessage, PNID, setup, signedPost, useMetaGraphFake, VERIFY, WABA } from "./setup.ts";
 
 useMetaGraphFake();
@@ -69,27 +69,9 @@ describe("webhook verification", () => {
 
   test("over real HTTP: the fake's handshake and signed deliveries, good and bad", async () => {
     const { instance } = await setup();
-    const seen: InboundResult[] = [];
-    // Stands in for the core's webhook route: raw bytes in, the plugin's verdict out.
-    const server = Bun.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      async fetch(req) {
-        const r = await instance.handleWebhook({
-          method: req.method as "GET" | "POST",
-          url: new URL(req.url),
-          headers: req.headers,
-          body: new Uint8Array(await req.arrayBuffer()),
-          clientAddress: "127.0.0.1",
-        });
-        seen.push(r);
-        if (r.type === "challenge") return r.response;
-        if (r.type === "rejected") return new Response(r.reason, { status: r.status });
-        return Response.json({ ok: true });
-      },
-    });
+    const hook = serveWebhook(instance, { clientAddress: "127.0.0.1", acknowledge: () => Response.json({ ok: true }) });
     try {
-      const url = `http://127.0.0.1:${server.port}/webhooks/3`;
+      const { url, results: seen } = hook;
       expect(await meta.verifyHandshake(url, VERIFY, "98765")).toEqual({ status: 200, body: "98765", challenge: "98765" });
       expect((await meta.verifyHandshake(url, "nope", "98765")).status).toBe(403);
       const payload = wa.text(ctxWa(), "Ñandú 🐦");
@@ -99,7 +81,7 @@ describe("webhook verification", () => {
       const delivered = seen.find((r) => r.type === "events");
       expect(delivered?.type === "events" && delivered.messages[0]!.content).toEqual({ kind: "text", text: "Ñandú 🐦" });
     } finally {
-      await server.stop(true);
+      await hook.stop();
     }
   });
 
