@@ -46,7 +46,4 @@ export class TemplateRepository {
       .get(channelId, name, language);
   }
 
-  syncedAt(channelId: number): number | null {
-    return this.db.query<{ t: number | null }, [number]>("SELECT templates_synced_at AS t FROM channels WHERE id = ?").get(channelId)?.t ?? null;
-  }
 }

@@ -26,6 +26,7 @@ import type { ReplyService } from "./reply-service.ts";
 import type { TemplateRepository } from "../channels/template-repository.ts";
 
 const LIST_SIZE = 50;
+type Option = { id: number; name: string };
 const PANE_SIZE = 60;
 
 /** The agents' inbox: list pane, conversation pane, composer and actions, live over SSE. */
@@ -206,13 +207,13 @@ export class InboxRoutes {
   private page(request: Request, viewer: Viewer, query: Record<string, string | undefined>, openId: number | null): Response {
     const { filters, qs } = readFilters(viewer, query);
     const { items, next } = this.list(viewer, filters, query.before);
-    const pane = openId ? this.pane(viewer, openId) : null;
     const companyId = viewer.companyId!;
     const options = {
       queues: this.queues.options(companyId),
-      agents: this.users.page(companyId, 500, 0).rows.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name })),
+      agents: this.users.activeOptions(companyId),
       channels: this.channels.list(companyId).map((c) => ({ id: c.id, name: c.name })),
     };
+    const pane = openId ? this.pane(viewer, openId, options) : null;
     return this.render.page(request, viewer, (ctx) => (
       <InboxPage
         ctx={ctx}
@@ -246,12 +247,13 @@ export class InboxRoutes {
     return { items, next: items.length === LIST_SIZE && last ? `${last.lastMessageAt}:${last.id}` : null };
   }
 
-  private pane(viewer: Viewer, id: number): PaneData {
+  /** `options` when the caller already has the company's queues and agents (full page). */
+  private pane(viewer: Viewer, id: number, options?: { queues: Option[]; agents: Option[] }): PaneData {
     const actor = actorOf(viewer);
     const conversation = this.conversations.get(actor, id);
     const zone = this.companies.get(actor.companyId)?.timeZone ?? "UTC";
     const messages = this.conversations.messagesPage(actor, id, PANE_SIZE);
-    const { state, manifest } = this.replies.window(actor, id);
+    const { state, manifest } = this.replies.windowFor(conversation);
     return {
       conversation,
       messages,
@@ -259,8 +261,8 @@ export class InboxRoutes {
       capabilities: manifest.capabilities,
       templates: manifest.capabilities.includes("templates") ? this.templates.list(conversation.channelId, true) : [],
       hasOlder: messages.length === PANE_SIZE,
-      queues: this.queues.options(actor.companyId),
-      agents: this.users.page(actor.companyId, 500, 0).rows.filter((u) => u.active && u.id !== viewer.userId).map((u) => ({ id: u.id, name: u.name })),
+      queues: options?.queues ?? this.queues.options(actor.companyId),
+      agents: (options?.agents ?? this.users.activeOptions(actor.companyId)).filter((u) => u.id !== viewer.userId),
       canTake: conversation.assigneeId !== viewer.userId,
       time: timeFormatter(viewer.language, zone),
     };

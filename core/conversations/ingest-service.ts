@@ -139,12 +139,16 @@ export class IngestService {
     if (!plugin?.routingKey) return () => receiving;
     const keyOf = (c: Channel) => plugin.routingKey!(this.channelService.fullConfig(c));
     const trustOf = (c: Channel) => plugin.trustKey?.(this.channelService.fullConfig(c)) ?? null;
-    const own = keyOf(receiving);
-    const trust = trustOf(receiving);
+    // Decrypting settings costs on every webhook: do it only when an event names an account.
+    let own: string | null | undefined;
+    let trust: string | null | undefined;
     const cache = new Map<string, Channel | null>();
     return (key) => {
-      if (!key || key === own) return receiving;
+      if (!key) return receiving;
+      if (own === undefined) own = keyOf(receiving);
+      if (key === own) return receiving;
       if (!cache.has(key)) {
+        if (trust === undefined) trust = trustOf(receiving);
         const match = this.channels
           .byPlugin(receiving.pluginId)
           .find((c) => c.status !== "disabled" && keyOf(c) === key && trust !== null && trustOf(c) === trust);

@@ -40,7 +40,4 @@ export class OutboxRepository {
     this.db.query("DELETE FROM outbox WHERE id = ?").run(id);
   }
 
-  pending(): number {
-    return this.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM outbox").get()!.n;
-  }
 }

@@ -57,7 +57,11 @@ export class ReplyService {
 
   /** What the composer may offer now for this conversation. */
   window(actor: Actor, id: number): { state: WindowState; manifest: PluginManifest } {
-    const c = this.conversations.get(actor, id);
+    return this.windowFor(this.conversations.get(actor, id));
+  }
+
+  /** The same, for a conversation the caller has already fetched (and checked). */
+  windowFor(c: Pick<ConversationListItem, "channelId" | "lastInboundAt">): { state: WindowState; manifest: PluginManifest } {
     const manifest = this.manifest(c.channelId);
     return { state: windowState(manifest, c.lastInboundAt, this.clock.now()), manifest };
   }
@@ -68,7 +72,7 @@ export class ReplyService {
     if (!text && !input.file) throw AppError.invalid({ text: "inbox.error.empty_message" });
     if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
     if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
-    const { state } = this.window(actor, id);
+    const { state } = this.windowFor(c);
     if (!allowsFreeText(state)) throw this.outsideWindow(state);
     // Messenger's HUMAN_AGENT tag is for answers written by a person, never by a bot or an integration.
     if (state.kind === "human_agent" && actor.userId === null) throw new AppError(409, "outside_window", "inbox.window.human_only");
@@ -89,7 +93,7 @@ export class ReplyService {
   /** An approved template with its {{n}} parameters filled in: the way back in after the 24 h window. */
   sendTemplate(actor: Actor, id: number, input: TemplateInput): Message {
     const c = this.open(actor, id);
-    const { state, manifest } = this.window(actor, id);
+    const { state, manifest } = this.windowFor(c);
     if (!allowsTemplates(manifest, state)) throw new AppError(409, "templates_unsupported", "inbox.error.no_templates");
     const t = this.templates.get(c.channelId, input.name, input.language);
     if (!t || t.status !== "APPROVED") throw AppError.invalid({ template: "inbox.error.template_unknown" });
@@ -107,7 +111,7 @@ export class ReplyService {
     if (!target.externalId) throw new AppError(409, "not_reactable", "inbox.error.not_reactable");
     const value = emoji.trim();
     if (!value || [...value].length > 4) throw AppError.invalid({ emoji: "inbox.error.emoji" });
-    const { state } = this.window(actor, c.id);
+    const { state } = this.windowFor(c);
     if (!allowsFreeText(state)) throw this.outsideWindow(state);
     return this.queue(actor, c, this.clock.now(), (tx) => tx({ kind: "reaction", text: value, payload: { target: target.externalId }, replyToId: target.id }));
   }

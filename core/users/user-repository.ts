@@ -48,6 +48,13 @@ export class UserRepository {
       .map(toListItem);
   }
 
+  /** Active users of a company, for pickers (transfer to an agent, agent filter). */
+  activeOptions(companyId: number): { id: number; name: string }[] {
+    return this.db
+      .query<{ id: number; name: string }, [number]>("SELECT id, name FROM users WHERE company_id = ? AND active = 1 ORDER BY name COLLATE NOCASE, id")
+      .all(companyId);
+  }
+
   get(companyId: number, id: number): UserListItem | null {
     const row = this.db
       .query<ListRow, [number, number]>(`${LIST_SELECT} WHERE u.company_id = ? AND u.id = ?`)
