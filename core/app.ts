@@ -1,4 +1,3 @@
-import type { Database } from "bun:sqlite";
 import { Elysia } from "elysia";
 import type { DependencyContainer } from "tsyringe";
 import { ApiRoutes } from "./api/api-routes.ts";
@@ -18,6 +17,7 @@ import type { Renderer } from "./http/render.ts";
 import type { Logger } from "./logger.ts";
 import { QueueRoutes } from "./queues/queue-routes.tsx";
 import { healthRoutes } from "./system/health.ts";
+import type { SystemRepository } from "./system/system-repository.ts";
 import { CompanyRoutes } from "./tenancy/company-routes.tsx";
 import { T } from "./tokens.ts";
 import { UserRoutes } from "./users/user-routes.tsx";
@@ -44,7 +44,7 @@ export function buildApp(c: DependencyContainer) {
       // The web chat page is meant to be framed by the business's site (its own CSP says by whom).
       if (!new URL(request.url).pathname.startsWith("/chat/")) set.headers["x-frame-options"] = "DENY";
     })
-    .use(healthRoutes(c.resolve<Database>(T.Database)))
+    .use(healthRoutes(c.resolve<SystemRepository>(T.SystemRepository)))
     .use(assetRoutes())
     .use(routes(AuthRoutes))
     .use(routes(CompanyRoutes))

@@ -1,5 +1,7 @@
 import "reflect-metadata";
-import type { Database } from "bun:sqlite";
+import type { Database } from "./db/database.ts";
+import { registerStorage } from "./db/storage.ts";
+import { SystemRepository } from "./system/system-repository.ts";
 import { container as root, type DependencyContainer } from "tsyringe";
 import { ApiTokenRepository } from "./api/api-token-repository.ts";
 import { ApiTokenService } from "./api/api-token-service.ts";
@@ -60,7 +62,7 @@ export interface Infrastructure {
 export function buildContainer(infra: Infrastructure): DependencyContainer {
   const c = root.createChildContainer();
   c.register(T.Config, { useValue: infra.config });
-  c.register(T.Database, { useValue: infra.db });
+  registerStorage(c, infra.db, T.UnitOfWork);
   const logger = infra.logger ?? new Logger(infra.config.logLevel);
   c.register(T.Logger, { useValue: logger });
   c.register(T.Clock, { useValue: infra.clock ?? systemClock });
@@ -85,6 +87,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.MediaRepository, MediaRepository);
   singleton(T.MediaFetchRepository, MediaFetchRepository);
   singleton(T.TemplateRepository, TemplateRepository);
+  singleton(T.SystemRepository, SystemRepository);
 
   singleton(T.CompanyService, CompanyService);
   singleton(T.UserService, UserService);

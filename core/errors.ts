@@ -30,3 +30,9 @@ export class AppError extends Error {
     return new AppError(422, "validation_failed", "error.validation", {}, fields);
   }
 }
+
+/** The value, or the one 404 (no hint whether it exists in another company). */
+export function found<V>(value: V | null | undefined): V {
+  if (value === null || value === undefined) throw AppError.notFound();
+  return value;
+}

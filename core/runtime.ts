@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from "./config.ts";
-import { openDatabase } from "./db/database.ts";
+import { openDatabase, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { resolveMasterSecret } from "./crypto/secret-key.ts";
 import { buildContainer } from "./container.ts";
@@ -9,7 +9,6 @@ import { loadPlugins } from "./channels/loader.ts";
 import { builtinPlugins } from "../plugins/index.ts";
 import { buildApp } from "./app.ts";
 import type { DependencyContainer } from "tsyringe";
-import type { Database } from "bun:sqlite";
 import type { Clock } from "./clock.ts";
 import { T } from "./tokens.ts";
 import type { AssignmentService } from "./routing/assignment-service.ts";

@@ -3,7 +3,8 @@ export const T = {
   Config: Symbol("Config"),
   Logger: Symbol("Logger"),
   Clock: Symbol("Clock"),
-  Database: Symbol("Database"),
+  /** The transaction port (core/db/unit-of-work.ts); the connection itself stays inside core/db. */
+  UnitOfWork: Symbol("UnitOfWork"),
   SecretBox: Symbol("SecretBox"),
   PluginRegistry: Symbol("PluginRegistry"),
 
@@ -43,4 +44,5 @@ export const T = {
   AssignmentService: Symbol("AssignmentService"),
   InboxHub: Symbol("InboxHub"),
   Guard: Symbol("Guard"),
+  SystemRepository: Symbol("SystemRepository"),
 } as const;

@@ -8,7 +8,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "../../core/db/database.ts";
-import type { IngestService } from "../../core/conversations/ingest-service.ts";
+import type { UnitOfWork } from "../../core/db/unit-of-work.ts";
 import { T } from "../../core/tokens.ts";
 import { createTestApp } from "../../tests/helpers/test-app.ts";
 import { makeTempDir } from "./server-process.ts";
@@ -51,12 +51,13 @@ export async function ingestBreakdown(n: number, customers: number): Promise<str
           body += performance.now() - t;
         }
       });
-    const ingest = app.container.resolve<IngestService>(T.IngestService);
-    const originalApply = ingest.apply.bind(ingest);
-    ingest.apply = (...a) => {
+    // The whole transaction, BEGIN to COMMIT: what the unit of work runs.
+    const uow = app.container.resolve<UnitOfWork>(T.UnitOfWork);
+    const originalRun = uow.run.bind(uow);
+    uow.run = (work) => {
       const t = performance.now();
       try {
-        return originalApply(...a);
+        return originalRun(work);
       } finally {
         apply += performance.now() - t;
       }
@@ -65,7 +66,7 @@ export async function ingestBreakdown(n: number, customers: number): Promise<str
     for (let i = 0; i < n; i++) await send("timed", i);
     const total = performance.now() - t0;
     Reflect.deleteProperty(db, "transaction");
-    Reflect.deleteProperty(ingest, "apply");
+    Reflect.deleteProperty(uow, "run");
     // Statement ranking in a separate pass: the profiler's own overhead stays out of the split above.
     const profile = profileQueries(app.db);
     for (let i = 0; i < n; i++) await send("profiled", i);

@@ -41,8 +41,8 @@ const errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody 
 @injectable()
 export class ApiRoutes {
   constructor(
-    @inject(T.QueueService) private readonly queues: QueueService,
-    @inject(T.UserService) private readonly users: UserService,
+    @inject(T.QueueService) private readonly queueService: QueueService,
+    @inject(T.UserService) private readonly userService: UserService,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
@@ -52,7 +52,7 @@ export class ApiRoutes {
       .get(
         "/queues",
         ({ scope, query }) => {
-          const s = this.queues.slice(scope, query.cursor ?? 0);
+          const s = this.queueService.slice(scope, query.cursor ?? 0);
           return { data: s.data.map(queueJson), next: s.next };
         },
         { api: "read", query: Cursor, detail: { summary: "List queues (colas)", tags: ["queues"] } },
@@ -61,11 +61,11 @@ export class ApiRoutes {
         "/queues",
         ({ scope, body, set }) => {
           set.status = 201;
-          return queueJson(this.queues.create(scope, { name: body.name, strategy: body.strategy ?? "round_robin", maxPerAgent: body.maxPerAgent ?? 0 }));
+          return queueJson(this.queueService.create(scope, { name: body.name, strategy: body.strategy ?? "round_robin", maxPerAgent: body.maxPerAgent ?? 0 }));
         },
         { api: "write", body: QueueBody, response: { 201: Queue, ...errors }, detail: { summary: "Create a queue", tags: ["queues"] } },
       )
-      .get("/queues/:id", ({ scope, params }) => queueJson(this.queues.get(scope, params.id)), {
+      .get("/queues/:id", ({ scope, params }) => queueJson(this.queueService.get(scope, params.id)), {
         api: "read",
         params: Id,
         detail: { summary: "Get a queue", tags: ["queues"] },
@@ -73,15 +73,15 @@ export class ApiRoutes {
       .patch(
         "/queues/:id",
         ({ scope, params, body }) => {
-          const q = this.queues.get(scope, params.id);
-          return queueJson(this.queues.update(scope, q.id, { name: body.name ?? q.name, strategy: body.strategy ?? q.strategy, maxPerAgent: body.maxPerAgent ?? q.maxPerAgent }));
+          const q = this.queueService.get(scope, params.id);
+          return queueJson(this.queueService.update(scope, q.id, { name: body.name ?? q.name, strategy: body.strategy ?? q.strategy, maxPerAgent: body.maxPerAgent ?? q.maxPerAgent }));
         },
         { api: "write", params: Id, body: t.Partial(QueueBody), detail: { summary: "Change a queue; omitted fields keep their value", tags: ["queues"] } },
       )
       .delete(
         "/queues/:id",
         ({ scope, params, set }) => {
-          this.queues.delete(scope, params.id);
+          this.queueService.delete(scope, params.id);
           set.status = 204;
         },
         { api: "write", params: Id, detail: { summary: "Delete a queue", tags: ["queues"] } },
@@ -89,7 +89,7 @@ export class ApiRoutes {
       .get(
         "/users",
         ({ scope, query }) => {
-          const s = this.users.slice(scope, query.cursor ?? 0);
+          const s = this.userService.slice(scope, query.cursor ?? 0);
           return { data: s.data.map(userJson), next: s.next };
         },
         { api: "read", query: Cursor, detail: { summary: "List users", tags: ["users"] } },
@@ -108,7 +108,7 @@ export class ApiRoutes {
             language: body.language ?? "es",
           };
           set.status = 201;
-          return userJson(await this.users.create(scope, input));
+          return userJson(await this.userService.create(scope, input));
         },
         {
           api: "write",
@@ -117,7 +117,7 @@ export class ApiRoutes {
           detail: { summary: "Create a user (the password is never returned)", tags: ["users"] },
         },
       )
-      .get("/users/:id", ({ scope, params }) => userJson(this.users.get(scope, params.id)), {
+      .get("/users/:id", ({ scope, params }) => userJson(this.userService.get(scope, params.id)), {
         api: "read",
         params: Id,
         detail: { summary: "Get a user", tags: ["users"] },
@@ -125,8 +125,8 @@ export class ApiRoutes {
       .patch(
         "/users/:id",
         async ({ scope, params, body }) => {
-          const u = this.users.get(scope, params.id);
-          if (body.active !== undefined && body.active !== u.active) this.users.setActive(scope, u.id, body.active);
+          const u = this.userService.get(scope, params.id);
+          if (body.active !== undefined && body.active !== u.active) this.userService.setActive(scope, u.id, body.active);
           const input: UserInput = {
             username: body.username ?? u.username,
             name: body.name ?? u.name,
@@ -137,7 +137,7 @@ export class ApiRoutes {
             queueIds: body.queueIds ?? u.queues.map((q) => q.id),
             language: body.language ?? u.language,
           };
-          return userJson(await this.users.update(scope, u.id, input));
+          return userJson(await this.userService.update(scope, u.id, input));
         },
         {
           api: "write",
@@ -149,7 +149,7 @@ export class ApiRoutes {
       .delete(
         "/users/:id",
         ({ scope, params, set }) => {
-          this.users.setActive(scope, params.id, false);
+          this.userService.setActive(scope, params.id, false);
           set.status = 204;
         },
         { api: "write", params: Id, detail: { summary: "Deactivate a user (history is kept)", tags: ["users"] } },

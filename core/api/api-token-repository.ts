@@ -1,6 +1,5 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 import type { ApiCaller, ApiToken, TokenScope } from "./api-token.ts";
 
 const COLUMNS = `id, company_id AS companyId, name, prefix, scope, created_at AS createdAt,
@@ -8,7 +7,7 @@ const COLUMNS = `id, company_id AS companyId, name, prefix, scope, created_at AS
 
 @injectable()
 export class ApiTokenRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   list(companyId: number): ApiToken[] {
     return this.db

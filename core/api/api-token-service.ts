@@ -14,12 +14,12 @@ import type { ApiTokenRepository } from "./api-token-repository.ts";
 @injectable()
 export class ApiTokenService {
   constructor(
-    @inject(T.ApiTokenRepository) private readonly tokens: ApiTokenRepository,
+    @inject(T.ApiTokenRepository) private readonly apiTokens: ApiTokenRepository,
     @inject(T.Clock) private readonly clock: Clock,
   ) {}
 
   list(companyId: number): ApiToken[] {
-    return this.tokens.list(companyId);
+    return this.apiTokens.list(companyId);
   }
 
   create(companyId: number, rawName: string, scope: string, createdBy: number | null): { token: string; id: number } {
@@ -30,20 +30,20 @@ export class ApiTokenService {
     if (Object.keys(errors).length) throw AppError.invalid(errors);
     const prefix = randomToken(6).slice(0, 8);
     const token = `chk_${prefix}_${randomToken(32)}`;
-    const id = this.tokens.insert(companyId, name, prefix, sha256(token), scope as TokenScope, createdBy, this.clock.now());
+    const id = this.apiTokens.insert(companyId, name, prefix, sha256(token), scope as TokenScope, createdBy, this.clock.now());
     return { token, id };
   }
 
   revoke(companyId: number, id: number): void {
-    if (!this.tokens.revoke(companyId, id, this.clock.now())) throw AppError.notFound();
+    if (!this.apiTokens.revoke(companyId, id, this.clock.now())) throw AppError.notFound();
   }
 
   /** Resolves `Authorization: Bearer <token>`; null when absent, unknown or revoked. */
   authenticate(header: string | null | undefined): ApiCaller | null {
     const match = header?.match(/^Bearer\s+(chk_[A-Za-z0-9_-]+)$/);
     if (!match) return null;
-    const caller = this.tokens.caller(sha256(match[1]!));
-    if (caller) this.tokens.touch(caller.tokenId, this.clock.now());
+    const caller = this.apiTokens.caller(sha256(match[1]!));
+    if (caller) this.apiTokens.touch(caller.tokenId, this.clock.now());
     return caller;
   }
 }

@@ -10,7 +10,7 @@ import { channelJson } from "./serializers.ts";
 @injectable()
 export class ChannelApi {
   constructor(
-    @inject(T.ChannelService) private readonly channels: ChannelService,
+    @inject(T.ChannelService) private readonly channelService: ChannelService,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
@@ -20,12 +20,12 @@ export class ChannelApi {
       .get(
         "/",
         ({ scope, query }) => {
-          const rows = this.channels.slice(scope, query.cursor ?? 0, API_PAGE_SIZE);
+          const rows = this.channelService.slice(scope, query.cursor ?? 0, API_PAGE_SIZE);
           return { data: rows.map(channelJson), next: rows.length === API_PAGE_SIZE ? rows[rows.length - 1]!.id : null };
         },
         { api: "read", query: t.Object({ cursor: t.Optional(t.Numeric({ minimum: 0 })) }), detail: { summary: "List channels", tags: ["channels"] } },
       )
-      .get("/:id", ({ scope, params }) => channelJson(this.channels.get(scope, params.id)), {
+      .get("/:id", ({ scope, params }) => channelJson(this.channelService.get(scope, params.id)), {
         api: "read",
         params: t.Object({ id: t.Numeric({ minimum: 1 }) }),
         detail: { summary: "Get a channel", tags: ["channels"] },
@@ -33,7 +33,7 @@ export class ChannelApi {
       .post(
         "/",
         ({ scope, body, set }) => {
-          const c = this.channels.create(scope, body.plugin, {
+          const c = this.channelService.create(scope, body.plugin, {
             name: body.name,
             queueId: body.queueId ?? null,
             reopenWindowMinutes: body.reopenWindowMinutes ?? 0,

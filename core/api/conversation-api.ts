@@ -24,8 +24,8 @@ const ListQuery = t.Object({
 @injectable()
 export class ConversationApi {
   constructor(
-    @inject(T.ConversationService) private readonly conversations: ConversationService,
-    @inject(T.ReplyService) private readonly replies: ReplyService,
+    @inject(T.ConversationService) private readonly conversationService: ConversationService,
+    @inject(T.ReplyService) private readonly replyService: ReplyService,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
@@ -46,13 +46,13 @@ export class ConversationApi {
             q: query.q,
             before: query.cursor ? { at: at!, id: id! } : undefined,
           };
-          const rows = this.conversations.list(actor(scope.companyId), f, API_PAGE_SIZE);
+          const rows = this.conversationService.list(actor(scope.companyId), f, API_PAGE_SIZE);
           const last = rows[rows.length - 1];
           return { data: rows.map(conversationJson), next: rows.length === API_PAGE_SIZE && last ? `${last.lastMessageAt}:${last.id}` : null };
         },
         { api: "read", query: ListQuery, detail: { summary: "List conversations, newest activity first", tags: ["conversations"] } },
       )
-      .get("/:id", ({ scope, params }) => conversationJson(this.conversations.get(actor(scope.companyId), params.id)), {
+      .get("/:id", ({ scope, params }) => conversationJson(this.conversationService.get(actor(scope.companyId), params.id)), {
         api: "read",
         params: Id,
         detail: { summary: "Get a conversation", tags: ["conversations"] },
@@ -60,7 +60,7 @@ export class ConversationApi {
       .get(
         "/:id/messages",
         ({ scope, params, query }) => {
-          const rows = this.conversations.messagesAfter(actor(scope.companyId), params.id, query.cursor ?? 0, API_PAGE_SIZE);
+          const rows = this.conversationService.messagesAfter(actor(scope.companyId), params.id, query.cursor ?? 0, API_PAGE_SIZE);
           const last = rows[rows.length - 1];
           return { data: rows.map(messageJson), next: rows.length === API_PAGE_SIZE && last ? last.id : null };
         },
@@ -76,8 +76,8 @@ export class ConversationApi {
         ({ scope, params, body, set }) => {
           set.status = 201;
           const who = actor(scope.companyId);
-          if (body.template) return messageJson(this.replies.sendTemplate(who, params.id, { ...body.template, parameters: body.template.parameters ?? [] }));
-          return messageJson(this.replies.send(who, params.id, { text: body.text, replyToId: body.replyToId ?? null }));
+          if (body.template) return messageJson(this.replyService.sendTemplate(who, params.id, { ...body.template, parameters: body.template.parameters ?? [] }));
+          return messageJson(this.replyService.send(who, params.id, { text: body.text, replyToId: body.replyToId ?? null }));
         },
         {
           api: "write",
@@ -96,8 +96,8 @@ export class ConversationApi {
       .post(
         "/:id/transfer",
         ({ scope, params, body }) => {
-          this.conversations.transfer(actor(scope.companyId), params.id, { queueId: body.queueId ?? null, assigneeId: body.assigneeId ?? null });
-          return conversationJson(this.conversations.get(actor(scope.companyId), params.id));
+          this.conversationService.transfer(actor(scope.companyId), params.id, { queueId: body.queueId ?? null, assigneeId: body.assigneeId ?? null });
+          return conversationJson(this.conversationService.get(actor(scope.companyId), params.id));
         },
         {
           api: "write",
@@ -109,8 +109,8 @@ export class ConversationApi {
       .post(
         "/:id/close",
         ({ scope, params, body }) => {
-          this.conversations.close(actor(scope.companyId), params.id, body?.note ?? null);
-          return conversationJson(this.conversations.get(actor(scope.companyId), params.id));
+          this.conversationService.close(actor(scope.companyId), params.id, body?.note ?? null);
+          return conversationJson(this.conversationService.get(actor(scope.companyId), params.id));
         },
         {
           api: "write",

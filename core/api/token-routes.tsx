@@ -15,7 +15,7 @@ import type { ApiTokenService } from "./api-token-service.ts";
 @injectable()
 export class TokenRoutes {
   constructor(
-    @inject(T.ApiTokenService) private readonly tokens: ApiTokenService,
+    @inject(T.ApiTokenService) private readonly apiTokenService: ApiTokenService,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
@@ -34,7 +34,7 @@ export class TokenRoutes {
       return this.render.page(
         request,
         viewer,
-        (ctx) => <TokensPage ctx={ctx} tokens={this.tokens.list(scope.companyId)} formatTime={formatTime} {...extra} />,
+        (ctx) => <TokensPage ctx={ctx} tokens={this.apiTokenService.list(scope.companyId)} formatTime={formatTime} {...extra} />,
         extra.errors ? 422 : extra.created ? 201 : 200,
       );
     };
@@ -46,7 +46,7 @@ export class TokenRoutes {
         ({ request, viewer, scope, body }) => {
           const form = { name: str(body, "name"), scope: str(body, "scope") };
           try {
-            const { token } = this.tokens.create(scope.companyId, form.name, form.scope, viewer.userId);
+            const { token } = this.apiTokenService.create(scope.companyId, form.name, form.scope, viewer.userId);
             return page(request, viewer, scope, { created: token });
           } catch (e) {
             if (e instanceof AppError && e.status === 422) return page(request, viewer, scope, { form, errors: e.fields });
@@ -58,7 +58,7 @@ export class TokenRoutes {
       .post(
         "/:id/revoke",
         ({ scope, params }) => {
-          this.tokens.revoke(scope.companyId, positiveInt(params.id));
+          this.apiTokenService.revoke(scope.companyId, positiveInt(params.id));
           return this.render.redirect("/admin/tokens", { kind: "ok", key: "common.saved" });
         },
         { panel: "company.admin" },

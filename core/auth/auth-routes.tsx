@@ -21,18 +21,18 @@ import type { UserRepository } from "../users/user-repository.ts";
 export class AuthRoutes {
   constructor(
     @inject(T.Config) private readonly config: Config,
-    @inject(T.AuthService) private readonly auth: AuthService,
+    @inject(T.AuthService) private readonly authService: AuthService,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
-    @inject(T.UserService) private readonly users: UserService,
-    @inject(T.UserRepository) private readonly userRepo: UserRepository,
+    @inject(T.UserService) private readonly userService: UserService,
+    @inject(T.UserRepository) private readonly users: UserRepository,
   ) {}
 
   routes() {
     return new Elysia()
       .use(this.guard.plugin)
       .get("/login", ({ request, query }) => {
-        const viewer = this.auth.viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
+        const viewer = this.authService.viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
         if (viewer) return this.render.redirect(safeNext(query.next));
         // ?lang=en on the login page is remembered for the next visit.
         const chosen = query.lang === "es" || query.lang === "en" ? query.lang : undefined;
@@ -45,7 +45,7 @@ export class AuthRoutes {
         const next = safeNext(str(body, "next"));
         const address = clientAddress(request, server, this.config.trustProxy);
         try {
-          const { token } = await this.auth.login(username, str(body, "password"), address);
+          const { token } = await this.authService.login(username, str(body, "password"), address);
           const res = this.render.redirect(next);
           res.headers.append("set-cookie", this.render.cookie(SESSION_COOKIE, token, this.config.sessionIdleHours * 3600));
           return res;
@@ -63,7 +63,7 @@ export class AuthRoutes {
       .post(
         "/logout",
         ({ viewer }) => {
-          this.auth.logout(viewer);
+          this.authService.logout(viewer);
           const res = this.render.redirect("/login", { kind: "ok", key: "auth.logged_out" });
           res.headers.append("set-cookie", this.render.cookie(SESSION_COOKIE, "", 0));
           // The login page after logout stays in the language the user works in.
@@ -84,7 +84,7 @@ export class AuthRoutes {
         "/session/company",
         ({ viewer, body }) => {
           const id = positiveInt(str(body, "companyId"));
-          this.auth.selectCompany(viewer, id);
+          this.authService.selectCompany(viewer, id);
           return this.render.redirect("/admin/users");
         },
         { panel: "platform" },
@@ -99,7 +99,7 @@ export class AuthRoutes {
           if (!(LANGUAGES as readonly string[]).includes(lang)) {
             throw AppError.invalid({ language: "user.error.language_invalid" });
           }
-          this.users.setOwnLanguage(viewer.userId, lang as Language);
+          this.userService.setOwnLanguage(viewer.userId, lang as Language);
           return this.render.redirect("/account", { kind: "ok", key: "account.language_saved" });
         },
         { panel: "panel" },
@@ -108,7 +108,7 @@ export class AuthRoutes {
 
   private ownQueues(userId: number, companyId: number | null): string[] {
     if (companyId === null) return [];
-    return this.userRepo.get(companyId, userId)?.queues.map((q) => q.name) ?? [];
+    return this.users.get(companyId, userId)?.queues.map((q) => q.name) ?? [];
   }
 }
 

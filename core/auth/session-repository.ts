@@ -1,13 +1,12 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 import type { Viewer } from "./access.ts";
 
 type ViewerRow = Omit<Viewer, "sessionId"> & { expiresAt: number };
 
 @injectable()
 export class SessionRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   create(id: string, userId: number, activeCompanyId: number | null, now: number, expiresAt: number): void {
     this.db

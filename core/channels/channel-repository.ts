@@ -1,6 +1,5 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 import type { Channel, ChannelStatus } from "./channel.ts";
 
 type Row = Omit<Channel, "config"> & { configJson: string };
@@ -11,7 +10,7 @@ const toChannel = ({ configJson, ...r }: Row): Channel => ({ ...r, config: JSON.
 
 @injectable()
 export class ChannelRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   list(companyId: number): Channel[] {
     return this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM channels WHERE company_id = ? ORDER BY name, id`).all(companyId).map(toChannel);

@@ -23,10 +23,10 @@ import type { TemplateService } from "./template-service.ts";
 export class ChannelRoutes {
   constructor(
     @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
-    @inject(T.ChannelService) private readonly channels: ChannelService,
+    @inject(T.ChannelService) private readonly channelService: ChannelService,
     @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
-    @inject(T.TemplateService) private readonly templates: TemplateService,
+    @inject(T.TemplateService) private readonly templateService: TemplateService,
     @inject(T.Config) private readonly config: Config,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
@@ -42,7 +42,7 @@ export class ChannelRoutes {
           return this.render.page(request, viewer, (ctx) => (
             <ChannelsPage
               ctx={ctx}
-              channels={this.channels.list(scope)}
+              channels={this.channelService.list(scope)}
               plugins={this.registry.list()}
               failed={operator ? this.registry.failed() : []}
               pluginsDir={operator ? this.config.pluginsDir : null}
@@ -54,7 +54,7 @@ export class ChannelRoutes {
       .get(
         "/new",
         ({ request, viewer, scope, query }) => {
-          const plugin = this.channels.plugin(query.plugin ?? "");
+          const plugin = this.channelService.plugin(query.plugin ?? "");
           const form: ChannelFormData = { name: plugin.manifest.name, queueId: "", reopenWindowMinutes: "0", config: defaults(plugin.configSchema) };
           return this.form(request, viewer, scope, plugin.manifest.id, null, form);
         },
@@ -66,7 +66,7 @@ export class ChannelRoutes {
           const pluginId = query.plugin ?? "";
           const form = readForm(body);
           try {
-            const c = this.channels.create(scope, pluginId, toInput(form));
+            const c = this.channelService.create(scope, pluginId, toInput(form));
             return this.render.redirect(`/admin/channels/${c.id}`, { kind: "ok", key: "common.created" });
           } catch (e) {
             if (e instanceof AppError && e.status === 422 && e.code === "validation_failed") return this.form(request, viewer, scope, pluginId, null, form, e.fields);
@@ -78,7 +78,7 @@ export class ChannelRoutes {
       .get(
         "/:id",
         ({ request, viewer, scope, params }) => {
-          const c = this.channels.get(scope, positiveInt(params.id));
+          const c = this.channelService.get(scope, positiveInt(params.id));
           const form: ChannelFormData = { name: c.name, queueId: c.queueId ? String(c.queueId) : "", reopenWindowMinutes: String(c.reopenWindowMinutes), config: c.config };
           return this.form(request, viewer, scope, c.pluginId, c, form);
         },
@@ -88,10 +88,10 @@ export class ChannelRoutes {
         "/:id",
         async ({ request, viewer, scope, params, body }) => {
           const id = positiveInt(params.id);
-          const current = this.channels.get(scope, id);
+          const current = this.channelService.get(scope, id);
           const form = readForm(body);
           try {
-            this.channels.update(scope, id, toInput(form));
+            this.channelService.update(scope, id, toInput(form));
           } catch (e) {
             if (e instanceof AppError && e.status === 422) return this.form(request, viewer, scope, current.pluginId, current, form, e.fields);
             throw e;
@@ -106,8 +106,8 @@ export class ChannelRoutes {
         "/:id/test",
         async ({ scope, params }) => {
           const id = positiveInt(params.id);
-          const instance = await this.runtime.instance(this.channels.raw(scope, id));
-          const r = await this.channels.testConnection(scope, id, instance);
+          const instance = await this.runtime.instance(this.channelService.raw(scope, id));
+          const r = await this.channelService.testConnection(scope, id, instance);
           return this.render.redirect(`/admin/channels/${id}`, r.ok ? { kind: "ok", key: "channel.test_ok", params: { detail: r.detail } } : { kind: "error", key: "channel.test_failed", params: { detail: r.detail } });
         },
         { panel: "company.admin" },
@@ -116,7 +116,7 @@ export class ChannelRoutes {
         "/:id/templates/sync",
         async ({ scope, params }) => {
           const id = positiveInt(params.id);
-          const n = await this.templates.sync(scope, id);
+          const n = await this.templateService.sync(scope, id);
           return this.render.redirect(`/admin/channels/${id}`, { kind: "ok", key: "channel.templates_synced", params: { count: n } });
         },
         { panel: "company.admin" },
@@ -125,7 +125,7 @@ export class ChannelRoutes {
         "/:id/delete",
         async ({ scope, params }) => {
           const id = positiveInt(params.id);
-          this.channels.delete(scope, id);
+          this.channelService.delete(scope, id);
           await this.runtime.invalidate(id);
           return this.render.redirect("/admin/channels", { kind: "ok", key: "common.deleted" });
         },
@@ -134,9 +134,9 @@ export class ChannelRoutes {
   }
 
   private async form(request: Request, viewer: Viewer, scope: Scope, pluginId: string, channel: ChannelView | null, form: ChannelFormData, errors?: FieldErrors): Promise<Response> {
-    const plugin = this.channels.plugin(pluginId);
+    const plugin = this.channelService.plugin(pluginId);
     // A plugin whose credentials are wrong may fail to start: then there is simply no test button.
-    const instance = channel ? await this.runtime.instance(this.channels.raw(scope, channel.id)).catch(() => null) : null;
+    const instance = channel ? await this.runtime.instance(this.channelService.raw(scope, channel.id)).catch(() => null) : null;
     const snippet = channel && plugin.manifest.hostsClient ? `<script src="${channel.publicUrl}/widget.js" async></script>` : null;
     return this.render.page(
       request,
@@ -151,7 +151,7 @@ export class ChannelRoutes {
           queues={this.queues.options(scope.companyId)}
           errors={errors}
           embedSnippet={snippet}
-          templates={channel && plugin.manifest.capabilities.includes("templates") ? this.templates.list(scope, channel.id) : null}
+          templates={channel && plugin.manifest.capabilities.includes("templates") ? this.templateService.list(scope, channel.id) : null}
           canTest={!!instance?.testConnection}
         />
       ),

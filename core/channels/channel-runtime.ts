@@ -27,8 +27,8 @@ export class ChannelRuntime {
     @inject(T.Config) private readonly config: Config,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.Logger) private readonly logger: Logger,
-    @inject(T.ChannelService) private readonly channels: ChannelService,
-    @inject(T.ChannelRepository) private readonly repo: ChannelRepository,
+    @inject(T.ChannelService) private readonly channelService: ChannelService,
+    @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
     @inject(T.ContactRepository) private readonly contacts: ContactRepository,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
@@ -38,8 +38,8 @@ export class ChannelRuntime {
   instance(channel: Channel): Promise<ChannelInstance> {
     let p = this.instances.get(channel.id);
     if (!p) {
-      const plugin = this.channels.plugin(channel.pluginId);
-      p = plugin.create(this.context(channel), this.channels.fullConfig(channel));
+      const plugin = this.channelService.plugin(channel.pluginId);
+      p = plugin.create(this.context(channel), this.channelService.fullConfig(channel));
       // A plugin that fails to start must not stay cached as a rejected promise.
       p.catch(() => this.instances.delete(channel.id));
       this.instances.set(channel.id, p);
@@ -64,22 +64,22 @@ export class ChannelRuntime {
       platform: { metaGraphUrl: this.config.metaGraphUrl, metaGraphVersion: this.config.metaGraphVersion },
       reportHealth: async (health) => {
         const reason = health.status === "needs_attention" ? health.reason : null;
-        const current = this.repo.byId(channel.id);
+        const current = this.channels.byId(channel.id);
         if (current && (current.status !== health.status || current.statusReason !== reason) && current.status !== "disabled") {
-          this.repo.setStatus(channel.id, health.status, reason);
+          this.channels.setStatus(channel.id, health.status, reason);
           logger.warn("channel health changed", { status: health.status, reason });
         }
       },
-      webhookUrl: this.channels.webhookUrl(channel.id),
-      publicUrl: this.channels.publicUrl(channel.id),
+      webhookUrl: this.channelService.webhookUrl(channel.id),
+      publicUrl: this.channelService.publicUrl(channel.id),
       secure: this.config.secureCookies,
       fetch: (input, init) => fetch(input, init),
       logger,
       now: () => this.clock.now(),
       kv: {
-        get: async (key) => this.repo.kvGet(channel.id, key),
-        set: async (key, value) => this.repo.kvSet(channel.id, key, value),
-        delete: async (key) => this.repo.kvDelete(channel.id, key),
+        get: async (key) => this.channels.kvGet(channel.id, key),
+        set: async (key, value) => this.channels.kvSet(channel.id, key, value),
+        delete: async (key) => this.channels.kvDelete(channel.id, key),
       },
       transcript: async (customerId, limit = 100) => this.transcript(channel, customerId, Math.min(Math.max(limit, 1), 500)),
     };

@@ -4,7 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { SecretBox } from "../crypto/secret-box.ts";
 import { randomToken } from "../crypto/tokens.ts";
-import { AppError } from "../errors.ts";
+import { AppError, found } from "../errors.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import { T } from "../tokens.ts";
@@ -55,9 +55,11 @@ export class ChannelService {
   }
 
   raw(scope: Scope, id: number): Channel {
-    const c = this.channels.get(scope.companyId, id);
-    if (!c) throw AppError.notFound();
-    return c;
+    return found(this.channels.get(scope.companyId, id));
+  }
+
+  pluginOrNull(id: string): ChannelPlugin | null {
+    return this.registry.get(id);
   }
 
   plugin(id: string): ChannelPlugin {

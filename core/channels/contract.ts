@@ -43,6 +43,16 @@ export interface PluginManifest {
   hostsClient?: boolean;
   /** Sends per second the core's outbox allows on one channel of this kind (default 20). */
   sendsPerSecond?: number;
+  /**
+   * What protects a customer from getting a message twice when a request was cut
+   * off (process killed mid-send, timeout) and the core cannot know whether it arrived:
+   * - "provider": the provider itself ignores a repeated `idempotencyKey`; resending is safe.
+   * - "callback": the plugin sends the key along and reports it back with the provider's
+   *   later events (`StatusUpdate.idempotencyKey`, or an echo's `NormalizedInbound.idempotencyKey`);
+   *   the core waits a grace period for it before sending again.
+   * - absent: neither; the core resends and marks the message as possibly received twice.
+   */
+  idempotency?: "provider" | "callback";
 }
 
 export interface JsonSchema {
@@ -156,6 +166,8 @@ export interface NormalizedInbound {
   timestamp: number;
   content: InboundContent;
   replyToExternalId?: string;
+  /** On an echo of a message Charla sent: the OutboundMessage.idempotencyKey the provider repeated (Messenger `metadata`). */
+  idempotencyKey?: string;
 }
 
 export interface StatusUpdate {
@@ -165,6 +177,8 @@ export interface StatusUpdate {
   timestamp: number;
   /** `code` is one of SEND_ERROR_CODES when the plugin recognises the failure, else the provider's code. */
   error?: { code: string; message: string };
+  /** The OutboundMessage.idempotencyKey the provider repeated (WhatsApp `biz_opaque_callback_data`). */
+  idempotencyKey?: string;
 }
 
 /**
@@ -203,7 +217,10 @@ export type InboundResult =
   | { type: "rejected"; status: 400 | 401 | 403 | 413 | 429; reason: string };
 
 export interface OutboundMessage {
-  /** Stable per message across retries: plugins whose provider supports idempotency pass it on. */
+  /**
+   * Stable per message across retries (at most 64 characters): plugins pass it to
+   * their provider where it can carry one (see PluginManifest.idempotency).
+   */
   idempotencyKey: string;
   to: string;
   /** Last customer message time (epoch ms), for window rules (Messenger RESPONSE vs HUMAN_AGENT). */
@@ -228,7 +245,15 @@ export interface OutboundMessage {
 
 export type SendResult =
   | { ok: true; externalId: string; /** "delivered" when the channel knows it reached the device. */ status?: "sent" | "delivered" }
-  | { ok: false; retryable: true; reason: string; retryAfterMs?: number; code?: SendErrorCode | string }
+  | {
+      ok: false;
+      retryable: true;
+      reason: string;
+      retryAfterMs?: number;
+      code?: SendErrorCode | string;
+      /** The request may have reached the provider (timeout, connection cut after sending): see manifest.idempotency. */
+      maybeSent?: boolean;
+    }
   | { ok: false; retryable: false; reason: string; code?: SendErrorCode | string };
 
 export interface ChannelInstance {

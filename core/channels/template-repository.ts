@@ -1,6 +1,5 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 import type { TemplateInfo } from "./contract.ts";
 
 export interface StoredTemplate {
@@ -14,7 +13,7 @@ export interface StoredTemplate {
 
 @injectable()
 export class TemplateRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   /** Replaces a channel's templates with what the provider returned, in one go. */
   replace(channelId: number, templates: TemplateInfo[], now: number): void {

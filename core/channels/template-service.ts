@@ -30,7 +30,7 @@ export class TemplateService {
 
   /** Every hour (at a quiet minute), every channel whose plugin has templates. Returns the stopper. */
   schedule(): () => void {
-    const job = new Cron("41 * * * *", { protect: true }, () => this.syncAll());
+    const job = new Cron("41 * * * *", { protect: true, catch: (error) => this.logger.error("template sync failed", { error }) }, () => this.syncAll());
     return () => job.stop();
   }
 

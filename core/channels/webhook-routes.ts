@@ -23,7 +23,7 @@ export class WebhookRoutes {
     @inject(T.Logger) private readonly logger: Logger,
     @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
     @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
-    @inject(T.IngestService) private readonly ingest: IngestService,
+    @inject(T.IngestService) private readonly ingestService: IngestService,
   ) {}
 
   routes() {
@@ -47,7 +47,7 @@ export class WebhookRoutes {
           this.logger.info("webhook ignored", { channel: channel.id, reason: result.reason });
           return Response.json({ ok: true, ignored: result.reason });
         case "events": {
-          const r = await this.ingest.submit(channel, result.messages, result.statuses);
+          const r = await this.ingestService.submit(channel, result.messages, result.statuses);
           return Response.json({ ok: true, ...r });
         }
       }

@@ -1,12 +1,12 @@
 import { parseArgs } from "node:util";
-import { existsSync, copyFileSync, renameSync, rmSync } from "node:fs";
-import { Database } from "bun:sqlite";
 import type { ApiTokenService } from "../api/api-token-service.ts";
 import type { Scope } from "../auth/access.ts";
 import { COMPANY_ROLES } from "../auth/roles.ts";
 import { loadConfig } from "../config.ts";
 import { migrate } from "../db/migrate.ts";
 import { openDatabase } from "../db/database.ts";
+import { backupDatabase, restoreDatabase } from "../db/backup.ts";
+import { DataDirLock } from "../db/data-dir-lock.ts";
 import { AppError } from "../errors.ts";
 import { translator } from "../i18n/index.ts";
 import { startRuntime, type Runtime } from "../runtime.ts";
@@ -150,32 +150,25 @@ async function tokenCommand(rt: Runtime, args: string[], out: Out): Promise<numb
   return 0;
 }
 
-/** `VACUUM INTO` writes a consistent copy while the server keeps running. */
+/** A consistent online copy (see core/db/backup.ts) while the server keeps running. */
 function backup(target: string | undefined, out: Out): number {
   const config = loadConfig();
   const file = target ?? `${config.dataDir}/backup-${new Date().toISOString().replace(/[:.]/g, "-")}.db`;
-  if (existsSync(file)) throw new UsageError(`${file} already exists`);
-  const db = openDatabase(config.databasePath);
-  db.query("VACUUM INTO ?").run(file);
-  db.close();
+  backupDatabase(config.databasePath, file);
   out.log(file);
   return 0;
 }
 
+/** Refused while a server uses the data directory: it would pull the file from under it. */
 function restore(file: string | undefined, out: Out): number {
   if (!file) throw new UsageError("restore needs the backup FILE");
-  const check = new Database(file, { readonly: true });
-  const ok = check.query<{ integrity_check: string }, []>("PRAGMA integrity_check").get()?.integrity_check === "ok";
-  check.close();
-  if (!ok) throw new UsageError(`${file} is not a healthy SQLite database`);
   const config = loadConfig();
-  const tmp = `${config.databasePath}.restoring`;
-  copyFileSync(file, tmp);
-  for (const suffix of ["-wal", "-shm"]) rmSync(config.databasePath + suffix, { force: true });
-  renameSync(tmp, config.databasePath);
-  const db = openDatabase(config.databasePath);
-  migrate(db);
-  db.close();
+  const lock = DataDirLock.acquire(config.dataDir, "restore");
+  try {
+    restoreDatabase(config.databasePath, file);
+  } finally {
+    lock.release();
+  }
   out.log(`restored ${file} into ${config.databasePath}`);
   return 0;
 }

@@ -1,43 +1,80 @@
 import { Cron } from "croner";
 import type { AuthService } from "../auth/auth-service.ts";
 import { loadConfig } from "../config.ts";
+import { DataDirLock } from "../db/data-dir-lock.ts";
+import type { Logger } from "../logger.ts";
 import { startRuntime } from "../runtime.ts";
 import type { Bootstrap } from "../system/bootstrap.ts";
 import { T } from "../tokens.ts";
 
-/** `charla serve`: first-run setup, optional demo data, HTTP listener, housekeeping. */
+/**
+ * `charla serve`: one server per DATA_DIR (a lock held while it runs), an
+ * exclusive port (no SO_REUSEPORT: a second server on the same port fails to
+ * start instead of silently sharing its traffic), first-run setup, optional demo
+ * data, housekeeping.
+ */
 export async function serve(demo: boolean): Promise<number> {
-  const rt = await startRuntime(loadConfig());
-  const { config, container, logger } = rt;
-  const bootstrap = container.resolve<Bootstrap>(T.Bootstrap);
-  const first = await bootstrap.firstRun();
-  if (demo) await bootstrap.demo(first?.companyId ?? 1);
-
-  rt.startWorkers();
-  rt.app.listen({ port: config.port, hostname: config.host, idleTimeout: 0 });
-  const server = rt.app.server!;
-  const sweep = new Cron("17 * * * *", () => {
-    const n = container.resolve<AuthService>(T.AuthService).sweepExpired();
-    if (n) logger.info("expired sessions removed", { count: n });
-  });
-
-  console.log(`Charla is running at ${config.publicUrl} (listening on ${config.host}:${server.port}; data in ${config.dataDir})`);
-  if (first) {
-    console.log(
-      first.generatedPassword
-        ? `First start: sign in as "admin" with password: ${first.generatedPassword}  (shown once; change it with "charla admin reset-password --username admin")`
-        : `First start: sign in as "admin" with the password from ADMIN_PASSWORD.`,
-    );
+  const config = loadConfig();
+  const lock = DataDirLock.acquire(config.dataDir, "serve");
+  let rt;
+  try {
+    rt = await startRuntime(config);
+  } catch (e) {
+    lock.release();
+    throw e;
   }
-  if (demo) console.log(`Demo data loaded: users fulanito, supervisora, zutano (password demo1234).`);
+  const { container, logger } = rt;
+  watchProcess(logger);
+  try {
+    const bootstrap = container.resolve<Bootstrap>(T.Bootstrap);
+    const first = await bootstrap.firstRun();
+    if (demo) await bootstrap.demo(first?.companyId ?? 1);
+    rt.startWorkers();
+    try {
+      rt.app.listen({ port: config.port, hostname: config.host, idleTimeout: 0, reusePort: false });
+    } catch (e) {
+      throw new Error(`cannot listen on ${config.host}:${config.port} (${e instanceof Error ? e.message : String(e)}): is another server using that port?`);
+    }
+    const server = rt.app.server!;
+    const sweep = new Cron("17 * * * *", { protect: true, catch: (error) => logger.error("session sweep failed", { error }) }, () => {
+      const n = container.resolve<AuthService>(T.AuthService).sweepExpired();
+      if (n) logger.info("expired sessions removed", { count: n });
+    });
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  sweep.stop();
-  await rt.app.stop();
-  await rt.shutdown();
+    console.log(`Charla is running at ${config.publicUrl} (listening on ${config.host}:${server.port}; data in ${config.dataDir})`);
+    if (first) {
+      console.log(
+        first.generatedPassword
+          ? `First start: sign in as "admin" with password: ${first.generatedPassword}  (shown once; change it with "charla admin reset-password --username admin")`
+          : `First start: sign in as "admin" with the password from ADMIN_PASSWORD.`,
+      );
+    }
+    if (demo) console.log(`Demo data loaded: users fulanito, supervisora, zutano (password demo1234).`);
+
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    sweep.stop();
+    await rt.app.stop();
+  } finally {
+    await rt.shutdown();
+    lock.release();
+  }
   return 0;
+}
+
+/**
+ * Last line of defence: a promise nobody awaited, or a throw in a timer, is logged
+ * with what we know instead of killing the appliance silently. Every background
+ * loop already catches its own failures; reaching here is a bug worth reading.
+ */
+function watchProcess(logger: Logger): void {
+  process.on("unhandledRejection", (reason) => logger.error("unhandled promise rejection (bug): the server keeps running", { error: reason, stack: stackOf(reason) }));
+  process.on("uncaughtException", (error) => logger.error("uncaught exception (bug): the server keeps running", { error, stack: stackOf(error) }));
+}
+
+function stackOf(e: unknown): string | undefined {
+  return e instanceof Error ? e.stack?.split("\n").slice(0, 6).join(" | ") : undefined;
 }

@@ -1,6 +1,5 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 
 export interface Contact {
   id: number;
@@ -11,7 +10,7 @@ export interface Contact {
 
 @injectable()
 export class ContactRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   byIdentity(channelId: number, externalId: string): Contact | null {
     return this.db

@@ -1,6 +1,5 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 import type { Conversation, ConversationFilter, ConversationListItem, ConversationStatus, Visibility } from "./conversation.ts";
 
 const COLUMNS = `c.id, c.company_id AS companyId, c.channel_id AS channelId, c.contact_id AS contactId, c.status,
@@ -29,7 +28,7 @@ export function ftsQuery(q: string): string | null {
 
 @injectable()
 export class ConversationRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   /**
    * A page of the inbox list. Free-text search looks at the newest matching

@@ -1,8 +1,8 @@
-import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import type { Viewer } from "../auth/access.ts";
 import type { Clock } from "../clock.ts";
-import { AppError } from "../errors.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
+import { AppError, found } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import type { AssignmentService } from "../routing/assignment-service.ts";
@@ -11,6 +11,7 @@ import type { UserRepository } from "../users/user-repository.ts";
 import type { Conversation, ConversationFilter, ConversationListItem, Message, Visibility } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
 import type { MessageRepository } from "./message-repository.ts";
+import { systemLine, type SystemEvent } from "./system-lines.ts";
 
 /** Who acts: a panel user, or an API token (no person: `userId` null, sees the whole company). */
 export interface Actor {
@@ -37,13 +38,13 @@ export function visibilityOf(actor: Actor): Visibility {
 @injectable()
 export class ConversationService {
   constructor(
-    @inject(T.Database) private readonly db: Database,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.UserRepository) private readonly users: UserRepository,
-    @inject(T.AssignmentService) private readonly assignment: AssignmentService,
+    @inject(T.AssignmentService) private readonly assignmentService: AssignmentService,
     @inject(T.EventBus) private readonly bus: EventBus,
   ) {}
 
@@ -54,8 +55,7 @@ export class ConversationService {
   /** The conversation, if this actor may see it; 404 otherwise (no hint that it exists). */
   get(actor: Actor, id: number): ConversationListItem {
     const c = this.conversations.item(actor.companyId, id);
-    if (!c || !this.canSee(actor, c)) throw AppError.notFound();
-    return c;
+    return found(c && this.canSee(actor, c) ? c : null);
   }
 
   canSee(actor: Actor, c: Conversation): boolean {
@@ -74,8 +74,7 @@ export class ConversationService {
   }
 
   message(actor: Actor, messageId: number): Message {
-    const m = this.messages.get(actor.companyId, messageId);
-    if (!m) throw AppError.notFound();
+    const m = found(this.messages.get(actor.companyId, messageId));
     this.get(actor, m.conversationId);
     return m;
   }
@@ -112,7 +111,7 @@ export class ConversationService {
     }
     if (!queue) throw AppError.invalid({ queueId: "inbox.error.queue_invalid" });
     this.change(actor, c, { assigneeId: null, queueId: queue.id, status: "queued" }, { event: "transferred_queue", by: actor.name, queue: queue.name });
-    this.assignment.assign(actor.companyId, id);
+    this.assignmentService.assign(actor.companyId, id);
   }
 
   close(actor: Actor, id: number, note: string | null): void {
@@ -120,57 +119,50 @@ export class ConversationService {
     if (c.status === "closed") return;
     const trimmed = note?.trim().slice(0, 1000) || null;
     const now = this.clock.now();
-    const lineId = this.db.transaction(() => {
+    const lineId = this.uow.run(() => {
       this.conversations.close(id, actor.userId, trimmed, now);
-      return this.systemLine(c, { event: "closed", by: actor.name, note: trimmed }, now);
-    }).immediate();
+      return this.messages.insert(systemLine(c, { event: "closed", by: actor.name, note: trimmed }, now));
+    });
     this.bus.emit("message.created", { companyId: actor.companyId, conversationId: id, messageId: lineId });
     this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: id, previousAssigneeId: c.assigneeId });
-    if (c.assigneeId !== null) this.assignment.slotFreed(actor.companyId, c.assigneeId);
+    if (c.assigneeId !== null) this.assignmentService.slotFreed(actor.companyId, c.assigneeId);
   }
 
+  /**
+   * Back to work. A customer has at most one conversation going per channel (a
+   * unique index says so), so an old one cannot be reopened while a newer one runs.
+   */
   reopen(actor: Actor, id: number): void {
     const c = this.get(actor, id);
     if (c.status !== "closed") return;
     const now = this.clock.now();
-    const lineId = this.db.transaction(() => {
+    const assignee = actor.userId ?? c.assigneeId;
+    const lineId = this.uow.run(() => {
+      if (this.conversations.current(c.contactId, c.channelId)?.id !== c.id) {
+        throw new AppError(409, "newer_conversation_open", "inbox.error.newer_open");
+      }
       this.conversations.reopen(id, "open", now);
-      this.conversations.assign(id, actor.userId ?? c.assigneeId, c.queueId, actor.userId ?? c.assigneeId ? "open" : "queued", now);
-      return this.systemLine(c, { event: "reopened", by: actor.name }, now);
-    }).immediate();
+      this.conversations.assign(id, assignee, c.queueId, assignee ? "open" : "queued", now);
+      return this.messages.insert(systemLine(c, { event: "reopened", by: actor.name }, now));
+    });
     this.bus.emit("message.created", { companyId: actor.companyId, conversationId: id, messageId: lineId });
     this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: id, previousAssigneeId: c.assigneeId });
-    if (!(actor.userId ?? c.assigneeId)) this.assignment.assign(actor.companyId, id);
+    if (!assignee) this.assignmentService.assign(actor.companyId, id);
   }
 
   private change(
     actor: Actor,
     c: Conversation,
     next: { assigneeId: number | null; queueId: number | null; status: "open" | "queued" },
-    line: Record<string, unknown>,
+    line: SystemEvent,
   ): void {
     const now = this.clock.now();
-    const lineId = this.db.transaction(() => {
+    const lineId = this.uow.run(() => {
       this.conversations.assign(c.id, next.assigneeId, next.queueId, next.status, now);
-      return this.systemLine(c, line, now);
-    }).immediate();
+      return this.messages.insert(systemLine(c, line, now));
+    });
     this.bus.emit("message.created", { companyId: actor.companyId, conversationId: c.id, messageId: lineId });
     this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: c.id, previousAssigneeId: c.assigneeId });
-    if (c.assigneeId !== null && c.assigneeId !== next.assigneeId) this.assignment.slotFreed(actor.companyId, c.assigneeId);
-  }
-
-  /** "Ana transferred to ventas": who did what, kept as a message so history reads in order. */
-  private systemLine(c: Conversation, payload: Record<string, unknown>, now: number): number {
-    return this.messages.insert({
-      conversationId: c.id,
-      companyId: c.companyId,
-      channelId: c.channelId,
-      direction: "out",
-      author: "system",
-      kind: "event",
-      payload,
-      status: "received",
-      createdAt: now,
-    });
+    if (c.assigneeId !== null && c.assigneeId !== next.assigneeId) this.assignmentService.slotFreed(actor.companyId, c.assigneeId);
   }
 }

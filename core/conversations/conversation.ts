@@ -82,6 +82,8 @@ export interface Message {
   error: string | null;
   /** A SendErrorCode when the plugin recognised the failure. */
   errorCode: string | null;
+  /** Sent again after an interrupted request: the customer may have it twice. */
+  maybeDuplicate: boolean;
   createdAt: number;
 }
 

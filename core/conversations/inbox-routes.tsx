@@ -33,14 +33,14 @@ const PANE_SIZE = 60;
 @injectable()
 export class InboxRoutes {
   constructor(
-    @inject(T.ConversationService) private readonly conversations: ConversationService,
-    @inject(T.ReplyService) private readonly replies: ReplyService,
+    @inject(T.ConversationService) private readonly conversationService: ConversationService,
+    @inject(T.ReplyService) private readonly replyService: ReplyService,
     @inject(T.TemplateRepository) private readonly templates: TemplateRepository,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.UserRepository) private readonly users: UserRepository,
     @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
-    @inject(T.PresenceService) private readonly presence: PresenceService,
+    @inject(T.PresenceService) private readonly presenceService: PresenceService,
     @inject(T.InboxHub) private readonly hub: InboxHub,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
@@ -62,13 +62,13 @@ export class InboxRoutes {
       )
       .get("/inbox/stream", ({ request, viewer, query }) => {
         const open = query.open ? positiveInt(query.open) : null;
-        if (open) this.conversations.get(actorOf(viewer), open);
+        if (open) this.conversationService.get(actorOf(viewer), open);
         return this.hub.connect(viewer, readCookie(request.headers.get("cookie"), CSRF_COOKIE) ?? "", open, request.signal);
       }, { panel: "inbox" })
       .post(
         "/inbox/presence",
         ({ viewer, body }) => {
-          this.presence.setChosen(viewer.companyId!, viewer.userId, str(body, "online") === "1");
+          this.presenceService.setChosen(viewer.companyId!, viewer.userId, str(body, "online") === "1");
           return this.render.redirect("/inbox");
         },
         { panel: "inbox" },
@@ -77,7 +77,7 @@ export class InboxRoutes {
         "/inbox/:id",
         ({ request, viewer, query, params }) => {
           const id = positiveInt(params.id);
-          this.conversations.markRead(actorOf(viewer), id);
+          this.conversationService.markRead(actorOf(viewer), id);
           return this.page(request, viewer, query, id);
         },
         { panel: "inbox" },
@@ -95,8 +95,8 @@ export class InboxRoutes {
         "/inbox/:id/older",
         ({ request, viewer, params, query }) => {
           const id = positiveInt(params.id);
-          this.conversations.get(actorOf(viewer), id);
-          const page = this.conversations.messagesPage(actorOf(viewer), id, PANE_SIZE, positiveInt(query.before ?? ""));
+          this.conversationService.get(actorOf(viewer), id);
+          const page = this.conversationService.messagesPage(actorOf(viewer), id, PANE_SIZE, positiveInt(query.before ?? ""));
           const t = translator(viewer.language);
           const csrf = readCookie(request.headers.get("cookie"), CSRF_COOKIE) ?? "";
           const time = timeFormatter(viewer.language, this.companies.get(viewer.companyId!)?.timeZone ?? "UTC");
@@ -121,7 +121,7 @@ export class InboxRoutes {
               ? { bytes: new Uint8Array(await file.arrayBuffer()), mimeType: file.type, filename: file.name || "file" }
               : undefined;
           const replyTo = str(body, "replyToId");
-          const m = this.replies.send(actorOf(viewer), id, { text: str(body, "text"), file: upload, replyToId: replyTo ? positiveInt(replyTo) : null });
+          const m = this.replyService.send(actorOf(viewer), id, { text: str(body, "text"), file: upload, replyToId: replyTo ? positiveInt(replyTo) : null });
           if (!isHtmx(request)) return this.render.redirect(`/inbox/${id}`);
           return this.bubble(request, viewer, m.id);
         },
@@ -130,7 +130,7 @@ export class InboxRoutes {
       .post(
         "/inbox/messages/:id/retry",
         ({ request, viewer, params }) => {
-          const m = this.replies.retry(actorOf(viewer), positiveInt(params.id));
+          const m = this.replyService.retry(actorOf(viewer), positiveInt(params.id));
           if (!isHtmx(request)) return this.render.redirect(`/inbox/${m.conversationId}`);
           return this.bubble(request, viewer, m.id);
         },
@@ -146,7 +146,7 @@ export class InboxRoutes {
             : str(body, "parameters")
               ? [str(body, "parameters")]
               : [];
-          const m = this.replies.sendTemplate(actorOf(viewer), id, { name: name ?? "", language: language ?? "", parameters });
+          const m = this.replyService.sendTemplate(actorOf(viewer), id, { name: name ?? "", language: language ?? "", parameters });
           if (!isHtmx(request)) return this.render.redirect(`/inbox/${id}`);
           return this.bubble(request, viewer, m.id);
         },
@@ -155,7 +155,7 @@ export class InboxRoutes {
       .post(
         "/inbox/messages/:id/react",
         ({ request, viewer, params, body }) => {
-          const m = this.replies.react(actorOf(viewer), positiveInt(params.id), str(body, "emoji"));
+          const m = this.replyService.react(actorOf(viewer), positiveInt(params.id), str(body, "emoji"));
           if (!isHtmx(request)) return this.render.redirect(`/inbox/${m.conversationId}`);
           return this.bubble(request, viewer, m.id);
         },
@@ -165,7 +165,7 @@ export class InboxRoutes {
         "/inbox/:id/take",
         ({ viewer, params }) => {
           const id = positiveInt(params.id);
-          this.conversations.take(actorOf(viewer), id);
+          this.conversationService.take(actorOf(viewer), id);
           return this.render.redirect(`/inbox/${id}`);
         },
         { panel: "inbox" },
@@ -177,7 +177,7 @@ export class InboxRoutes {
           const queueId = str(body, "queueId");
           const assigneeId = str(body, "assigneeId");
           if (!queueId && !assigneeId) throw AppError.invalid({ queueId: "inbox.error.transfer_target" });
-          this.conversations.transfer(actorOf(viewer), id, {
+          this.conversationService.transfer(actorOf(viewer), id, {
             queueId: queueId ? positiveInt(queueId) : null,
             assigneeId: assigneeId ? positiveInt(assigneeId) : null,
           });
@@ -188,7 +188,7 @@ export class InboxRoutes {
       .post(
         "/inbox/:id/close",
         ({ viewer, params, body }) => {
-          this.conversations.close(actorOf(viewer), positiveInt(params.id), str(body, "note") || null);
+          this.conversationService.close(actorOf(viewer), positiveInt(params.id), str(body, "note") || null);
           return this.render.redirect("/inbox", { kind: "ok", key: "inbox.closed" });
         },
         { panel: "inbox" },
@@ -197,7 +197,7 @@ export class InboxRoutes {
         "/inbox/:id/reopen",
         ({ viewer, params }) => {
           const id = positiveInt(params.id);
-          this.conversations.reopen(actorOf(viewer), id);
+          this.conversationService.reopen(actorOf(viewer), id);
           return this.render.redirect(`/inbox/${id}`);
         },
         { panel: "inbox" },
@@ -222,7 +222,7 @@ export class InboxRoutes {
         items={items}
         nextCursor={next}
         pane={pane}
-        online={this.presence.chosen(viewer.userId)}
+        online={this.presenceService.chosen(viewer.userId)}
         options={options}
         showAgentFilter={viewer.role !== "agent"}
       />
@@ -242,7 +242,7 @@ export class InboxRoutes {
     else if (filters.tab === "waiting") Object.assign(f, { status: "queued", unassigned: true });
     else if (filters.tab === "closed") f.status = "closed";
     else f.status = "active";
-    const items = this.conversations.list(actorOf(viewer), f, LIST_SIZE);
+    const items = this.conversationService.list(actorOf(viewer), f, LIST_SIZE);
     const last = items[items.length - 1];
     return { items, next: items.length === LIST_SIZE && last ? `${last.lastMessageAt}:${last.id}` : null };
   }
@@ -250,10 +250,10 @@ export class InboxRoutes {
   /** `options` when the caller already has the company's queues and agents (full page). */
   private pane(viewer: Viewer, id: number, options?: { queues: Option[]; agents: Option[] }): PaneData {
     const actor = actorOf(viewer);
-    const conversation = this.conversations.get(actor, id);
+    const conversation = this.conversationService.get(actor, id);
     const zone = this.companies.get(actor.companyId)?.timeZone ?? "UTC";
-    const messages = this.conversations.messagesPage(actor, id, PANE_SIZE);
-    const { state, manifest } = this.replies.windowFor(conversation);
+    const messages = this.conversationService.messagesPage(actor, id, PANE_SIZE);
+    const { state, manifest } = this.replyService.windowFor(conversation);
     return {
       conversation,
       messages,
@@ -269,7 +269,7 @@ export class InboxRoutes {
   }
 
   private bubble(request: Request, viewer: Viewer, messageId: number): Response {
-    const m = this.conversations.message(actorOf(viewer), messageId);
+    const m = this.conversationService.message(actorOf(viewer), messageId);
     const zone = this.companies.get(viewer.companyId!)?.timeZone ?? "UTC";
     const csrf = readCookie(request.headers.get("cookie"), CSRF_COOKIE) ?? "";
     const bubble = <MessageBubble t={translator(viewer.language)} m={m} csrf={csrf} time={timeFormatter(viewer.language, zone)} />;

@@ -1,16 +1,19 @@
-import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import type { Channel } from "../channels/channel.ts";
 import type { NormalizedInbound, StatusUpdate } from "../channels/contract.ts";
 import type { Clock } from "../clock.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
 import type { EventBus, Events } from "../events/bus.ts";
 import type { AssignmentService } from "../routing/assignment-service.ts";
 import { T } from "../tokens.ts";
 import type { ContactRepository } from "./contact-repository.ts";
 import { statusAdvances } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
-import type { MessageRepository } from "./message-repository.ts";
+import { messageIdOfKey } from "./idempotency.ts";
+import type { MessageRef, MessageRepository } from "./message-repository.ts";
+import type { OutboxRepository } from "./outbox-repository.ts";
 import { preview, storedContent } from "./previews.ts";
+import { systemLine } from "./system-lines.ts";
 import type { ChannelRepository } from "../channels/channel-repository.ts";
 import type { ChannelService } from "../channels/channel-service.ts";
 import type { PluginRegistry } from "../channels/registry.ts";
@@ -31,34 +34,37 @@ interface IngestJob {
   inbound: NormalizedInbound[];
   statuses: StatusUpdate[];
 }
+/** What a commit leaves to do once it is durable: tell the bus, hand out new conversations. */
+interface AfterCommit {
+  events: PendingEvent[];
+  toAssign: Map<number, number>;
+  media: boolean;
+}
 
 /**
- * Applies a verified webhook's events in ONE transaction: dedupe on (channel,
+ * Applies verified webhooks' events in ONE transaction: dedupe on (channel,
  * external id), contact, conversation, message, counters, delivery statuses.
- * The caller answers 200 only after this returns; events go out after commit.
+ * The caller answers 200 only after the commit holding its events; events go out
+ * after commit, and nothing that happens after commit can undo or repeat it.
  */
 @injectable()
 export class IngestService {
   private readonly pending: { job: IngestJob; resolve: (r: IngestResult) => void; reject: (e: unknown) => void }[] = [];
   constructor(
-    @inject(T.Database) private readonly db: Database,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.ContactRepository) private readonly contacts: ContactRepository,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
+    @inject(T.OutboxRepository) private readonly outbox: OutboxRepository,
     @inject(T.EventBus) private readonly bus: EventBus,
-    @inject(T.AssignmentService) private readonly assignment: AssignmentService,
+    @inject(T.AssignmentService) private readonly assignmentService: AssignmentService,
     @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
     @inject(T.ChannelService) private readonly channelService: ChannelService,
     @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
     @inject(T.MediaFetchRepository) private readonly mediaFetches: MediaFetchRepository,
     @inject(T.Logger) private readonly logger: Logger,
   ) {}
-
-  /** Applies one webhook's events now, in its own transaction (CLI, tests, retries). */
-  apply(receiving: Channel, inbound: NormalizedInbound[], statuses: StatusUpdate[]): IngestResult {
-    return this.commit([{ receiving, inbound, statuses }])[0]!;
-  }
 
   /**
    * Group commit: webhooks that arrive in the same turn of the event loop share
@@ -81,25 +87,37 @@ export class IngestService {
   private flush(): void {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
+    let shared: { results: IngestResult[]; after: AfterCommit } | null = null;
     try {
-      const results = this.commit(batch.map((b) => b.job));
-      batch.forEach((b, i) => b.resolve(results[i]!));
-    } catch {
-      for (const b of batch) {
-        try {
-          b.resolve(this.commit([b.job])[0]!);
-        } catch (e) {
-          b.reject(e);
-        }
+      shared = this.commit(batch.map((b) => b.job));
+    } catch (error) {
+      this.logger.error("webhook batch failed to commit; retrying each webhook alone", {
+        webhooks: batch.length,
+        channels: [...new Set(batch.map((b) => b.job.receiving.id))],
+        error,
+      });
+    }
+    if (shared) {
+      batch.forEach((b, i) => b.resolve(shared.results[i]!));
+      return this.afterCommit(shared.after);
+    }
+    for (const b of batch) {
+      let alone: { results: IngestResult[]; after: AfterCommit };
+      try {
+        alone = this.commit([b.job]);
+      } catch (error) {
+        this.logger.error("webhook failed to commit", { channel: b.job.receiving.id, plugin: b.job.receiving.pluginId, error });
+        b.reject(error);
+        continue;
       }
+      b.resolve(alone.results[0]!);
+      this.afterCommit(alone.after);
     }
   }
 
-  private commit(jobs: IngestJob[]): IngestResult[] {
-    const events: PendingEvent[] = [];
-    const toAssign = new Map<number, number>();
-    let media = false;
-    const results = this.db.transaction(() =>
+  private commit(jobs: IngestJob[]): { results: IngestResult[]; after: AfterCommit } {
+    const after: AfterCommit = { events: [], toAssign: new Map(), media: false };
+    const results = this.uow.run(() =>
       jobs.map(({ receiving, inbound, statuses }) => {
         const route = this.router(receiving);
         const r: IngestResult = { stored: 0, duplicates: 0, statuses: 0, unrouted: 0 };
@@ -109,23 +127,33 @@ export class IngestService {
             r.unrouted++;
             continue;
           }
-          const stored = m.echo ? this.storeEcho(channel, m, events) : this.storeInbound(channel, m, events, toAssign);
+          const stored = m.echo ? this.storeEcho(channel, m, after) : this.storeInbound(channel, m, after);
           if (stored) r.stored++;
           else r.duplicates++;
-          if (stored && m.content.kind === "media" && !m.echo) media = true;
+          if (stored && m.content.kind === "media" && !m.echo) after.media = true;
         }
         for (const s of statuses) {
           const channel = route(s.channelKey);
           if (!channel) r.unrouted++;
-          else if (this.applyStatus(channel, s, events)) r.statuses++;
+          else if (this.applyStatus(channel, s, after)) r.statuses++;
         }
         return r;
       }),
-    ).immediate();
-    for (const e of events) this.bus.emit(e.name, e.payload as never);
-    for (const [id, companyId] of toAssign) this.assignment.assign(companyId, id);
-    if (media) this.bus.emit("media.queued", {});
-    return results;
+    );
+    return { results, after };
+  }
+
+  /** The data is durable: a failing subscriber or assignment is logged and never repeats the commit. */
+  private afterCommit(after: AfterCommit): void {
+    for (const e of after.events) this.bus.emit(e.name, e.payload as never);
+    for (const [conversationId, companyId] of after.toAssign) {
+      try {
+        this.assignmentService.assign(companyId, conversationId);
+      } catch (error) {
+        this.logger.error("assignment after a webhook failed; the conversation waits in its queue", { conversation: conversationId, error });
+      }
+    }
+    if (after.media) this.bus.emit("media.queued", {});
   }
 
   /**
@@ -159,9 +187,9 @@ export class IngestService {
     };
   }
 
-  private storeInbound(channel: Channel, m: NormalizedInbound, events: PendingEvent[], toAssign: Map<number, number>): boolean {
+  private storeInbound(channel: Channel, m: NormalizedInbound, after: AfterCommit): boolean {
     if (this.messages.inboundExists(channel.id, m.externalId)) return false;
-    const { conversationId, isNew } = this.conversationFor(channel, m);
+    const { conversationId, isNew } = this.conversationFor(channel, m, after);
     const content = storedContent(m.content);
     const replyTo = m.replyToExternalId ? this.findReplyTarget(channel.id, m.replyToExternalId) : null;
     const messageId = this.messages.insert({
@@ -181,15 +209,21 @@ export class IngestService {
     // Providers' media links expire within minutes: fetch right after commit.
     if (m.content.kind === "media") this.mediaFetches.enqueue(messageId, channel.id, this.clock.now());
     this.conversations.touchInbound(conversationId, m.timestamp, preview(content.kind, content.text, content.payload));
-    if (isNew) toAssign.set(conversationId, channel.companyId);
-    events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId, messageId } });
-    events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId } });
+    if (isNew) after.toAssign.set(conversationId, channel.companyId);
+    after.events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId, messageId } });
+    after.events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId } });
     return true;
   }
 
-  /** The business's own message sent outside Charla: kept as outbound, never twice (our sends echo back too). */
-  private storeEcho(channel: Channel, m: NormalizedInbound, events: PendingEvent[]): boolean {
+  /**
+   * The business's own message as the provider echoes it. Our own sends echo back
+   * too: by their provider id, or by the idempotency key the plugin sent along (a
+   * send whose answer was never recorded is confirmed here, not sent twice).
+   * Anything else was written outside Charla and is kept as outbound.
+   */
+  private storeEcho(channel: Channel, m: NormalizedInbound, after: AfterCommit): boolean {
     if (this.messages.byExternal(channel.id, "out", m.externalId)) return false;
+    if (this.confirmByKey(channel, m.idempotencyKey, m.externalId, after)) return false;
     const contact = this.contacts.byIdentity(channel.id, m.from);
     const current = contact ? this.conversations.current(contact.id, channel.id) : null;
     if (!current) return false;
@@ -208,12 +242,12 @@ export class IngestService {
       createdAt: m.timestamp,
     });
     this.conversations.touchOutbound(current.id, m.timestamp, preview(content.kind, content.text, content.payload), true);
-    events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId: current.id, messageId } });
-    events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId: current.id } });
+    after.events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId: current.id, messageId } });
+    after.events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId: current.id } });
     return true;
   }
 
-  private conversationFor(channel: Channel, m: NormalizedInbound): { conversationId: number; isNew: boolean } {
+  private conversationFor(channel: Channel, m: NormalizedInbound, after: AfterCommit): { conversationId: number; isNew: boolean } {
     const now = this.clock.now();
     let contact = this.contacts.byIdentity(channel.id, m.from);
     if (!contact) {
@@ -228,17 +262,8 @@ export class IngestService {
     const windowMs = channel.reopenWindowMinutes * 60_000;
     if (current && current.closedAt !== null && windowMs > 0 && now - current.closedAt <= windowMs) {
       this.conversations.reopen(current.id, current.assigneeId ? "open" : "queued", now);
-      this.messages.insert({
-        conversationId: current.id,
-        companyId: channel.companyId,
-        channelId: channel.id,
-        direction: "in",
-        author: "system",
-        kind: "event",
-        payload: { event: "reopened_by_customer" },
-        status: "received",
-        createdAt: now,
-      });
+      const line = this.messages.insert(systemLine(current, { event: "reopened_by_customer" }, now));
+      after.events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId: current.id, messageId: line } });
       return { conversationId: current.id, isNew: !current.assigneeId };
     }
     const id = this.conversations.insert({ companyId: channel.companyId, channelId: channel.id, contactId: contact.id, status: "queued", queueId: channel.queueId, now });
@@ -250,12 +275,29 @@ export class IngestService {
   }
 
   /** Idempotent and monotonic: a repeated or late (out-of-order) status never moves a message backwards. */
-  private applyStatus(channel: Channel, s: StatusUpdate, events: PendingEvent[]): boolean {
-    const m = this.messages.byExternal(channel.id, "out", s.externalId);
+  private applyStatus(channel: Channel, s: StatusUpdate, after: AfterCommit): boolean {
+    const m = this.messages.byExternal(channel.id, "out", s.externalId) ?? this.confirmByKey(channel, s.idempotencyKey, s.externalId, after);
     if (!m || !statusAdvances(m.status, s.status)) return false;
     const failed = s.status === "failed";
     this.messages.setStatus(m.id, s.status, failed ? (s.error?.message ?? "failed") : null, failed ? (s.error?.code ?? null) : null);
-    events.push({ name: "message.status", payload: { companyId: m.companyId, conversationId: m.conversationId, messageId: m.id } });
+    after.events.push({ name: "message.status", payload: { companyId: m.companyId, conversationId: m.conversationId, messageId: m.id } });
     return true;
+  }
+
+  /**
+   * A provider event names one of our sends by its idempotency key before we
+   * recorded the send's answer (the request was cut off, or its answer is still on
+   * the way): the send happened. Record its provider id and settle the outbox row,
+   * so the dispatcher does not send it again.
+   */
+  private confirmByKey(channel: Channel, key: string | undefined, externalId: string, after: AfterCommit): MessageRef | null {
+    const id = messageIdOfKey(key);
+    const m = id === null ? null : this.messages.unconfirmed(channel.id, id);
+    if (!m) return null;
+    this.messages.markSent(m.id, externalId, "sent");
+    this.outbox.removeForMessage(m.id);
+    after.events.push({ name: "message.status", payload: { companyId: m.companyId, conversationId: m.conversationId, messageId: m.id } });
+    this.logger.info("send confirmed by the provider", { message: m.id, channel: channel.id });
+    return { ...m, status: statusAdvances(m.status, "sent") ? "sent" : m.status };
   }
 }

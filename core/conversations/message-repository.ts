@@ -1,16 +1,23 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 import type { Author, DeliveryStatus, Direction, Message } from "./conversation.ts";
 
-type Row = Omit<Message, "payload"> & { payloadJson: string | null };
+type Row = Omit<Message, "payload" | "maybeDuplicate"> & { payloadJson: string | null; maybeDuplicate: number };
 const SELECT = `SELECT m.id, m.conversation_id AS conversationId, m.company_id AS companyId, m.channel_id AS channelId,
   m.direction, m.author, m.author_user_id AS authorUserId, u.name AS authorName, m.kind, m.text, m.payload AS payloadJson,
   m.media_id AS mediaId, md.mime_type AS mediaMime, md.filename AS mediaName, md.size AS mediaSize,
-  m.reply_to_id AS replyToId, r.text AS replyToText, m.external_id AS externalId, m.status, m.error, m.error_code AS errorCode, m.created_at AS createdAt
+  m.reply_to_id AS replyToId, r.text AS replyToText, m.external_id AS externalId, m.status, m.error, m.error_code AS errorCode,
+  m.maybe_duplicate AS maybeDuplicate, m.created_at AS createdAt
   FROM messages m LEFT JOIN users u ON u.id = m.author_user_id LEFT JOIN media md ON md.id = m.media_id
   LEFT JOIN messages r ON r.id = m.reply_to_id`;
-const toMessage = ({ payloadJson, ...r }: Row): Message => ({ ...r, payload: payloadJson ? (JSON.parse(payloadJson) as Record<string, unknown>) : null });
+const toMessage = ({ payloadJson, maybeDuplicate, ...r }: Row): Message => ({
+  ...r,
+  maybeDuplicate: maybeDuplicate === 1,
+  payload: payloadJson ? (JSON.parse(payloadJson) as Record<string, unknown>) : null,
+});
+/** Delivery statuses in the order they may move (SQL twin of conversation.ts statusAdvances). */
+const RANK_SQL = (col: string) => `CASE ${col} WHEN 'sent' THEN 1 WHEN 'failed' THEN 1.5 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END`;
+export type MessageRef = { id: number; conversationId: number; companyId: number; status: DeliveryStatus };
 
 export interface NewMessage {
   conversationId: number;
@@ -31,7 +38,7 @@ export interface NewMessage {
 
 @injectable()
 export class MessageRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   insert(m: NewMessage): number {
     return Number(
@@ -74,9 +81,9 @@ export class MessageRepository {
     return !!this.db.query("SELECT 1 FROM messages WHERE channel_id = ? AND direction = 'in' AND external_id = ?").get(channelId, externalId);
   }
 
-  byExternal(channelId: number, direction: Direction, externalId: string): { id: number; conversationId: number; companyId: number; status: DeliveryStatus } | null {
+  byExternal(channelId: number, direction: Direction, externalId: string): MessageRef | null {
     return this.db
-      .query<{ id: number; conversationId: number; companyId: number; status: DeliveryStatus }, [number, string, string]>(
+      .query<MessageRef, [number, string, string]>(
         "SELECT id, conversation_id AS conversationId, company_id AS companyId, status FROM messages WHERE channel_id = ? AND direction = ? AND external_id = ?",
       )
       .get(channelId, direction, externalId);
@@ -86,8 +93,26 @@ export class MessageRepository {
     this.db.query("UPDATE messages SET status = ?, error = ?, error_code = ? WHERE id = ?").run(status, error, errorCode, id);
   }
 
-  markSent(id: number, externalId: string, status: DeliveryStatus): void {
-    this.db.query("UPDATE messages SET status = ?, external_id = ?, error = NULL, error_code = NULL WHERE id = ?").run(status, externalId, id);
+  /**
+   * The provider accepted it. Never moves the status backwards: a status webhook
+   * may have arrived before the send's own answer was recorded.
+   */
+  markSent(id: number, externalId: string, status: DeliveryStatus, maybeDuplicate = false): void {
+    this.db
+      .query(
+        `UPDATE messages SET external_id = ?1, error = NULL, error_code = NULL, maybe_duplicate = MAX(maybe_duplicate, ?3),
+           status = CASE WHEN ${RANK_SQL("status")} >= ${RANK_SQL("?2")} THEN status ELSE ?2 END WHERE id = ?4`,
+      )
+      .run(externalId, status, maybeDuplicate ? 1 : 0, id);
+  }
+
+  /** An outbound message of this channel still waiting for its provider id (send confirmations by idempotency key). */
+  unconfirmed(channelId: number, id: number): MessageRef | null {
+    return this.db
+      .query<MessageRef, [number, number]>(
+        "SELECT id, conversation_id AS conversationId, company_id AS companyId, status FROM messages WHERE id = ? AND channel_id = ? AND direction = 'out' AND external_id IS NULL",
+      )
+      .get(id, channelId);
   }
 
   attachMedia(id: number, mediaId: number): void {

@@ -1,50 +1,56 @@
-import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import type { ChannelRepository } from "../channels/channel-repository.ts";
 import type { ChannelRuntime } from "../channels/channel-runtime.ts";
 import type { ChannelService } from "../channels/channel-service.ts";
-import type { OutboundMessage, SendResult } from "../channels/contract.ts";
+import type { OutboundMessage, PluginManifest, SendResult } from "../channels/contract.ts";
 import type { Clock } from "../clock.ts";
+import type { Config } from "../config.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../logger.ts";
 import type { MediaSigner } from "../media/media-signer.ts";
 import type { MediaRepository } from "../media/media-repository.ts";
-import { T } from "../tokens.ts";
-import type { ContactRepository } from "./contact-repository.ts";
-import { statusAdvances, type Message } from "./conversation.ts";
-import type { ConversationRepository } from "./conversation-repository.ts";
-import { mediaTypeOf } from "./media-types.ts";
 import { backoffMs } from "../shared/backoff.ts";
 import { DueLoop } from "../shared/due-loop.ts";
+import { T } from "../tokens.ts";
+import type { ContactRepository } from "./contact-repository.ts";
+import type { Message } from "./conversation.ts";
+import type { ConversationRepository } from "./conversation-repository.ts";
+import { idempotencyKeyOf } from "./idempotency.ts";
+import { mediaTypeOf } from "./media-types.ts";
 import type { MessageRepository } from "./message-repository.ts";
 import type { OutboxRepository, OutboxRow } from "./outbox-repository.ts";
+import { SendPacer } from "./send-pacer.ts";
 
 export const MAX_ATTEMPTS = 8;
 const BATCH = 100;
 const MEDIA_LINK_TTL_MS = 24 * 3_600_000;
 
-
 /**
- * Sends queued messages through their channel's plugin after commit. Rows are
- * taken oldest first; one channel's sends go one at a time, spaced by the plugin's
- * sendsPerSecond. Transient failures back off and retry; permanent ones mark the
- * message failed with the plugin's readable reason. Pending rows survive a
- * restart: start() picks them up. A row is deleted in the same transaction that
- * records the send, so a send recorded as done is never repeated; a send cut off
- * by a crash before that commit is retried with the same idempotencyKey.
+ * Sends queued messages through their channel's plugin after commit.
+ *
+ * Order: only the oldest pending send of each conversation is taken, so a later
+ * message waits while an earlier one retries; other conversations go ahead. One
+ * channel's sends go one at a time, paced by its plugin (SendPacer).
+ *
+ * Never twice: just before a request leaves, the row records that it is in flight
+ * (committed). The answer is recorded, and the row removed, in one transaction.
+ * A row still "in flight" at start-up was cut off by a crash, and a timeout leaves
+ * a request in the same doubt: plugins whose provider dedupes by our key are simply
+ * retried; plugins whose provider reports our key back with the message (WhatsApp
+ * statuses, Messenger echoes) wait a grace period for that report, which settles the
+ * row without a resend; otherwise the message is sent again and marked as possibly
+ * received twice, for agents to see.
  */
 @injectable()
 export class OutboxDispatcher {
   private readonly loop: DueLoop;
-  private readonly lastSendAt = new Map<number, number>();
-  /** Channel -> time until which a provider asked us to slow down (rate limits). */
-  private readonly pausedUntil = new Map<number, number>();
-  /** "channel:recipient" -> last send, for providers' per-recipient pair limits. */
-  private readonly lastToRecipient = new Map<string, number>();
+  private readonly pacer = new SendPacer();
 
   constructor(
-    @inject(T.Database) private readonly db: Database,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
+    @inject(T.Config) private readonly config: Config,
     @inject(T.Logger) private readonly logger: Logger,
     @inject(T.OutboxRepository) private readonly outbox: OutboxRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
@@ -57,15 +63,21 @@ export class OutboxDispatcher {
     @inject(T.MediaRepository) private readonly media: MediaRepository,
     @inject(T.EventBus) private readonly bus: EventBus,
   ) {
-    this.loop = new DueLoop(
-      () => this.pass(),
-      () => this.outbox.nextDueAt(),
-      () => this.clock.now(),
-      (kick) => this.bus.on("outbox.queued", kick),
-    );
+    this.loop = new DueLoop({
+      pass: () => this.pass(),
+      nextDueAt: () => this.outbox.nextDueAt(),
+      now: () => this.clock.now(),
+      wake: (kick) => this.bus.on("outbox.queued", kick),
+      onError: (error, failures) => this.logger.error("outbox pass failed; retrying", { error, failures }),
+    });
   }
 
   start(): void {
+    try {
+      this.recoverInterrupted();
+    } catch (error) {
+      this.logger.error("could not recover interrupted sends; they stay queued", { error });
+    }
     this.loop.start();
   }
 
@@ -78,73 +90,117 @@ export class OutboxDispatcher {
     return this.loop.idle();
   }
 
+  /** Requests that were in flight when the previous process stopped: their fate is unknown. */
+  private recoverInterrupted(): void {
+    const now = this.clock.now();
+    for (const row of this.outbox.interrupted()) {
+      const policy = this.idempotencyOf(row.channelId);
+      if (policy === "callback") {
+        this.outbox.awaitConfirmation(row.id, row.attempts, row.sendingSince! + this.config.sendConfirmGraceMs, "interrupted mid-request; waiting for the provider to confirm it");
+      } else {
+        this.outbox.retryLater(row.id, row.attempts, now, "interrupted mid-request", policy !== "provider");
+      }
+      this.logger.warn("send interrupted by a restart", { message: row.messageId, channel: row.channelId, policy: policy ?? "none" });
+    }
+  }
+
   private async pass(): Promise<boolean> {
     const rows = this.outbox.due(this.clock.now(), BATCH);
     const byChannel = new Map<number, OutboxRow[]>();
     for (const r of rows) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r]);
+    let settled = 0;
     await Promise.all(
       [...byChannel.values()].map(async (list) => {
         for (const row of list) {
           if (this.loop.isStopped) return;
-          await this.sendOne(row);
+          try {
+            if (await this.sendOne(row)) settled++;
+          } catch (error) {
+            // A database or plugin surprise on one row: log it, try the row again later, go on with the rest.
+            this.logger.error("send could not be processed", { message: row.messageId, channel: row.channelId, error });
+            this.deferAfterError(row, error);
+          }
         }
       }),
     );
-    return rows.length === BATCH;
+    // A settled row may have been the head of a conversation whose next message is now due.
+    return rows.length === BATCH || settled > 0;
   }
 
-  private async sendOne(row: OutboxRow): Promise<void> {
+  /** Returns true when the row left the outbox (sent, failed for good, or gone). */
+  private async sendOne(row: OutboxRow): Promise<boolean> {
     const channel = this.channels.byId(row.channelId);
     const message = channel ? this.messages.get(channel.companyId, row.messageId) : null;
     if (!channel || !message) {
       this.outbox.remove(row.id);
-      return;
+      return true;
     }
-    const conversation = this.conversations.get(channel.companyId, message.conversationId)!;
-    const to = this.contacts.externalIdFor(conversation.contactId, channel.id);
+    const conversation = this.conversations.get(channel.companyId, message.conversationId);
+    const to = conversation ? this.contacts.externalIdFor(conversation.contactId, channel.id) : null;
+    if (!conversation || !to) return this.record(row, message, { ok: false, retryable: false, reason: "The customer has no address on this channel." });
+    const manifest = this.channelService.plugin(channel.pluginId).manifest;
+    await this.pacer.wait(channel.id, to, manifest);
+    this.outbox.markSending(row.id, this.clock.now());
     let result: SendResult;
-    if (!to) {
-      result = { ok: false, retryable: false, reason: "The customer has no address on this channel." };
-    } else {
-      const manifest = this.channelService.plugin(channel.pluginId).manifest;
-      await this.pace(channel.id, to, manifest.sendsPerSecond ?? 20, manifest.recipientGapMs ?? 0);
-      try {
-        const instance = await this.runtime.instance(channel);
-        result = await instance.send(this.outbound(message, to, conversation.lastInboundAt));
-      } catch (e) {
-        // A plugin that throws is treated like a network error: try again later.
-        result = { ok: false, retryable: true, reason: e instanceof Error ? e.message : String(e) };
-      }
-      // A provider rate limit slows the whole channel, not only this message.
-      if (!result.ok && result.retryable && result.retryAfterMs) this.pausedUntil.set(channel.id, Date.now() + result.retryAfterMs);
+    try {
+      const instance = await this.runtime.instance(channel);
+      result = await instance.send(this.outbound(message, to, conversation.lastInboundAt));
+    } catch (e) {
+      // A plugin that throws is treated like a network error: try again later.
+      result = { ok: false, retryable: true, reason: e instanceof Error ? e.message : String(e) };
     }
-    this.record(row, message, result);
+    // A provider rate limit slows the whole channel, not only this message.
+    if (!result.ok && result.retryable && result.retryAfterMs) this.pacer.pause(channel.id, result.retryAfterMs);
+    return this.record(row, message, result, manifest);
   }
 
-  private record(row: OutboxRow, message: Message, result: SendResult): void {
+  private record(row: OutboxRow, message: Message, result: SendResult, manifest?: PluginManifest): boolean {
     const attempts = row.attempts + 1;
-    this.db.transaction(() => {
+    const now = this.clock.now();
+    const policy = manifest?.idempotency;
+    const outcome = this.uow.run((): "settled" | "sent" | "retry" | "failed" => {
+      // A provider event carrying our key may have settled it while the request was out.
+      if (!this.outbox.get(row.id)) return "settled";
       if (result.ok) {
-        const status = result.status ?? "sent";
-        this.messages.markSent(message.id, result.externalId, statusAdvances(message.status, status) ? status : message.status);
+        this.messages.markSent(message.id, result.externalId, result.status ?? "sent", row.uncertain && policy !== "provider");
         this.outbox.remove(row.id);
-      } else if (result.retryable && attempts < MAX_ATTEMPTS) {
-        const wait = result.retryAfterMs ?? backoffMs(attempts);
-        this.outbox.retryLater(row.id, attempts, this.clock.now() + wait, result.reason);
-      } else {
-        this.messages.setStatus(message.id, "failed", result.reason, result.code ?? null);
-        this.outbox.remove(row.id);
+        return "sent";
       }
-    }).immediate();
-    if (!result.ok) this.logger.warn("send failed", { message: message.id, attempts, retryable: result.retryable, reason: result.reason });
-    if (result.ok || !result.retryable || attempts >= MAX_ATTEMPTS) {
+      if (result.retryable && attempts < MAX_ATTEMPTS) {
+        const wait = result.retryAfterMs ?? backoffMs(attempts);
+        const doubt = result.maybeSent === true && policy !== "provider";
+        if (doubt && policy === "callback") this.outbox.awaitConfirmation(row.id, attempts, now + Math.max(wait, this.config.sendConfirmGraceMs), result.reason);
+        else this.outbox.retryLater(row.id, attempts, now + wait, result.reason, doubt);
+        return "retry";
+      }
+      this.messages.setStatus(message.id, "failed", result.reason, result.code ?? null);
+      this.outbox.remove(row.id);
+      return "failed";
+    });
+    if (!result.ok) this.logger.warn("send failed", { message: message.id, channel: row.channelId, attempts, retryable: result.retryable, reason: result.reason });
+    if (outcome === "sent" || outcome === "failed") {
       this.bus.emit("message.status", { companyId: message.companyId, conversationId: message.conversationId, messageId: message.id });
     }
+    return outcome !== "retry";
+  }
+
+  private deferAfterError(row: OutboxRow, error: unknown): void {
+    try {
+      const attempts = row.attempts + 1;
+      this.outbox.retryLater(row.id, attempts, this.clock.now() + backoffMs(attempts), error instanceof Error ? error.message : String(error), false);
+    } catch (again) {
+      this.logger.error("could not reschedule a send", { message: row.messageId, error: again });
+    }
+  }
+
+  private idempotencyOf(channelId: number): PluginManifest["idempotency"] {
+    const channel = this.channels.byId(channelId);
+    return channel ? this.channelService.pluginOrNull(channel.pluginId)?.manifest.idempotency : undefined;
   }
 
   private outbound(m: Message, to: string, lastInboundAt: number | null): OutboundMessage {
     const replyTo = m.replyToId ? this.messages.get(m.companyId, m.replyToId)?.externalId : null;
-    const base = { idempotencyKey: `charla-${m.id}`, to, lastInboundAt, replyToExternalId: replyTo ?? undefined };
+    const base = { idempotencyKey: idempotencyKeyOf(m.id), to, lastInboundAt, replyToExternalId: replyTo ?? undefined };
     const p = m.payload ?? {};
     if (m.kind === "media" && m.mediaId) {
       const mediaId = m.mediaId;
@@ -166,25 +222,5 @@ export class OutboxDispatcher {
       return { ...base, content: { kind: "template", name: String(p.name), language: String(p.language), parameters: (p.parameters as string[]) ?? [] } };
     }
     return { ...base, content: { kind: "text", text: m.text ?? "" } };
-  }
-
-  /**
-   * Keeps at least 1/sendsPerSecond between two sends on one channel, the
-   * plugin's gap between two sends to one recipient, and any pause a provider
-   * asked for.
-   */
-  private async pace(channelId: number, to: string, perSecond: number, recipientGapMs: number): Promise<void> {
-    const key = `${channelId}:${to}`;
-    const gap = 1000 / Math.max(perSecond, 0.1);
-    const ready = Math.max(
-      (this.lastSendAt.get(channelId) ?? 0) + gap,
-      (this.lastToRecipient.get(key) ?? 0) + recipientGapMs,
-      this.pausedUntil.get(channelId) ?? 0,
-    );
-    const wait = ready - Date.now();
-    if (wait > 0) await Bun.sleep(wait);
-    this.lastSendAt.set(channelId, Date.now());
-    this.lastToRecipient.set(key, Date.now());
-    if (this.lastToRecipient.size > 10_000) this.lastToRecipient.clear();
   }
 }

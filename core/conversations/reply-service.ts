@@ -1,10 +1,10 @@
-import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import type { ChannelRepository } from "../channels/channel-repository.ts";
 import type { PluginManifest } from "../channels/contract.ts";
 import type { PluginRegistry } from "../channels/registry.ts";
 import type { TemplateRepository } from "../channels/template-repository.ts";
 import type { Clock } from "../clock.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { MediaRepository } from "../media/media-repository.ts";
@@ -42,10 +42,10 @@ export interface TemplateInput {
 @injectable()
 export class ReplyService {
   constructor(
-    @inject(T.Database) private readonly db: Database,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
-    @inject(T.ConversationService) private readonly conversations: ConversationService,
-    @inject(T.ConversationRepository) private readonly conversationRepo: ConversationRepository,
+    @inject(T.ConversationService) private readonly conversationService: ConversationService,
+    @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.OutboxRepository) private readonly outbox: OutboxRepository,
     @inject(T.MediaRepository) private readonly media: MediaRepository,
@@ -55,12 +55,7 @@ export class ReplyService {
     @inject(T.EventBus) private readonly bus: EventBus,
   ) {}
 
-  /** What the composer may offer now for this conversation. */
-  window(actor: Actor, id: number): { state: WindowState; manifest: PluginManifest } {
-    return this.windowFor(this.conversations.get(actor, id));
-  }
-
-  /** The same, for a conversation the caller has already fetched (and checked). */
+  /** What the composer may offer now, for a conversation the caller has already fetched (and checked). */
   windowFor(c: Pick<ConversationListItem, "channelId" | "lastInboundAt">): { state: WindowState; manifest: PluginManifest } {
     const manifest = this.manifest(c.channelId);
     return { state: windowState(manifest, c.lastInboundAt, this.clock.now()), manifest };
@@ -76,7 +71,7 @@ export class ReplyService {
     if (!allowsFreeText(state)) throw this.outsideWindow(state);
     // Messenger's HUMAN_AGENT tag is for answers written by a person, never by a bot or an integration.
     if (state.kind === "human_agent" && actor.userId === null) throw new AppError(409, "outside_window", "inbox.window.human_only");
-    const replyToId = input.replyToId ? this.conversations.message(actor, input.replyToId).id : null;
+    const replyToId = input.replyToId ? this.conversationService.message(actor, input.replyToId).id : null;
     const now = this.clock.now();
     return this.queue(actor, c, now, (tx) => {
       const mediaId = input.file ? this.media.store(actor.companyId, input.file.mimeType || "application/octet-stream", input.file.filename, input.file.bytes, now) : null;
@@ -105,7 +100,7 @@ export class ReplyService {
 
   /** An emoji on a customer's message (WhatsApp reactions). */
   react(actor: Actor, messageId: number, emoji: string): Message {
-    const target = this.conversations.message(actor, messageId);
+    const target = this.conversationService.message(actor, messageId);
     const c = this.open(actor, target.conversationId);
     if (!this.manifest(c.channelId).capabilities.includes("reactions")) throw new AppError(409, "reactions_unsupported", "inbox.error.no_reactions");
     if (!target.externalId) throw new AppError(409, "not_reactable", "inbox.error.not_reactable");
@@ -118,19 +113,19 @@ export class ReplyService {
 
   /** A failed send goes back to the outbox. */
   retry(actor: Actor, messageId: number): Message {
-    const m = this.conversations.message(actor, messageId);
+    const m = this.conversationService.message(actor, messageId);
     if (m.direction !== "out" || m.status !== "failed" || m.author === "system") throw new AppError(409, "not_retryable", "inbox.error.not_retryable");
-    this.db.transaction(() => {
+    this.uow.run(() => {
       this.messages.setStatus(m.id, "pending", null);
-      this.outbox.enqueue(m.id, m.channelId, this.clock.now());
-    }).immediate();
+      this.outbox.enqueue(m.id, m.channelId, m.conversationId, this.clock.now());
+    });
     this.bus.emit("message.status", { companyId: actor.companyId, conversationId: m.conversationId, messageId: m.id });
     this.bus.emit("outbox.queued", { channelId: m.channelId });
     return this.messages.get(actor.companyId, m.id)!;
   }
 
   private open(actor: Actor, id: number): ConversationListItem {
-    const c = this.conversations.get(actor, id);
+    const c = this.conversationService.get(actor, id);
     if (c.status === "closed") throw new AppError(409, "conversation_closed", "inbox.error.closed");
     return c;
   }
@@ -155,7 +150,7 @@ export class ReplyService {
     now: number,
     build: (tx: (m: Pick<NewMessage, "kind" | "text" | "payload" | "mediaId" | "replyToId">) => void) => void,
   ): Message {
-    const { messageId, took } = this.db.transaction(() => {
+    const { messageId, took } = this.uow.run(() => {
       let messageId = 0;
       build((m) => {
         messageId = this.messages.insert({
@@ -169,13 +164,13 @@ export class ReplyService {
           status: "pending",
           createdAt: now,
         });
-        this.outbox.enqueue(messageId, c.channelId, now);
-        this.conversationRepo.touchOutbound(c.id, now, preview(m.kind, m.text ?? null, m.payload ?? null), actor.userId !== null);
+        this.outbox.enqueue(messageId, c.channelId, c.id, now);
+        this.conversations.touchOutbound(c.id, now, preview(m.kind, m.text ?? null, m.payload ?? null), actor.userId !== null);
       });
       const took = actor.userId !== null && c.assigneeId === null;
-      if (took) this.conversationRepo.assign(c.id, actor.userId, c.queueId, "open", now);
+      if (took) this.conversations.assign(c.id, actor.userId, c.queueId, "open", now);
       return { messageId, took };
-    }).immediate();
+    });
     this.bus.emit("message.created", { companyId: actor.companyId, conversationId: c.id, messageId });
     this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId: c.id, previousAssigneeId: took ? null : c.assigneeId });
     this.bus.emit("outbox.queued", { channelId: c.channelId });

@@ -3,6 +3,14 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
+ * Injection token of the one SQLite connection. Only core/db and `*-repository.ts`
+ * files may ask for it (tests/static/boundaries.test.ts): everything else goes
+ * through repositories and the UnitOfWork port, which keeps a second storage
+ * engine possible.
+ */
+export const DATABASE = Symbol("Database");
+
+/**
  * Opens the one SQLite file with the pragmas Charla relies on: WAL so readers never
  * wait for the writer, foreign keys on, a busy timeout instead of SQLITE_BUSY errors.
  * Repositories use `db.query(sql)`, which bun:sqlite compiles once and caches, so

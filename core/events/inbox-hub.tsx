@@ -35,10 +35,10 @@ export class InboxHub {
 
   constructor(
     @inject(T.EventBus) private readonly bus: EventBus,
-    @inject(T.ConversationService) private readonly conversations: ConversationService,
-    @inject(T.ConversationRepository) private readonly conversationRepo: ConversationRepository,
+    @inject(T.ConversationService) private readonly conversationService: ConversationService,
+    @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
-    @inject(T.PresenceService) private readonly presence: PresenceService,
+    @inject(T.PresenceService) private readonly presenceService: PresenceService,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
   ) {}
 
@@ -58,9 +58,6 @@ export class InboxHub {
     for (const off of this.offs.splice(0)) off();
   }
 
-  connections(companyId: number): number {
-    return this.byCompany.get(companyId)?.size ?? 0;
-  }
 
   connect(viewer: Viewer, csrf: string, open: number | null, signal: AbortSignal): Response {
     const companyId = viewer.companyId!;
@@ -71,7 +68,7 @@ export class InboxHub {
       if (!conn) return;
       clearInterval(heartbeat);
       this.byCompany.get(companyId)?.delete(conn);
-      this.presence.streamClosed(companyId, viewer.userId);
+      this.presenceService.streamClosed(companyId, viewer.userId);
       conn = null;
     };
     const stream = new ReadableStream<Uint8Array>({
@@ -94,7 +91,7 @@ export class InboxHub {
         set.add(conn);
         conn.write(": connected\n\n");
         heartbeat = setInterval(() => conn?.write(": ping\n\n"), HEARTBEAT_MS);
-        this.presence.streamOpened(companyId, viewer.userId);
+        this.presenceService.streamOpened(companyId, viewer.userId);
         signal.addEventListener("abort", () => {
           close();
           try {
@@ -114,14 +111,14 @@ export class InboxHub {
   private pushMessage(companyId: number, conversationId: number, messageId: number): void {
     const set = this.byCompany.get(companyId);
     if (!set?.size) return;
-    const conversation = this.conversationRepo.get(companyId, conversationId);
+    const conversation = this.conversations.get(companyId, conversationId);
     const message = this.messages.get(companyId, messageId);
     if (!conversation || !message) return;
     const zone = this.companies.get(companyId)?.timeZone ?? "UTC";
     for (const conn of set) {
       // Only the open pane gets the bubble; list nudges come from "conversation.changed",
       // which every new message also emits, so each change costs one list refresh.
-      if (conn.open !== conversationId || !this.conversations.canSee(conn.actor, conversation)) continue;
+      if (conn.open !== conversationId || !this.conversationService.canSee(conn.actor, conversation)) continue;
       const t = translator(conn.viewer.language);
       const html = MessageBubble({ t, m: message, csrf: conn.csrf, time: timeFormatter(conn.viewer.language, zone) }) as string;
       conn.write(data(`<hx-partial hx-target="#messages" hx-swap="upsert">${html}</hx-partial>`));
@@ -131,11 +128,11 @@ export class InboxHub {
   private pushChange(companyId: number, conversationId: number, previousAssigneeId: number | null): void {
     const set = this.byCompany.get(companyId);
     if (!set?.size) return;
-    const conversation = this.conversationRepo.get(companyId, conversationId);
+    const conversation = this.conversations.get(companyId, conversationId);
     if (!conversation) return;
     for (const conn of set) {
       // Someone who just lost it must see it leave their list, too.
-      if (!this.conversations.canSee(conn.actor, conversation) && conn.viewer.userId !== previousAssigneeId) continue;
+      if (!this.conversationService.canSee(conn.actor, conversation) && conn.viewer.userId !== previousAssigneeId) continue;
       conn.write("event: inbox\ndata: changed\n\n");
       if (conn.open === conversationId) conn.write("event: conversation\ndata: changed\n\n");
     }

@@ -9,9 +9,9 @@ import { guard } from "./guard.ts";
 export class Guard {
   readonly plugin: ReturnType<typeof guard>;
   constructor(
-    @inject(T.AuthService) auth: AuthService,
-    @inject(T.ApiTokenService) tokens: ApiTokenService,
+    @inject(T.AuthService) authService: AuthService,
+    @inject(T.ApiTokenService) apiTokenService: ApiTokenService,
   ) {
-    this.plugin = guard(auth, tokens);
+    this.plugin = guard(authService, apiTokenService);
   }
 }

@@ -225,6 +225,7 @@ export const en: Record<MessageKey, string> = {
   "inbox.tab.closed": "Finalized",
   "inbox.error.agent_invalid": "That agent does not exist or is inactive.",
   "inbox.error.closed": "The conversation is finalized.",
+  "inbox.error.newer_open": "This customer already has a newer open conversation on this channel: continue in that one.",
   "inbox.error.empty_message": "Write a message or attach a file.",
   "inbox.error.file_too_big": "The file is larger than 16 MB.",
   "inbox.error.not_retryable": "Only failed messages can be retried.",

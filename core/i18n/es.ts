@@ -224,6 +224,7 @@ export const es = {
   "inbox.tab.closed": "Finalizadas",
   "inbox.error.agent_invalid": "Ese agente no existe o está inactivo.",
   "inbox.error.closed": "La conversación está finalizada.",
+  "inbox.error.newer_open": "Este cliente ya tiene una conversación más reciente abierta en este canal: continúe en esa.",
   "inbox.error.empty_message": "Escriba un mensaje o adjunte un archivo.",
   "inbox.error.file_too_big": "El archivo supera los 16 MB.",
   "inbox.error.not_retryable": "Solo se pueden reintentar mensajes fallidos.",

@@ -1,6 +1,5 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 
 export interface MediaFetch {
   messageId: number;
@@ -10,7 +9,7 @@ export interface MediaFetch {
 
 @injectable()
 export class MediaFetchRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   enqueue(messageId: number, channelId: number, now: number): void {
     this.db.query("INSERT OR IGNORE INTO media_fetches (message_id, channel_id, next_attempt_at) VALUES (?, ?, ?)").run(messageId, channelId, now);

@@ -1,9 +1,9 @@
-import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import type { ChannelRepository } from "../channels/channel-repository.ts";
 import type { ChannelRuntime } from "../channels/channel-runtime.ts";
 import type { MediaRef } from "../channels/contract.ts";
 import type { Clock } from "../clock.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { backoffMs } from "../shared/backoff.ts";
 import type { MessageRepository } from "../conversations/message-repository.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -27,22 +27,23 @@ export class MediaFetcher {
   private readonly loop: DueLoop;
 
   constructor(
-    @inject(T.Database) private readonly db: Database,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.Logger) private readonly logger: Logger,
-    @inject(T.MediaFetchRepository) private readonly fetches: MediaFetchRepository,
+    @inject(T.MediaFetchRepository) private readonly mediaFetches: MediaFetchRepository,
     @inject(T.MediaRepository) private readonly media: MediaRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
     @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
     @inject(T.EventBus) private readonly bus: EventBus,
   ) {
-    this.loop = new DueLoop(
-      () => this.pass(),
-      () => this.fetches.nextDueAt(),
-      () => this.clock.now(),
-      (kick) => this.bus.on("media.queued", kick),
-    );
+    this.loop = new DueLoop({
+      pass: () => this.pass(),
+      nextDueAt: () => this.mediaFetches.nextDueAt(),
+      now: () => this.clock.now(),
+      wake: (kick) => this.bus.on("media.queued", kick),
+      onError: (error, failures) => this.logger.error("media download pass failed; retrying", { error, failures }),
+    });
   }
 
   start(): void {
@@ -58,10 +59,16 @@ export class MediaFetcher {
   }
 
   private async pass(): Promise<boolean> {
-    const due = this.fetches.due(this.clock.now(), 20);
+    const due = this.mediaFetches.due(this.clock.now(), 20);
     for (const job of due) {
       if (this.loop.isStopped) break;
-      await this.fetchOne(job.messageId, job.channelId, job.attempts);
+      try {
+        await this.fetchOne(job.messageId, job.channelId, job.attempts);
+      } catch (error) {
+        // Recording the outcome failed (database trouble): log, try this file again later, go on.
+        this.logger.error("media download could not be recorded", { message: job.messageId, channel: job.channelId, error });
+        this.defer(job.messageId, job.attempts, error);
+      }
     }
     return due.length === 20;
   }
@@ -71,7 +78,7 @@ export class MediaFetcher {
     const message = channel ? this.messages.get(channel.companyId, messageId) : null;
     const ref = message?.payload?.ref as MediaRef | undefined;
     if (!channel || !message || !ref) {
-      this.fetches.remove(messageId);
+      this.mediaFetches.remove(messageId);
       return;
     }
     try {
@@ -82,18 +89,26 @@ export class MediaFetcher {
       const bytes = new Uint8Array(await blob.arrayBuffer());
       const filename = (message.payload?.filename as string | null) ?? null;
       const mime = blob.type || ref.mimeType || "application/octet-stream";
-      this.db.transaction(() => {
+      this.uow.run(() => {
         const mediaId = this.media.store(channel.companyId, mime.split(";")[0]!.trim(), filename, bytes, this.clock.now());
         this.messages.attachMedia(messageId, mediaId);
-        this.fetches.remove(messageId);
-      }).immediate();
+        this.mediaFetches.remove(messageId);
+      });
       this.bus.emit("message.status", { companyId: channel.companyId, conversationId: message.conversationId, messageId });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       const next = attempts + 1;
-      this.logger.warn("media download failed", { message: messageId, attempts: next, reason });
-      if (next >= MAX_ATTEMPTS) this.fetches.remove(messageId);
-      else this.fetches.retryLater(messageId, next, this.clock.now() + backoffMs(next), reason);
+      this.logger.warn("media download failed", { message: messageId, channel: channelId, attempts: next, reason });
+      if (next >= MAX_ATTEMPTS) this.mediaFetches.remove(messageId);
+      else this.mediaFetches.retryLater(messageId, next, this.clock.now() + backoffMs(next), reason);
+    }
+  }
+
+  private defer(messageId: number, attempts: number, error: unknown): void {
+    try {
+      this.mediaFetches.retryLater(messageId, attempts + 1, this.clock.now() + backoffMs(attempts + 1), error instanceof Error ? error.message : String(error));
+    } catch (again) {
+      this.logger.error("could not reschedule a media download", { message: messageId, error: again });
     }
   }
 }

@@ -1,6 +1,5 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 
 export const CHUNK_SIZE = 256 * 1024;
 
@@ -19,7 +18,7 @@ export interface MediaInfo {
  */
 @injectable()
 export class MediaRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   /** Call inside a transaction when the media must appear together with a message. */
   store(companyId: number, mimeType: string, filename: string | null, bytes: Uint8Array, now: number): number {

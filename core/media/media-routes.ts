@@ -18,7 +18,7 @@ export class MediaRoutes {
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.MediaRepository) private readonly media: MediaRepository,
     @inject(T.MediaSigner) private readonly signer: MediaSigner,
-    @inject(T.ConversationService) private readonly conversations: ConversationService,
+    @inject(T.ConversationService) private readonly conversationService: ConversationService,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
@@ -34,7 +34,7 @@ export class MediaRoutes {
           // The file is visible exactly when a message carrying it is.
           const conversationId = this.messages.conversationOfMedia(actor.companyId, info.id);
           if (conversationId === null) throw AppError.notFound();
-          this.conversations.get(actor, conversationId);
+          this.conversationService.get(actor, conversationId);
           return this.file(info);
         },
         { panel: "inbox" },

@@ -1,6 +1,5 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 import type { AssignmentStrategy, Queue, QueueListItem } from "./queue.ts";
 
 const COLUMNS = "q.id, q.company_id AS companyId, q.name, q.strategy, q.max_per_agent AS maxPerAgent, q.created_at AS createdAt";
@@ -8,7 +7,7 @@ const LIST = `SELECT ${COLUMNS}, (SELECT COUNT(*) FROM user_queues uq WHERE uq.q
 
 @injectable()
 export class QueueRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   page(companyId: number, limit: number, offset: number): { rows: QueueListItem[]; total: number } {
     const rows = this.db

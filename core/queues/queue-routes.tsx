@@ -13,7 +13,7 @@ import type { QueueInput } from "./queue.ts";
 @injectable()
 export class QueueRoutes {
   constructor(
-    @inject(T.QueueService) private readonly queues: QueueService,
+    @inject(T.QueueService) private readonly queueService: QueueService,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
@@ -24,7 +24,7 @@ export class QueueRoutes {
       .get(
         "/",
         ({ request, viewer, scope, query }) => {
-          const page = this.queues.page(scope, pageParam(query.page));
+          const page = this.queueService.page(scope, pageParam(query.page));
           return this.render.page(request, viewer, (ctx) => <QueueListPage ctx={ctx} page={page} />);
         },
         { panel: "company.admin" },
@@ -37,7 +37,7 @@ export class QueueRoutes {
         ({ request, viewer, scope, body }) => {
           const form = readForm(body);
           try {
-            this.queues.create(scope, form);
+            this.queueService.create(scope, form);
             return this.render.redirect("/admin/queues", { kind: "ok", key: "common.created" });
           } catch (e) {
             if (!(e instanceof AppError && e.status === 422)) throw e;
@@ -49,7 +49,7 @@ export class QueueRoutes {
       .get(
         "/:id/edit",
         ({ request, viewer, scope, params }) => {
-          const q = this.queues.get(scope, positiveInt(params.id));
+          const q = this.queueService.get(scope, positiveInt(params.id));
           return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={q.id} form={q} />);
         },
         { panel: "company.admin" },
@@ -60,7 +60,7 @@ export class QueueRoutes {
           const id = positiveInt(params.id);
           const form = readForm(body);
           try {
-            this.queues.update(scope, id, form);
+            this.queueService.update(scope, id, form);
             return this.render.redirect("/admin/queues", { kind: "ok", key: "common.saved" });
           } catch (e) {
             if (!(e instanceof AppError && e.status === 422)) throw e;
@@ -72,7 +72,7 @@ export class QueueRoutes {
       .post(
         "/:id/delete",
         ({ scope, params }) => {
-          this.queues.delete(scope, positiveInt(params.id));
+          this.queueService.delete(scope, positiveInt(params.id));
           return this.render.redirect("/admin/queues", { kind: "ok", key: "common.deleted" });
         },
         { panel: "company.admin" },

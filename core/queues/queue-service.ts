@@ -1,8 +1,8 @@
-import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import type { Scope } from "../auth/access.ts";
 import type { Clock } from "../clock.ts";
-import { AppError } from "../errors.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
+import { AppError, found } from "../errors.ts";
 import { API_PAGE_SIZE, pageWindow, toPage, toSlice, type Page, type Slice } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
 import { STRATEGIES, type AssignmentStrategy, type Queue, type QueueInput, type QueueListItem } from "./queue.ts";
@@ -15,7 +15,7 @@ const MAX_NAME = 60;
 export class QueueService {
   constructor(
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
-    @inject(T.Database) private readonly db: Database,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
   ) {}
 
@@ -34,15 +34,15 @@ export class QueueService {
   }
 
   get(scope: Scope, id: number): Queue {
-    return this.queues.get(scope.companyId, id) ?? fail();
+    return found(this.queues.get(scope.companyId, id));
   }
 
   create(scope: Scope, input: QueueInput): Queue {
     const valid = this.validate(scope, input, 0);
-    return this.db.transaction(() => {
+    return this.uow.run(() => {
       const id = this.queues.insert(scope.companyId, valid, this.clock.now());
       return this.queues.get(scope.companyId, id)!;
-    }).immediate();
+    });
   }
 
   update(scope: Scope, id: number, input: QueueInput): Queue {
@@ -67,8 +67,4 @@ export class QueueService {
     if (Object.keys(errors).length) throw AppError.invalid(errors);
     return { name, strategy: input.strategy as AssignmentStrategy, maxPerAgent: input.maxPerAgent };
   }
-}
-
-function fail(): never {
-  throw AppError.notFound();
 }

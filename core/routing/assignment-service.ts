@@ -1,6 +1,7 @@
-import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import type { Clock } from "../clock.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
+import { systemLine } from "../conversations/system-lines.ts";
 import type { ConversationRepository } from "../conversations/conversation-repository.ts";
 import type { MessageRepository } from "../conversations/message-repository.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -18,13 +19,13 @@ import type { PresenceService } from "./presence-service.ts";
 @injectable()
 export class AssignmentService {
   constructor(
-    @inject(T.Database) private readonly db: Database,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.UserRepository) private readonly users: UserRepository,
-    @inject(T.PresenceService) private readonly presence: PresenceService,
+    @inject(T.PresenceService) private readonly presenceService: PresenceService,
     @inject(T.EventBus) private readonly bus: EventBus,
   ) {}
 
@@ -52,7 +53,7 @@ export class AssignmentService {
 
   /** Tries to assign one waiting conversation; false when nobody is eligible (it keeps waiting). */
   assign(companyId: number, conversationId: number): boolean {
-    const result = this.db.transaction(() => {
+    const result = this.uow.run(() => {
       const c = this.conversations.get(companyId, conversationId);
       if (!c || c.status !== "queued" || c.assigneeId !== null || c.queueId === null) return null;
       const queue = this.queues.get(companyId, c.queueId);
@@ -63,19 +64,9 @@ export class AssignmentService {
       this.conversations.assign(c.id, agent, c.queueId, "open", now);
       this.queues.setLastAssignee(queue.id, agent);
       const name = this.users.byId(agent)?.name ?? "";
-      const line = this.messages.insert({
-        conversationId: c.id,
-        companyId,
-        channelId: c.channelId,
-        direction: "out",
-        author: "system",
-        kind: "event",
-        payload: { event: "auto_assigned", to: name, queue: queue.name },
-        status: "received",
-        createdAt: now,
-      });
+      const line = this.messages.insert(systemLine(c, { event: "auto_assigned", to: name, queue: queue.name }, now));
       return { line };
-    }).immediate();
+    });
     if (!result) return false;
     this.bus.emit("message.created", { companyId, conversationId, messageId: result.line });
     this.bus.emit("conversation.changed", { companyId, conversationId, previousAssigneeId: null });
@@ -83,7 +74,7 @@ export class AssignmentService {
   }
 
   private pick(queueId: number, strategy: "round_robin" | "least_busy", maxPerAgent: number): number | null {
-    const online = this.queues.memberIds(queueId).filter((id) => this.presence.isOnline(id));
+    const online = this.queues.memberIds(queueId).filter((id) => this.presenceService.isOnline(id));
     if (online.length === 0) return null;
     const load = this.conversations.openCounts(online);
     const eligible = online.filter((id) => maxPerAgent === 0 || (load.get(id) ?? 0) < maxPerAgent);

@@ -1,8 +1,8 @@
-import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import type { Clock } from "../clock.ts";
 import type { EventBus } from "../events/bus.ts";
 import { T } from "../tokens.ts";
+import type { UserRepository } from "../users/user-repository.ts";
 
 export const PRESENCE_GRACE_MS = 45_000;
 
@@ -20,21 +20,21 @@ export class PresenceService {
   graceMs = PRESENCE_GRACE_MS;
 
   constructor(
-    @inject(T.Database) private readonly db: Database,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.EventBus) private readonly bus: EventBus,
+    @inject(T.UserRepository) private readonly users: UserRepository,
   ) {}
 
   /** The agent's own switch. Turning it on counts as being seen now. */
   setChosen(companyId: number, userId: number, online: boolean): void {
     const before = this.isOnline(userId);
-    this.db.query("UPDATE users SET presence = ? WHERE id = ? AND company_id = ?").run(online ? "online" : "offline", userId, companyId);
+    this.users.setPresence(companyId, userId, online);
     if (online) this.lastSeen.set(userId, this.clock.now());
     this.announce(companyId, userId, before);
   }
 
   chosen(userId: number): boolean {
-    return this.db.query<{ p: string }, [number]>("SELECT presence AS p FROM users WHERE id = ? AND active = 1").get(userId)?.p === "online";
+    return this.users.choseOnline(userId);
   }
 
   isOnline(userId: number): boolean {
@@ -68,15 +68,6 @@ export class PresenceService {
         if (!this.isOnline(userId)) this.bus.emit("presence.changed", { companyId, userId, online: false });
       }, this.graceMs + 50),
     );
-  }
-
-  /** Users of a company who are online now (the dashboard and routing read this). */
-  onlineUserIds(companyId: number): number[] {
-    return this.db
-      .query<{ id: number }, [number]>("SELECT id FROM users WHERE company_id = ? AND active = 1 AND presence = 'online'")
-      .all(companyId)
-      .map((r) => r.id)
-      .filter((id) => this.isOnline(id));
   }
 
   stop(): void {

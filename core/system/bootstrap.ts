@@ -24,20 +24,20 @@ export interface FirstRun {
 export class Bootstrap {
   constructor(
     @inject(T.Config) private readonly config: Config,
-    @inject(T.CompanyRepository) private readonly companyRepo: CompanyRepository,
-    @inject(T.CompanyService) private readonly companies: CompanyService,
-    @inject(T.UserRepository) private readonly userRepo: UserRepository,
-    @inject(T.UserService) private readonly users: UserService,
-    @inject(T.QueueRepository) private readonly queueRepo: QueueRepository,
-    @inject(T.QueueService) private readonly queues: QueueService,
-    @inject(T.ChannelService) private readonly channels: ChannelService,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.CompanyService) private readonly companyService: CompanyService,
+    @inject(T.UserRepository) private readonly users: UserRepository,
+    @inject(T.UserService) private readonly userService: UserService,
+    @inject(T.QueueRepository) private readonly queues: QueueRepository,
+    @inject(T.QueueService) private readonly queueService: QueueService,
+    @inject(T.ChannelService) private readonly channelService: ChannelService,
     @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
   ) {}
 
   /** Idempotent: does nothing once any company exists. */
   async firstRun(): Promise<FirstRun | null> {
-    if (this.companyRepo.count() > 0) return null;
-    const company = this.companies.create({
+    if (this.companies.count() > 0) return null;
+    const company = this.companyService.create({
       name: "Mi Empresa",
       slug: "mi-empresa",
       country: "CO",
@@ -48,12 +48,12 @@ export class Bootstrap {
     // A newcomer can see a message arrive at once, with no Meta account: a web chat channel.
     if (this.registry.get("webchat")) {
       const scope: Scope = { companyId: company.id, userId: null, role: "admin" };
-      this.channels.create(scope, "webchat", { name: "Web chat", queueId: null, reopenWindowMinutes: 0, config: {} });
+      this.channelService.create(scope, "webchat", { name: "Web chat", queueId: null, reopenWindowMinutes: 0, config: {} });
     }
     let generatedPassword: string | null = null;
-    if (!this.userRepo.byUsername("admin")) {
+    if (!this.users.byUsername("admin")) {
       const password = this.config.adminPassword || (generatedPassword = generatePassword());
-      await this.users.createOperator("admin", password);
+      await this.userService.createOperator("admin", password);
     }
     return { username: "admin", generatedPassword, companyId: company.id };
   }
@@ -66,8 +66,8 @@ export class Bootstrap {
     const scope: Scope = { companyId, userId: null, role: "admin" };
     const ids: number[] = [];
     for (const name of ["contabilidad", "ventas"]) {
-      const existing = this.queueRepo.options(companyId).find((q) => q.name === name);
-      ids.push(existing?.id ?? this.queues.create(scope, { name, strategy: "round_robin", maxPerAgent: 0 }).id);
+      const existing = this.queues.options(companyId).find((q) => q.name === name);
+      ids.push(existing?.id ?? this.queueService.create(scope, { name, strategy: "round_robin", maxPerAgent: 0 }).id);
     }
     const people = [
       { username: "fulanito", name: "Fulanito De Tal", role: "agent", extension: "101", queueIds: ids },
@@ -75,14 +75,14 @@ export class Bootstrap {
       { username: "zutano", name: "Zutano Gómez", role: "agent", extension: "102", queueIds: [ids[1]!] },
     ];
     // The web chat lands in "ventas", so a demo message reaches Fulanito and Zutano.
-    for (const c of this.channels.list(scope)) {
+    for (const c of this.channelService.list(scope)) {
       if (c.pluginId === "webchat" && c.queueId === null) {
-        this.channels.update(scope, c.id, { name: c.name, queueId: ids[1]!, reopenWindowMinutes: c.reopenWindowMinutes, config: c.config });
+        this.channelService.update(scope, c.id, { name: c.name, queueId: ids[1]!, reopenWindowMinutes: c.reopenWindowMinutes, config: c.config });
       }
     }
     for (const p of people) {
-      if (this.userRepo.usernameTaken(p.username)) continue;
-      await this.users.create(scope, { ...p, password: "demo1234", passwordConfirm: "demo1234", language: "es" });
+      if (this.users.usernameTaken(p.username)) continue;
+      await this.userService.create(scope, { ...p, password: "demo1234", passwordConfirm: "demo1234", language: "es" });
     }
   }
 }

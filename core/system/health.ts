@@ -1,15 +1,11 @@
-import type { Database } from "bun:sqlite";
 import { Elysia } from "elysia";
+import type { SystemRepository } from "./system-repository.ts";
 
 /** `{"status":"ok"}` with 200 when the database answers; 503 otherwise. */
-export function healthRoutes(db: Database) {
+export function healthRoutes(system: SystemRepository) {
   return new Elysia().get("/healthz", ({ set }) => {
-    try {
-      db.query("SELECT 1").get();
-      return { status: "ok" };
-    } catch {
-      set.status = 503;
-      return { status: "unavailable" };
-    }
+    if (system.ping()) return { status: "ok" };
+    set.status = 503;
+    return { status: "unavailable" };
   });
 }

@@ -1,6 +1,5 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import { T } from "../tokens.ts";
 import type { Company, CompanyInput } from "./company.ts";
 
 type Row = Omit<Company, "active"> & { active: number };
@@ -9,7 +8,7 @@ const toCompany = (r: Row): Company => ({ ...r, active: r.active === 1 });
 
 @injectable()
 export class CompanyRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   page(limit: number, offset: number): { rows: Company[]; total: number } {
     const rows = this.db

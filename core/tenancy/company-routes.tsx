@@ -18,7 +18,7 @@ const TIME_ZONES = Intl.supportedValuesOf("timeZone");
 @injectable()
 export class CompanyRoutes {
   constructor(
-    @inject(T.CompanyService) private readonly companies: CompanyService,
+    @inject(T.CompanyService) private readonly companyService: CompanyService,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
@@ -32,7 +32,7 @@ export class CompanyRoutes {
       .get(
         "/",
         ({ request, viewer, query }) => {
-          const page = this.companies.page(pageParam(query.page));
+          const page = this.companyService.page(pageParam(query.page));
           return this.render.page(request, viewer, (ctx) => <CompanyListPage ctx={ctx} page={page} />);
         },
         { panel: "platform" },
@@ -43,7 +43,7 @@ export class CompanyRoutes {
         ({ request, viewer, body }) => {
           const f = readForm(body);
           try {
-            const c = this.companies.create(f);
+            const c = this.companyService.create(f);
             return this.render.redirect("/admin/companies", { kind: "ok", key: "company.selected", params: { name: c.name } });
           } catch (e) {
             if (e instanceof AppError && e.status === 422) return form(request, viewer, f, undefined, e.fields);
@@ -55,7 +55,7 @@ export class CompanyRoutes {
       .get(
         "/:id/edit",
         ({ request, viewer, params }) => {
-          const c = this.companies.get(positiveInt(params.id));
+          const c = this.companyService.get(positiveInt(params.id));
           return form(request, viewer, c, c.id);
         },
         { panel: "platform" },
@@ -66,7 +66,7 @@ export class CompanyRoutes {
           const id = positiveInt(params.id);
           const f = readForm(body);
           try {
-            this.companies.update(id, f);
+            this.companyService.update(id, f);
             return this.render.redirect("/admin/companies", { kind: "ok", key: "common.saved" });
           } catch (e) {
             if (e instanceof AppError && e.status === 422) return form(request, viewer, f, id, e.fields);

@@ -1,6 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import type { Clock } from "../clock.ts";
-import { AppError } from "../errors.ts";
+import { AppError, found } from "../errors.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import { pageWindow, toPage, type Page } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
@@ -30,15 +30,11 @@ export class CompanyService {
   }
 
   get(id: number): Company {
-    const c = this.companies.get(id);
-    if (!c) throw AppError.notFound();
-    return c;
+    return found(this.companies.get(id));
   }
 
   bySlug(slug: string): Company {
-    const c = this.companies.bySlug(slug);
-    if (!c) throw AppError.notFound();
-    return c;
+    return found(this.companies.bySlug(slug));
   }
 
   create(form: CompanyInput): Company {

@@ -1,7 +1,6 @@
-import type { Database } from "bun:sqlite";
+import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
 import type { Role } from "../auth/roles.ts";
-import { T } from "../tokens.ts";
 import type { User, UserListItem, ValidUser } from "./user.ts";
 
 type Row = Omit<User, "active"> & { active: number };
@@ -27,7 +26,7 @@ export interface Credentials extends User {
 
 @injectable()
 export class UserRepository {
-  constructor(@inject(T.Database) private readonly db: Database) {}
+  constructor(@inject(DATABASE) private readonly db: Database) {}
 
   page(companyId: number, limit: number, offset: number): { rows: UserListItem[]; total: number } {
     const rows = this.db
@@ -125,5 +124,15 @@ export class UserRepository {
   byUsername(username: string): User | null {
     const row = this.db.query<Row, [string]>(`SELECT ${COLUMNS} FROM users u WHERE u.username = ?`).get(username);
     return row ? toUser(row) : null;
+  }
+
+  /** Conectado / Desconectado as the agent chose it. */
+  setPresence(companyId: number, userId: number, online: boolean): void {
+    this.db.query("UPDATE users SET presence = ? WHERE id = ? AND company_id = ?").run(online ? "online" : "offline", userId, companyId);
+  }
+
+  /** True when the user is active and chose Conectado. */
+  choseOnline(userId: number): boolean {
+    return this.db.query<{ p: string }, [number]>("SELECT presence AS p FROM users WHERE id = ? AND active = 1").get(userId)?.p === "online";
   }
 }

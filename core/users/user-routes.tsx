@@ -16,15 +16,15 @@ import type { UserService } from "./user-service.ts";
 @injectable()
 export class UserRoutes {
   constructor(
-    @inject(T.UserService) private readonly users: UserService,
-    @inject(T.QueueService) private readonly queues: QueueService,
+    @inject(T.UserService) private readonly userService: UserService,
+    @inject(T.QueueService) private readonly queueService: QueueService,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
   routes() {
     const form = (request: Request, viewer: Viewer, scope: Scope, f: UserInput, id?: number, errors?: FieldErrors) => {
-      const queues = this.queues.options(scope);
+      const queues = this.queueService.options(scope);
       // Passwords are never echoed back into the form.
       const shown = { ...f, password: "", passwordConfirm: "" };
       return this.render.page(
@@ -49,7 +49,7 @@ export class UserRoutes {
       .get(
         "/",
         ({ request, viewer, scope, query }) => {
-          const page = this.users.page(scope, pageParam(query.page));
+          const page = this.userService.page(scope, pageParam(query.page));
           return this.render.page(request, viewer, (ctx) => <UserListPage ctx={ctx} page={page} />);
         },
         { panel: "company.admin" },
@@ -59,14 +59,14 @@ export class UserRoutes {
         "/",
         ({ request, viewer, scope, body }) => {
           const f = readForm(body);
-          return saveOr422(request, viewer, scope, f, undefined, () => this.users.create(scope, f));
+          return saveOr422(request, viewer, scope, f, undefined, () => this.userService.create(scope, f));
         },
         { panel: "company.admin" },
       )
       .get(
         "/:id/edit",
         ({ request, viewer, scope, params }) => {
-          const u = this.users.get(scope, positiveInt(params.id));
+          const u = this.userService.get(scope, positiveInt(params.id));
           const f: UserInput = {
             username: u.username,
             name: u.name,
@@ -86,14 +86,14 @@ export class UserRoutes {
         ({ request, viewer, scope, params, body }) => {
           const id = positiveInt(params.id);
           const f = readForm(body);
-          return saveOr422(request, viewer, scope, f, id, () => this.users.update(scope, id, f));
+          return saveOr422(request, viewer, scope, f, id, () => this.userService.update(scope, id, f));
         },
         { panel: "company.admin" },
       )
       .post(
         "/:id/deactivate",
         ({ scope, params }) => {
-          const u = this.users.setActive(scope, positiveInt(params.id), false);
+          const u = this.userService.setActive(scope, positiveInt(params.id), false);
           return this.render.redirect("/admin/users", { kind: "ok", key: "user.deactivated", params: { name: u.name } });
         },
         { panel: "company.admin" },
@@ -101,7 +101,7 @@ export class UserRoutes {
       .post(
         "/:id/activate",
         ({ scope, params }) => {
-          const u = this.users.setActive(scope, positiveInt(params.id), true);
+          const u = this.userService.setActive(scope, positiveInt(params.id), true);
           return this.render.redirect("/admin/users", { kind: "ok", key: "user.activated", params: { name: u.name } });
         },
         { panel: "company.admin" },
@@ -109,7 +109,7 @@ export class UserRoutes {
       .post(
         "/:id/reset-password",
         async ({ request, viewer, scope, params }) => {
-          const { user, password } = await this.users.resetPassword(scope, positiveInt(params.id));
+          const { user, password } = await this.userService.resetPassword(scope, positiveInt(params.id));
           return this.render.page(request, viewer, (ctx) => <PasswordResetPage ctx={ctx} name={user.name} password={password} />);
         },
         { panel: "company.admin" },

@@ -1,12 +1,12 @@
-import type { Database } from "bun:sqlite";
 import { inject, injectable } from "tsyringe";
 import type { Scope } from "../auth/access.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
 import type { Language } from "../auth/roles.ts";
 import type { SessionRepository } from "../auth/session-repository.ts";
 import type { Clock } from "../clock.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { generatePassword } from "../crypto/tokens.ts";
-import { AppError } from "../errors.ts";
+import { AppError, found } from "../errors.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import { API_PAGE_SIZE, pageWindow, toPage, toSlice, type Page, type Slice } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
@@ -17,7 +17,7 @@ import { USERNAME_PATTERN, validateUser } from "./user-validation.ts";
 @injectable()
 export class UserService {
   constructor(
-    @inject(T.Database) private readonly db: Database,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.UserRepository) private readonly users: UserRepository,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
@@ -35,19 +35,19 @@ export class UserService {
   }
 
   get(scope: Scope, id: number): UserListItem {
-    return this.users.get(scope.companyId, id) ?? notFound();
+    return found(this.users.get(scope.companyId, id));
   }
 
   async create(scope: Scope, input: UserInput): Promise<UserListItem> {
     const { value } = this.check(scope, input, true, 0);
     const hash = await hashPassword(input.password);
     // User and queue links in one transaction: a failure leaves nothing half-saved.
-    const id = this.db.transaction(() => {
+    const id = this.uow.run(() => {
       if (this.users.usernameTaken(value.username)) throw AppError.invalid({ username: "user.error.username_taken" });
       const id = this.users.insert(scope.companyId, value.role, value, hash, this.clock.now());
       this.users.replaceQueues(id, value.queueIds);
       return id;
-    }).immediate();
+    });
     return this.get(scope, id);
   }
 
@@ -58,7 +58,7 @@ export class UserService {
       throw AppError.invalid({ role: "user.error.own_role" });
     }
     const hash = input.password ? await hashPassword(input.password) : null;
-    this.db.transaction(() => {
+    this.uow.run(() => {
       const now = this.clock.now();
       this.users.update(scope.companyId, id, value, now);
       this.users.replaceQueues(id, value.queueIds);
@@ -66,7 +66,7 @@ export class UserService {
         this.users.setPassword(id, hash, now);
         if (id !== scope.userId) this.sessions.deleteForUser(id);
       }
-    }).immediate();
+    });
     return this.get(scope, id);
   }
 
@@ -74,10 +74,10 @@ export class UserService {
   setActive(scope: Scope, id: number, active: boolean): UserListItem {
     const user = this.get(scope, id);
     if (user.id === scope.userId && !active) throw new AppError(409, "cannot_deactivate_self", "user.error.self_deactivate");
-    this.db.transaction(() => {
+    this.uow.run(() => {
       this.users.setActive(scope.companyId, id, active, this.clock.now());
       if (!active) this.sessions.deleteForUser(id);
-    }).immediate();
+    });
     return this.get(scope, id);
   }
 
@@ -86,10 +86,10 @@ export class UserService {
     const user = this.get(scope, id);
     const password = generatePassword();
     const hash = await hashPassword(password);
-    this.db.transaction(() => {
+    this.uow.run(() => {
       this.users.setPassword(id, hash, this.clock.now());
       this.sessions.deleteForUser(id);
-    }).immediate();
+    });
     return { user, password };
   }
 
@@ -108,13 +108,13 @@ export class UserService {
 
   /** CLI: reset any account by user name (operator recovery). */
   async resetByUsername(username: string): Promise<string> {
-    const user = this.users.byUsername(username) ?? notFound();
+    const user = found(this.users.byUsername(username));
     const password = generatePassword();
     const hash = await hashPassword(password);
-    this.db.transaction(() => {
+    this.uow.run(() => {
       this.users.setPassword(user.id, hash, this.clock.now());
       this.sessions.deleteForUser(user.id);
-    }).immediate();
+    });
     return password;
   }
 
@@ -128,8 +128,4 @@ export class UserService {
     if (Object.keys(errors).length > 0) throw AppError.invalid(errors);
     return result;
   }
-}
-
-function notFound(): never {
-  throw AppError.notFound();
 }

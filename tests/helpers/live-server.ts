@@ -17,7 +17,7 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
   const url = `http://127.0.0.1:${port}`;
   const app = await createTestApp({ env: { PORT: String(port), PUBLIC_URL: url, ...env } });
   // idleTimeout 0: SSE streams stay open between heartbeats.
-  app.app.listen({ port, hostname: "127.0.0.1", idleTimeout: 0 });
+  app.app.listen({ port, hostname: "127.0.0.1", idleTimeout: 0, reusePort: false });
   return {
     ...app,
     url,

@@ -1,7 +1,9 @@
 import type { Message } from "../../core/conversations/conversation.ts";
 import type { MessageKey, Translate } from "../../core/i18n/index.ts";
+import type { SendErrorCode } from "../../core/channels/contract.ts";
+import type { SystemEventName } from "../../core/conversations/system-lines.ts";
 
-const EVENT_KEYS: Record<string, MessageKey> = {
+const EVENT_KEYS: Record<SystemEventName, MessageKey> = {
   auto_assigned: "event.auto_assigned",
   taken: "event.taken",
   transferred_queue: "event.transferred_queue",
@@ -12,7 +14,7 @@ const EVENT_KEYS: Record<string, MessageKey> = {
 };
 
 /** Failure classes plugins report (SEND_ERROR_CODES), explained in the agent's language. */
-const SEND_ERROR_KEYS: Record<string, MessageKey> = {
+const SEND_ERROR_KEYS: Record<SendErrorCode, MessageKey> = {
   outside_window: "senderror.outside_window",
   undeliverable: "senderror.undeliverable",
   rate_limited: "senderror.rate_limited",
@@ -35,7 +37,7 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
   const { t, m } = props;
   if (m.author === "system") {
     const p = m.payload ?? {};
-    const key = EVENT_KEYS[String(p.event)] ?? "event.unknown";
+    const key = EVENT_KEYS[String(p.event) as SystemEventName] ?? "event.unknown";
     const params = { by: String(p.by ?? ""), to: String(p.to ?? ""), queue: String(p.queue ?? "") };
     return (
       <div id={`msg-${m.id}`} class="msg system">
@@ -90,7 +92,7 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
       )}
       {m.status === "failed" ? (
         <div class="failure" role="alert">
-          {m.errorCode && SEND_ERROR_KEYS[m.errorCode] ? <strong>{t(SEND_ERROR_KEYS[m.errorCode]!)}</strong> : ""}
+          {m.errorCode && m.errorCode in SEND_ERROR_KEYS ? <strong>{t(SEND_ERROR_KEYS[m.errorCode as SendErrorCode])}</strong> : ""}
           <span safe>{m.error ?? ""}</span>
           <form method="post" action={`/inbox/messages/${m.id}/retry`} class="inline" hx-target="#messages" hx-swap="none">
             <input type="hidden" name="_csrf" value={props.csrf} />
