@@ -10,6 +10,7 @@ import { AuthRoutes } from "./auth/auth-routes.tsx";
 import { ChannelRoutes } from "./channels/channel-routes.tsx";
 import { AppError } from "./errors.ts";
 import { assetRoutes } from "./http/assets.ts";
+import { bodyParser } from "./http/body-parser.ts";
 import { CSRF_COOKIE, readCookie } from "./http/cookies.ts";
 import { csrfViolation } from "./http/csrf.ts";
 import { errorHandler } from "./http/error-handler.tsx";
@@ -33,6 +34,7 @@ export function buildApp(c: DependencyContainer) {
   const renderer = c.resolve<Renderer>(T.Renderer);
   return new Elysia()
     .use(errorHandler(renderer, c.resolve<AuthService>(T.AuthService), c.resolve<Logger>(T.Logger)))
+    .use(bodyParser())
     .onBeforeHandle({ as: "global" }, ({ request, body }) => {
       if (csrfViolation(request, body, readCookie(request.headers.get("cookie"), CSRF_COOKIE))) {
         throw new AppError(403, "csrf_failed", "error.csrf");

@@ -26,6 +26,7 @@ import { UserService } from "./users/user-service.ts";
 import { ChannelRepository } from "./channels/channel-repository.ts";
 import { ChannelService } from "./channels/channel-service.ts";
 import { ChannelRuntime } from "./channels/channel-runtime.ts";
+import { ChannelSetup } from "./channels/channel-setup.ts";
 import { ContactRepository } from "./conversations/contact-repository.ts";
 import { ConversationRepository } from "./conversations/conversation-repository.ts";
 import { MessageRepository } from "./conversations/message-repository.ts";
@@ -98,6 +99,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.Bootstrap, Bootstrap);
   singleton(T.ChannelService, ChannelService);
   singleton(T.ChannelRuntime, ChannelRuntime);
+  singleton(T.ChannelSetup, ChannelSetup);
   singleton(T.PresenceService, PresenceService);
   singleton(T.AssignmentService, AssignmentService);
   singleton(T.IngestService, IngestService);

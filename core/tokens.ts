@@ -25,6 +25,7 @@ export const T = {
   ChannelRepository: Symbol("ChannelRepository"),
   ChannelService: Symbol("ChannelService"),
   ChannelRuntime: Symbol("ChannelRuntime"),
+  ChannelSetup: Symbol("ChannelSetup"),
   ContactRepository: Symbol("ContactRepository"),
   ConversationRepository: Symbol("ConversationRepository"),
   MessageRepository: Symbol("MessageRepository"),

@@ -1,16 +1,24 @@
 import { Elysia, t } from "elysia";
 import { inject, injectable } from "tsyringe";
 import type { ChannelService } from "../channels/channel-service.ts";
+import type { ChannelSetup } from "../channels/channel-setup.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import { API_PAGE_SIZE } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
 import { channelJson } from "./serializers.ts";
+import { LIMITS } from "../http/limits.ts";
+
+const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
+/** Settings are a flat object of the plugin's fields (strings, numbers, booleans). */
+const Config = t.Record(t.String({ maxLength: 64 }), t.Union([t.String({ maxLength: LIMITS.configValue }), t.Number(), t.Boolean(), t.Null()]), { maxProperties: 50 });
+const Name = t.String({ minLength: 1, maxLength: 60 });
 
 /** `/api/v1/channels`: secret settings are write-only (answers show them masked). */
 @injectable()
 export class ChannelApi {
   constructor(
     @inject(T.ChannelService) private readonly channelService: ChannelService,
+    @inject(T.ChannelSetup) private readonly channelSetup: ChannelSetup,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
@@ -27,13 +35,13 @@ export class ChannelApi {
       )
       .get("/:id", ({ scope, params }) => channelJson(this.channelService.get(scope, params.id)), {
         api: "read",
-        params: t.Object({ id: t.Numeric({ minimum: 1 }) }),
+        params: Id,
         detail: { summary: "Get a channel", tags: ["channels"] },
       })
       .post(
         "/",
-        ({ scope, body, set }) => {
-          const c = this.channelService.create(scope, body.plugin, {
+        async ({ scope, body, set }) => {
+          const c = await this.channelSetup.create(scope, body.plugin, {
             name: body.name,
             queueId: body.queueId ?? null,
             reopenWindowMinutes: body.reopenWindowMinutes ?? 0,
@@ -45,14 +53,54 @@ export class ChannelApi {
         {
           api: "write",
           body: t.Object({
-            plugin: t.String(),
-            name: t.String(),
-            config: t.Optional(t.Record(t.String(), t.Unknown())),
+            plugin: t.String({ maxLength: 40 }),
+            name: Name,
+            config: t.Optional(Config),
             queueId: t.Optional(t.Integer({ minimum: 1 })),
-            reopenWindowMinutes: t.Optional(t.Integer({ minimum: 0 })),
+            reopenWindowMinutes: t.Optional(t.Integer({ minimum: 0, maximum: 43_200 })),
           }),
-          detail: { summary: "Create a channel (webchat needs no config)", tags: ["channels"] },
+          detail: {
+            summary: "Create a channel (webchat needs no config). The plugin checks the settings first: 422 plugin_refused says why it will not start.",
+            tags: ["channels"],
+          },
         },
+      )
+      .patch(
+        "/:id",
+        async ({ scope, params, body }) => {
+          const c = this.channelService.get(scope, params.id);
+          if (body.name !== undefined || body.config !== undefined || body.queueId !== undefined || body.reopenWindowMinutes !== undefined) {
+            await this.channelSetup.update(scope, c.id, {
+              name: body.name ?? c.name,
+              queueId: body.queueId === undefined ? c.queueId : body.queueId,
+              reopenWindowMinutes: body.reopenWindowMinutes ?? c.reopenWindowMinutes,
+              // Omitted keys keep their value; secrets left out keep theirs.
+              config: { ...c.config, ...(body.config ?? {}) },
+            });
+          }
+          if (body.enabled !== undefined) await this.channelSetup.setEnabled(scope, c.id, body.enabled);
+          return channelJson(this.channelService.get(scope, c.id));
+        },
+        {
+          api: "write",
+          params: Id,
+          body: t.Object({
+            name: t.Optional(Name),
+            config: t.Optional(Config),
+            queueId: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
+            reopenWindowMinutes: t.Optional(t.Integer({ minimum: 0, maximum: 43_200 })),
+            enabled: t.Optional(t.Boolean()),
+          }),
+          detail: { summary: "Change a channel; omitted fields keep their value; enabled:false stops it receiving and sending", tags: ["channels"] },
+        },
+      )
+      .delete(
+        "/:id",
+        async ({ scope, params, set }) => {
+          await this.channelSetup.delete(scope, params.id);
+          set.status = 204;
+        },
+        { api: "write", params: Id, detail: { summary: "Delete a channel with its conversations", tags: ["channels"] } },
       );
   }
 }

@@ -5,7 +5,7 @@ import type { Channel, ChannelStatus } from "./channel.ts";
 type Row = Omit<Channel, "config"> & { configJson: string };
 const COLUMNS = `id, company_id AS companyId, plugin_id AS pluginId, name, config_json AS configJson,
   secrets_sealed AS secretsSealed, queue_id AS queueId, reopen_window_minutes AS reopenWindowMinutes,
-  status, status_reason AS statusReason, created_at AS createdAt`;
+  status, status_reason AS statusReason, plugin_error AS pluginError, created_at AS createdAt`;
 const toChannel = ({ configJson, ...r }: Row): Channel => ({ ...r, config: JSON.parse(configJson) as Record<string, unknown> });
 
 @injectable()
@@ -39,7 +39,7 @@ export class ChannelRepository {
     return row ? toChannel(row) : null;
   }
 
-  insert(c: Omit<Channel, "id" | "status" | "statusReason">): number {
+  insert(c: Omit<Channel, "id" | "status" | "statusReason" | "pluginError">): number {
     const r = this.db
       .query(
         `INSERT INTO channels (company_id, plugin_id, name, config_json, secrets_sealed, queue_id, reopen_window_minutes, created_at)
@@ -60,6 +60,17 @@ export class ChannelRepository {
 
   setStatus(id: number, status: ChannelStatus, reason: string | null): void {
     this.db.query("UPDATE channels SET status = ?, status_reason = ? WHERE id = ?").run(status, reason, id);
+  }
+
+  /** An admin switches the channel off (webhooks 404, nothing is sent) or on again. */
+  setEnabled(companyId: number, id: number, enabled: boolean): void {
+    this.db
+      .query("UPDATE channels SET status = ?, status_reason = NULL WHERE company_id = ? AND id = ? AND (status = 'disabled') = ?")
+      .run(enabled ? "active" : "disabled", companyId, id, enabled ? 1 : 0);
+  }
+
+  setPluginError(id: number, error: string | null): void {
+    this.db.query("UPDATE channels SET plugin_error = ? WHERE id = ?").run(error, id);
   }
 
   delete(companyId: number, id: number): void {

@@ -8,11 +8,13 @@ import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import { T } from "../tokens.ts";
+import { translator } from "../i18n/index.ts";
 import { ChannelFormPage, ChannelsPage, type ChannelFormData } from "../../views/admin/channels.tsx";
 import type { FieldErrors } from "../../views/components/fields.tsx";
 import type { ChannelInput } from "./channel.ts";
 import type { ChannelRuntime } from "./channel-runtime.ts";
 import type { ChannelService, ChannelView } from "./channel-service.ts";
+import type { ChannelSetup } from "./channel-setup.ts";
 import { configFields } from "./config-schema.ts";
 import type { JsonSchema } from "./contract.ts";
 import type { PluginRegistry } from "./registry.ts";
@@ -25,6 +27,7 @@ export class ChannelRoutes {
     @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
     @inject(T.ChannelService) private readonly channelService: ChannelService,
     @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
+    @inject(T.ChannelSetup) private readonly channelSetup: ChannelSetup,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.TemplateService) private readonly templateService: TemplateService,
     @inject(T.Config) private readonly config: Config,
@@ -62,14 +65,15 @@ export class ChannelRoutes {
       )
       .post(
         "/",
-        ({ request, viewer, scope, query, body }) => {
+        async ({ request, viewer, scope, query, body }) => {
           const pluginId = query.plugin ?? "";
           const form = readForm(body);
           try {
-            const c = this.channelService.create(scope, pluginId, toInput(form));
+            const c = await this.channelSetup.create(scope, pluginId, toInput(form));
             return this.render.redirect(`/admin/channels/${c.id}`, { kind: "ok", key: "common.created" });
           } catch (e) {
-            if (e instanceof AppError && e.status === 422 && e.code === "validation_failed") return this.form(request, viewer, scope, pluginId, null, form, e.fields);
+            const shown = formProblem(e);
+            if (shown) return this.form(request, viewer, scope, pluginId, null, form, shown);
             throw e;
           }
         },
@@ -91,13 +95,12 @@ export class ChannelRoutes {
           const current = this.channelService.get(scope, id);
           const form = readForm(body);
           try {
-            this.channelService.update(scope, id, toInput(form));
+            await this.channelSetup.update(scope, id, toInput(form));
           } catch (e) {
-            if (e instanceof AppError && e.status === 422) return this.form(request, viewer, scope, current.pluginId, current, form, e.fields);
+            const shown = formProblem(e);
+            if (shown) return this.form(request, viewer, scope, current.pluginId, current, form, shown);
             throw e;
           }
-          // The plugin instance is rebuilt with the new settings on next use.
-          await this.runtime.invalidate(id);
           return this.render.redirect(`/admin/channels/${id}`, { kind: "ok", key: "common.saved" });
         },
         { panel: "company.admin" },
@@ -106,9 +109,18 @@ export class ChannelRoutes {
         "/:id/test",
         async ({ scope, params }) => {
           const id = positiveInt(params.id);
-          const instance = await this.runtime.instance(this.channelService.raw(scope, id));
-          const r = await this.channelService.testConnection(scope, id, instance);
+          const r = await this.channelSetup.test(scope, id);
           return this.render.redirect(`/admin/channels/${id}`, r.ok ? { kind: "ok", key: "channel.test_ok", params: { detail: r.detail } } : { kind: "error", key: "channel.test_failed", params: { detail: r.detail } });
+        },
+        { panel: "company.admin" },
+      )
+      .post(
+        "/:id/enabled",
+        async ({ scope, params, body }) => {
+          const id = positiveInt(params.id);
+          const enabled = str(body, "enabled") === "1";
+          await this.channelSetup.setEnabled(scope, id, enabled);
+          return this.render.redirect(`/admin/channels/${id}`, { kind: "ok", key: enabled ? "channel.enabled" : "channel.disabled" });
         },
         { panel: "company.admin" },
       )
@@ -124,16 +136,23 @@ export class ChannelRoutes {
       .post(
         "/:id/delete",
         async ({ scope, params }) => {
-          const id = positiveInt(params.id);
-          this.channelService.delete(scope, id);
-          await this.runtime.invalidate(id);
+          await this.channelSetup.delete(scope, positiveInt(params.id));
           return this.render.redirect("/admin/channels", { kind: "ok", key: "common.deleted" });
         },
         { panel: "company.admin" },
       );
   }
 
-  private async form(request: Request, viewer: Viewer, scope: Scope, pluginId: string, channel: ChannelView | null, form: ChannelFormData, errors?: FieldErrors): Promise<Response> {
+  private async form(
+    request: Request,
+    viewer: Viewer,
+    scope: Scope,
+    pluginId: string,
+    channel: ChannelView | null,
+    form: ChannelFormData,
+    problem?: { fields?: FieldErrors; message?: AppError },
+  ): Promise<Response> {
+    const errors = problem?.fields;
     const plugin = this.channelService.plugin(pluginId);
     // A plugin whose credentials are wrong may fail to start: then there is simply no test button.
     const instance = channel ? await this.runtime.instance(this.channelService.raw(scope, channel.id)).catch(() => null) : null;
@@ -153,11 +172,18 @@ export class ChannelRoutes {
           embedSnippet={snippet}
           templates={channel && plugin.manifest.capabilities.includes("templates") ? this.templateService.list(scope, channel.id) : null}
           canTest={!!instance?.testConnection}
+          formError={problem?.message ? translator(viewer.language).plain(problem.message.key, problem.message.params) : undefined}
         />
       ),
-      errors ? 422 : 200,
+      problem ? 422 : 200,
     );
   }
+}
+
+/** A refusal the form shows in place (field errors, or the plugin's own reason), or null to let the error mapper answer. */
+function formProblem(e: unknown): { fields?: FieldErrors; message?: AppError } | null {
+  if (!(e instanceof AppError) || e.status !== 422) return null;
+  return e.code === "validation_failed" ? { fields: e.fields } : { message: e };
 }
 
 function defaults(schema: JsonSchema): Record<string, unknown> {

@@ -35,16 +35,95 @@ export class ChannelRuntime {
     @inject(T.MediaSigner) private readonly signer: MediaSigner,
   ) {}
 
+  /**
+   * The channel's live instance, created on first use. A plugin whose create()
+   * throws is not cached; its failure is logged with the channel and plugin ids and
+   * shown to admins as "Requiere atención" until it starts again.
+   */
   instance(channel: Channel): Promise<ChannelInstance> {
     let p = this.instances.get(channel.id);
     if (!p) {
-      const plugin = this.channelService.plugin(channel.pluginId);
-      p = plugin.create(this.context(channel), this.channelService.fullConfig(channel));
-      // A plugin that fails to start must not stay cached as a rejected promise.
-      p.catch(() => this.instances.delete(channel.id));
+      p = this.start(channel);
       this.instances.set(channel.id, p);
+      p.then(
+        () => {
+          if (channel.pluginError) this.pluginRecovered(channel);
+        },
+        (error: unknown) => {
+          // A plugin that fails to start must not stay cached as a rejected promise.
+          this.instances.delete(channel.id);
+          this.pluginFailed(channel, "create", error);
+        },
+      );
     }
     return p;
+  }
+
+  /**
+   * Runs the plugin's create() on settings not saved yet, then disposes of the
+   * instance: an admin learns at save time that the plugin refuses them (like
+   * Medusa's validateOptions). Throws what the plugin threw.
+   */
+  async probe(pluginId: string, channelId: number | null, config: Record<string, unknown>): Promise<void> {
+    const plugin = this.channelService.plugin(pluginId);
+    const memory = new Map<string, string>();
+    const logger = this.logger.child({ channel: channelId ?? "new", plugin: pluginId, probe: true });
+    const ctx: PluginContext = {
+      channelId: channelId ?? 0,
+      platform: { metaGraphUrl: this.config.metaGraphUrl, metaGraphVersion: this.config.metaGraphVersion },
+      reportHealth: async () => {},
+      webhookUrl: channelId ? this.channelService.webhookUrl(channelId) : `${this.config.publicUrl}/webhooks/new`,
+      publicUrl: channelId ? this.channelService.publicUrl(channelId) : `${this.config.publicUrl}/chat/new`,
+      secure: this.config.secureCookies,
+      fetch: (input, init) => fetch(input, init),
+      logger,
+      now: () => this.clock.now(),
+      // Reads the channel's real store when it exists; writes stay in memory (a probe changes nothing).
+      kv: {
+        get: async (key) => memory.get(key) ?? (channelId ? this.channels.kvGet(channelId, key) : null),
+        set: async (key, value) => void memory.set(key, value),
+        delete: async (key) => void memory.delete(key),
+      },
+      transcript: async () => [],
+    };
+    const instance = await plugin.create(ctx, config);
+    try {
+      await instance.dispose?.();
+    } catch (error) {
+      logger.warn("plugin dispose after a settings check failed", { error });
+    }
+  }
+
+  /** The plugin threw while handling this channel's traffic: log it and show it to admins. */
+  pluginFailed(channel: Channel, stage: "create" | "webhook", error: unknown): void {
+    const reason = `${stage === "create" ? "The plugin could not start" : "The plugin failed on a webhook"}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
+    this.logger.error("channel plugin failed", { channel: channel.id, plugin: channel.pluginId, stage, error });
+    try {
+      if (this.channels.byId(channel.id)?.pluginError !== reason) this.channels.setPluginError(channel.id, reason);
+    } catch (e) {
+      this.logger.error("could not record a plugin failure", { channel: channel.id, error: e });
+    }
+  }
+
+  /** New settings were proven to start the plugin: an earlier failure no longer applies. */
+  clearPluginError(channelId: number): void {
+    this.channels.setPluginError(channelId, null);
+  }
+
+  /** The plugin works again (called when a channel that carried a plugin error succeeds). */
+  pluginRecovered(channel: Channel): void {
+    this.channels.setPluginError(channel.id, null);
+    this.logger.info("channel plugin works again", { channel: channel.id, plugin: channel.pluginId });
+  }
+
+  private start(channel: Channel): Promise<ChannelInstance> {
+    try {
+      const plugin = this.channelService.plugin(channel.pluginId);
+      return plugin.create(this.context(channel), this.channelService.fullConfig(channel));
+    } catch (e) {
+      // A synchronous throw (or an unknown plugin) fails the same way as a rejected create().
+      return Promise.reject(e);
+    }
   }
 
   async invalidate(channelId: number): Promise<void> {

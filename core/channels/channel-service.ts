@@ -22,6 +22,14 @@ const CONFIG_ERRORS: Record<string, MessageKey> = {
   format: "channel.error.format",
 };
 
+/** Settings that passed validation, split into plain and secret parts, not written yet. */
+export interface PreparedChannel {
+  pluginId: string;
+  input: ChannelInput;
+  plain: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+}
+
 /** A channel as admins and the API see it: secrets masked, never in full. */
 export interface ChannelView extends Omit<Channel, "secretsSealed"> {
   pluginName: string;
@@ -68,53 +76,77 @@ export class ChannelService {
     return p;
   }
 
-  create(scope: Scope, pluginId: string, input: ChannelInput): ChannelView {
+  /** Validates a new channel's settings (422 with per-field reasons); nothing is written. */
+  prepareNew(scope: Scope, pluginId: string, input: ChannelInput): PreparedChannel {
     const plugin = this.plugin(pluginId);
-    const { plain, secrets } = this.validate(scope, plugin, input, {});
+    return { pluginId, input, ...this.validate(scope, plugin, input, {}) };
+  }
+
+  /** Validates changed settings; a secret left blank keeps its stored value. */
+  prepareUpdate(scope: Scope, id: number, input: ChannelInput): PreparedChannel {
+    const current = this.raw(scope, id);
+    const plugin = this.plugin(current.pluginId);
+    return { pluginId: current.pluginId, input, ...this.validate(scope, plugin, input, this.secrets(current)) };
+  }
+
+  insert(scope: Scope, p: PreparedChannel): ChannelView {
     const id = this.channels.insert({
       companyId: scope.companyId,
-      pluginId,
-      name: input.name.trim(),
-      config: plain,
+      pluginId: p.pluginId,
+      name: p.input.name.trim(),
+      config: p.plain,
       secretsSealed: null,
-      queueId: input.queueId,
-      reopenWindowMinutes: input.reopenWindowMinutes,
+      queueId: p.input.queueId,
+      reopenWindowMinutes: p.input.reopenWindowMinutes,
       createdAt: this.clock.now(),
     });
     // Sealed after insert: the id is part of the purpose, so a sealed blob can't be moved to another channel.
-    if (Object.keys(secrets).length) {
+    if (Object.keys(p.secrets).length) {
       const created = this.channels.get(scope.companyId, id)!;
-      this.channels.update(scope.companyId, id, { ...created, secretsSealed: this.box.seal(JSON.stringify(secrets), SECRET_PURPOSE(id)) });
+      this.channels.update(scope.companyId, id, { ...created, secretsSealed: this.box.seal(JSON.stringify(p.secrets), SECRET_PURPOSE(id)) });
     }
     return this.get(scope, id);
   }
 
-  update(scope: Scope, id: number, input: ChannelInput): ChannelView {
-    const current = this.raw(scope, id);
-    const plugin = this.plugin(current.pluginId);
-    const { plain, secrets } = this.validate(scope, plugin, input, this.secrets(current));
+  save(scope: Scope, id: number, p: PreparedChannel): ChannelView {
+    this.raw(scope, id);
     this.channels.update(scope.companyId, id, {
-      name: input.name.trim(),
-      config: plain,
-      secretsSealed: Object.keys(secrets).length ? this.box.seal(JSON.stringify(secrets), SECRET_PURPOSE(id)) : null,
-      queueId: input.queueId,
-      reopenWindowMinutes: input.reopenWindowMinutes,
+      name: p.input.name.trim(),
+      config: p.plain,
+      secretsSealed: Object.keys(p.secrets).length ? this.box.seal(JSON.stringify(p.secrets), SECRET_PURPOSE(id)) : null,
+      queueId: p.input.queueId,
+      reopenWindowMinutes: p.input.reopenWindowMinutes,
     });
+    return this.get(scope, id);
+  }
+
+  /** Validate and write without asking the plugin (fixtures, first run of a built-in); admins go through ChannelSetup. */
+  create(scope: Scope, pluginId: string, input: ChannelInput): ChannelView {
+    return this.insert(scope, this.prepareNew(scope, pluginId, input));
+  }
+
+  update(scope: Scope, id: number, input: ChannelInput): ChannelView {
+    return this.save(scope, id, this.prepareUpdate(scope, id, input));
+  }
+
+  setEnabled(scope: Scope, id: number, enabled: boolean): ChannelView {
+    this.raw(scope, id);
+    this.channels.setEnabled(scope.companyId, id, enabled);
     return this.get(scope, id);
   }
 
   /** The plugin's own check of the credentials, for the admin's "test connection" button. */
   async testConnection(scope: Scope, id: number, instance: { testConnection?(): Promise<{ ok: boolean; detail: string }> }): Promise<{ ok: boolean; detail: string }> {
-    this.raw(scope, id);
+    const channel = this.raw(scope, id);
     if (!instance.testConnection) return { ok: true, detail: "" };
+    let result: { ok: boolean; detail: string };
     try {
-      const result = await instance.testConnection();
-      this.channels.setStatus(id, result.ok ? "active" : "needs_attention", result.ok ? null : result.detail);
-      return result;
+      result = await instance.testConnection();
     } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
-      return { ok: false, detail };
+      result = { ok: false, detail: e instanceof Error ? e.message : String(e) };
     }
+    if (channel.status !== "disabled") this.channels.setStatus(id, result.ok ? "active" : "needs_attention", result.ok ? null : result.detail);
+    return result;
   }
 
   delete(scope: Scope, id: number): void {
@@ -170,6 +202,8 @@ export class ChannelService {
 
   private view(c: Channel): ChannelView {
     const { secretsSealed: _sealed, ...rest } = c;
+    // Admins see one health: switched off, or trouble from the plugin or the account, or fine.
+    if (c.status !== "disabled" && c.pluginError) Object.assign(rest, { status: "needs_attention", statusReason: c.pluginError });
     const plugin = this.registry.get(c.pluginId);
     const masked: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.secrets(c))) masked[k] = SecretBox.mask(String(v));

@@ -11,8 +11,11 @@ export interface Channel {
   secretsSealed: string | null;
   queueId: number | null;
   reopenWindowMinutes: number;
+  /** What the plugin reports about the account (token expired...), or disabled by an admin. */
   status: ChannelStatus;
   statusReason: string | null;
+  /** The plugin itself failed (create or webhook handling threw); cleared by its next success. */
+  pluginError: string | null;
   createdAt: number;
 }
 

@@ -69,11 +69,12 @@ export class WebhookRoutes {
       });
     };
     return new Elysia()
-      .get("/webhooks/:channelId", webhook, { parse: "none" })
-      .post("/webhooks/:channelId", webhook, { parse: "none" })
+      // The body parser hands these routes their raw body untouched (see core/http/body-parser.ts).
+      .get("/webhooks/:channelId", webhook)
+      .post("/webhooks/:channelId", webhook)
       .get("/chat/:channelId", publicPage)
       .get("/chat/:channelId/*", publicPage)
-      .post("/chat/:channelId/*", publicPage, { parse: "none" });
+      .post("/chat/:channelId/*", publicPage);
   }
 
   private find(raw: string): Channel | null {

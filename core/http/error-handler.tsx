@@ -60,8 +60,12 @@ function toAppError(error: unknown, code: string | number): AppError {
       return AppError.notFound();
     case "VALIDATION":
       return new AppError(422, "validation_failed", "error.bad_request", { detail: validationDetail(error) });
-    case "PARSE":
+    case "PARSE": {
+      // The body parser's own refusals (415, 413, 400...) arrive wrapped by Elysia.
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof AppError) return cause;
       return new AppError(400, "bad_request", "error.bad_request", { detail: "the body could not be parsed" });
+    }
     case "INVALID_COOKIE_SIGNATURE":
       return AppError.unauthenticated();
     default:

@@ -26,6 +26,7 @@ export function mapSendError(e: GraphError): SendFailure {
     const out: SendFailure = { ok: false, retryable: true, reason };
     if (code) out.code = code;
     if (e.retryAfterMs) out.retryAfterMs = e.retryAfterMs;
+    if (e.maybeDelivered) out.maybeSent = true;
     return out;
   };
 

@@ -1,4 +1,5 @@
 import type { PluginLogger } from "../../core/channels/contract.ts";
+import { requestMayHaveArrived } from "../meta-common/network.ts";
 
 /** A Graph API failure, as far as Meta (or the network) told us. */
 export interface GraphError {
@@ -9,6 +10,8 @@ export interface GraphError {
   subcode: number | null;
   message: string;
   isTransient: boolean;
+  /** No answer, but the request may have arrived (timeout, connection cut after sending). */
+  maybeDelivered?: boolean;
   fbtraceId?: string;
   /** From a Retry-After header, when Meta sent one. */
   retryAfterMs?: number;
@@ -76,6 +79,7 @@ export class GraphClient {
         subcode: null,
         message: timedOut ? `No answer from the Graph API within ${timeoutMs / 1000} s` : `Could not reach the Graph API: ${e instanceof Error ? e.message : String(e)}`,
         isTransient: true,
+        maybeDelivered: requestMayHaveArrived(e),
       };
       this.opts.logger.warn("messenger: Graph API request failed", { method, path, error: error.message });
       return { ok: false, error };

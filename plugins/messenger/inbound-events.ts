@@ -70,6 +70,8 @@ function parseEvent(event: Json, pageId: string, entryTime: number, out: ParsedE
     parts.forEach((content, i) => {
       const inbound: NormalizedInbound = { ...base, externalId: i === 0 ? mid : `${mid}#${i + 1}`, from, content };
       if (echo) inbound.echo = true;
+      // The idempotency key our send carried as `metadata` (send.ts), echoed back by Meta.
+      if (echo && i === 0 && typeof message.metadata === "string" && message.metadata) inbound.idempotencyKey = message.metadata;
       const replyTo = isObject(message.reply_to) ? message.reply_to.mid : undefined;
       if (i === 0 && typeof replyTo === "string" && replyTo) inbound.replyToExternalId = replyTo;
       out.messages.push(inbound);

@@ -27,8 +27,10 @@ const messenger: ChannelPlugin<MessengerConfig> = {
     humanAgentWindowHours: HUMAN_AGENT_WINDOW_HOURS,
     // Meta's Send API allows far more per page; 40/s keeps a burst well inside it.
     sendsPerSecond: 40,
+    // Our key rides in message.metadata and comes back in the echo (subscribe the page to message_echoes).
+    idempotency: "callback",
     description: {
-      es: "Mensajes de Facebook Messenger de tu página: responde a tus clientes desde la bandeja.",
+      es: "Mensajes de Facebook Messenger de su página: responda a sus clientes desde la bandeja.",
       en: "Facebook Messenger messages of your page: answer your customers from the inbox.",
     },
   },

@@ -61,13 +61,16 @@ export class Sender {
       };
     }
     // The Send API has no reply_to for pages, so msg.replyToExternalId is not passed on.
-    if (c.kind === "text") return this.post(msg.to, window, { text: c.text });
+    // `metadata` comes back in the message's echo: it names our message even when its mid was never recorded.
+    const metadata = msg.idempotencyKey.slice(0, 1000);
+    if (c.kind === "text") return this.post(msg.to, window, { text: c.text, metadata });
 
-    const sent = await this.post(msg.to, window, { attachment: attachmentOf(c.mediaType, c.url) });
+    const sent = await this.post(msg.to, window, { attachment: attachmentOf(c.mediaType, c.url), metadata });
     // Attachments take no caption on Messenger: it follows as its own text message.
     const caption = c.caption?.trim();
     if (sent.ok && caption) {
       const follow = await this.post(msg.to, window, { text: caption.slice(0, TEXT_LIMIT) });
+      // The caption's own doubt does not matter: the attachment (the message) was sent.
       if (!follow.ok) this.deps.logger.warn("messenger: the caption of a sent attachment could not be sent", { reason: follow.reason });
       // Charla stores the caption on the attachment's message: its echo must not come back as a second one.
       else await this.deps.sentLog.markCompanion(follow.externalId).catch(() => undefined);
@@ -81,7 +84,7 @@ export class Sender {
     if (!res.ok) this.deps.logger.warn("messenger: mark_seen failed", { psid, error: describe(res.error) });
   }
 
-  private async post(psid: string, window: Window, message: { text: string } | { attachment: Attachment }): Promise<SendResult> {
+  private async post(psid: string, window: Window, message: ({ text: string } | { attachment: Attachment }) & { metadata?: string }): Promise<SendResult> {
     const res = await this.deps.client.post<{ recipient_id?: string; message_id?: string }>("me/messages", {
       recipient: { id: psid },
       ...window,

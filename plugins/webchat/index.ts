@@ -28,6 +28,8 @@ const webchat: ChannelPlugin<WebchatConfig> = {
     hostsClient: true,
     // Sends are in-memory pushes to open streams; the limit only guards against runaway loops.
     sendsPerSecond: 50,
+    // The visitor's client dedupes by external id, which is derived from the key: a resend is harmless.
+    idempotency: "provider",
   },
   configSchema,
 

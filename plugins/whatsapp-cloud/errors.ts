@@ -72,7 +72,7 @@ export function toSendFailure(error: GraphError): Extract<SendResult, { ok: fals
   if (error.httpStatus === 429) return { ok: false, retryable: true, reason, retryAfterMs: RATE_LIMIT_RETRY_MS, code: "rate_limited" };
   // No answer, Meta's transient codes or flag, or a server error: the outbox retries with backoff.
   if (error.httpStatus === 0 || error.httpStatus >= 500 || error.transient || (code !== null && TRANSIENT.has(code))) {
-    return { ok: false, retryable: true, reason, code: "unavailable" };
+    return error.maybeDelivered ? { ok: false, retryable: true, reason, code: "unavailable", maybeSent: true } : { ok: false, retryable: true, reason, code: "unavailable" };
   }
   return { ok: false, retryable: false, reason, code: code === null ? undefined : String(code) };
 }

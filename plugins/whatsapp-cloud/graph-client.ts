@@ -1,4 +1,5 @@
 import type { PluginContext } from "../../core/channels/contract.ts";
+import { requestMayHaveArrived } from "../meta-common/network.ts";
 
 /**
  * Meta's error envelope, flattened:
@@ -17,6 +18,8 @@ export interface GraphError {
   transient: boolean;
   /** HTTP status; 0 when no answer arrived at all. */
   httpStatus: number;
+  /** No answer, but the request may have arrived (timeout, connection cut after sending). */
+  maybeDelivered?: boolean;
   fbtraceId: string | null;
 }
 
@@ -116,8 +119,9 @@ export class GraphClient {
       return { response };
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      // No answer: the request may or may not have arrived; the caller decides (sends retry).
-      return { error: { ...plainError(`Could not reach the Graph API: ${reason}`, 0), transient: true } };
+      // No answer. Refused or unresolvable: nothing left. A timeout or a cut connection:
+      // Meta may have taken the message; the core waits for its status before resending.
+      return { error: { ...plainError(`Could not reach the Graph API: ${reason}`, 0), transient: true, maybeDelivered: requestMayHaveArrived(e) } };
     }
   }
 

@@ -31,6 +31,8 @@ const whatsappCloud: ChannelPlugin<WhatsAppCloudConfig> = {
     // Pair rate limit (131056): roughly one message every 6 s per recipient sustained, short bursts allowed;
     // spacing sends to one customer keeps bursts of agent replies under it.
     recipientGapMs: 600,
+    // Our key rides in biz_opaque_callback_data and comes back in status webhooks.
+    idempotency: "callback",
     description: {
       es: "WhatsApp Business mediante la Cloud API de Meta: mensajes, multimedia, plantillas y confirmaciones de lectura.",
       en: "WhatsApp Business through Meta's Cloud API: messages, media, templates and read receipts.",

@@ -16,6 +16,9 @@ export function parseStatus(raw: unknown, channelKey: string | undefined, now: n
   const seconds = Number(s.timestamp);
   const out: StatusUpdate = { externalId, status, timestamp: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : now };
   if (channelKey) out.channelKey = channelKey;
+  // Our idempotency key, sent as biz_opaque_callback_data (send.ts): names the message even when its wamid was never recorded.
+  const key = str(s.biz_opaque_callback_data);
+  if (key) out.idempotencyKey = key;
   if (status === "failed") {
     const e = obj(Array.isArray(s.errors) ? s.errors[0] : undefined);
     const code = typeof e.code === "number" ? e.code : /^\d+$/.test(String(e.code ?? "")) ? Number(e.code) : null;

@@ -11,8 +11,10 @@ type Json = Record<string, unknown>;
 /**
  * OutboundMessage → `POST /{phone-number-id}/messages`.
  * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
- * The Cloud API has no idempotency key: a send cut off mid-request may be
- * delivered twice when the core retries it; that is Meta's design, not ours.
+ * The Cloud API has no idempotency key, but it repeats `biz_opaque_callback_data`
+ * in the message's status webhooks: our key travels there, so a send whose answer
+ * was lost (crash, timeout) is recognised by its "sent" status instead of being
+ * sent twice (manifest idempotency "callback").
  */
 export async function sendMessage(graph: GraphClient, phoneNumberId: string, msg: OutboundMessage): Promise<SendResult> {
   const c = msg.content;
@@ -37,7 +39,8 @@ export async function sendMessage(graph: GraphClient, phoneNumberId: string, msg
         return { ok: false, retryable: false, reason: `Could not read the file to send: ${e instanceof Error ? e.message : String(e)}`, code: "invalid" };
       }
       const upload = await uploadMedia(graph, phoneNumberId, { blob, mimeType: c.mimeType, filename: uploadName(c.mediaType, c.mimeType, c.filename) });
-      if (!upload.ok) return toSendFailure(upload.error);
+      // An upload that timed out sent nothing to the customer: no doubt to wait out.
+      if (!upload.ok) return { ...toSendFailure(upload.error), maybeSent: false } as Extract<SendResult, { ok: false }>;
       const media: Json = { id: upload.data.id };
       // Audio takes no caption; documents keep their file name for the customer.
       if (c.caption && c.mediaType !== "audio") media.caption = c.caption;
@@ -60,6 +63,8 @@ export async function sendMessage(graph: GraphClient, phoneNumberId: string, msg
     }
   }
   const body: Json = { messaging_product: "whatsapp", recipient_type: "individual", to: msg.to, ...payload };
+  // Up to 512 characters, echoed in this message's status webhooks (parse-status.ts).
+  if (msg.idempotencyKey) body.biz_opaque_callback_data = msg.idempotencyKey.slice(0, 512);
   // Quoting: the customer sees our answer attached to their message. Reactions already name theirs.
   if (msg.replyToExternalId && c.kind !== "reaction") body.context = { message_id: msg.replyToExternalId };
   const res = await graph.postJson<{ messages?: { id?: unknown }[] }>(`${phoneNumberId}/messages`, body);

@@ -58,7 +58,7 @@ describe("Messenger channel through the app", () => {
     env.meta.clear();
     expect((await sup.post(`/inbox/${conv}/messages`, { text: "¡Sí, de 9 a 1!" })).status).toBe(303);
     const [body] = await env.meta.waitForSent(1, PAGE.pageId);
-    expect(body).toEqual({ recipient: { id: PSID }, messaging_type: "RESPONSE", message: { text: "¡Sí, de 9 a 1!" } });
+    expect(body).toEqual({ recipient: { id: PSID }, messaging_type: "RESPONSE", message: { text: "¡Sí, de 9 a 1!", metadata: expect.stringMatching(/^charla-\d+$/) } });
     for (let i = 0; i < 100 && !db().query("SELECT 1 FROM messages WHERE direction = 'out' AND external_id IS NOT NULL").get(); i++) await Bun.sleep(10);
     const mid = db().query<{ external_id: string }, []>("SELECT external_id FROM messages WHERE direction = 'out' AND author = 'agent' ORDER BY id DESC").get()!.external_id;
     await deliver(ms.echo(ctx({ mid }), "¡Sí, de 9 a 1!", mid));
@@ -81,7 +81,7 @@ describe("Messenger channel through the app", () => {
     env.meta.clear();
     expect((await sup.post(`/inbox/${conv}/messages`, { text: "Seguimos atentos" })).status).toBe(303);
     const [body] = await env.meta.waitForSent(1, PAGE.pageId);
-    expect(body).toEqual({ recipient: { id: PSID }, messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT", message: { text: "Seguimos atentos" } });
+    expect(body).toEqual({ recipient: { id: PSID }, messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT", message: { text: "Seguimos atentos", metadata: expect.stringMatching(/^charla-\d+$/) } });
 
     // Integrations (API tokens) are not persons: HUMAN_AGENT is not theirs to use.
     const token = env.server.makeToken(env.server.companyId);

@@ -129,7 +129,7 @@ describe("WhatsApp Cloud channel through the app", () => {
     expect((await send({ text: "¡Hola Sheena! Sí, en azul." })).status).toBe(200);
     expect((await send({ text: "Te respondo a esto", replyToId: String(first.id) })).status).toBe(200);
     const bodies = await env.meta.waitForSent(2, NUMBER_A.phoneNumberId);
-    expect(bodies[0]).toEqual({ messaging_product: "whatsapp", recipient_type: "individual", to: "16505551234", type: "text", text: { preview_url: false, body: "¡Hola Sheena! Sí, en azul." } });
+    expect(bodies[0]).toEqual({ messaging_product: "whatsapp", biz_opaque_callback_data: expect.stringMatching(/^charla-\d+$/), recipient_type: "individual", to: "16505551234", type: "text", text: { preview_url: false, body: "¡Hola Sheena! Sí, en azul." } });
     expect(bodies[1]).toMatchObject({ type: "text", text: { body: "Te respondo a esto" }, context: { message_id: "wamid.first" } });
     const reads = env.meta.sent(NUMBER_A.phoneNumberId, { actions: true }).filter((b) => (b as { status?: string }).status === "read");
     expect(reads[0]).toEqual({ messaging_product: "whatsapp", status: "read", message_id: expect.stringMatching(/^wamid\./) });
@@ -152,7 +152,7 @@ describe("WhatsApp Cloud channel through the app", () => {
     // A reaction on the customer's message.
     expect((await sup.request("POST", `/inbox/messages/${first.id}/react`, { form: { emoji: "👍" }, headers: { "hx-request": "true" } })).status).toBe(200);
     const [reaction] = (await env.meta.waitForSent(4, NUMBER_A.phoneNumberId)).slice(3);
-    expect(reaction).toEqual({ messaging_product: "whatsapp", recipient_type: "individual", to: "16505551234", type: "reaction", reaction: { message_id: "wamid.first", emoji: "👍" } });
+    expect(reaction).toEqual({ messaging_product: "whatsapp", biz_opaque_callback_data: expect.stringMatching(/^charla-\d+$/), recipient_type: "individual", to: "16505551234", type: "reaction", reaction: { message_id: "wamid.first", emoji: "👍" } });
   });
 
   test("status webhooks move ticks forward, out of order and repeated; 131047 explains the window", async () => {
@@ -248,6 +248,7 @@ describe("WhatsApp Cloud channel through the app", () => {
     const [tpl] = await env.meta.waitForSent(1, NUMBER_A.phoneNumberId);
     expect(tpl).toEqual({
       messaging_product: "whatsapp",
+      biz_opaque_callback_data: expect.stringMatching(/^charla-\d+$/),
       recipient_type: "individual",
       to: "16505551234",
       type: "template",

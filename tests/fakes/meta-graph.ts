@@ -23,12 +23,15 @@ import {
   type MessageTemplate,
   type MessengerProfile,
   type RecordedRequest,
+  type SentRecord,
+  type StatusWebhooks,
   type TemplateComponent,
   type WhatsAppNumber,
 } from "./meta/state.ts";
 import { isErrorSpec } from "./meta/validate.ts";
 import { waDownload, waMediaDelete, waMediaInfo, waNumberInfo, waSend, waTemplates, waUpload, waWaba, waWabaNumbers } from "./meta/whatsapp.ts";
 import { deliverWebhook, verifyHandshake, type DeliverOptions, type DeliveryResponse } from "./meta/wire.ts";
+import { wa } from "./meta/wa-payloads.ts";
 
 export { META_ERRORS, CATALOG_FBTRACE_ID, webhookError } from "./meta/errors.ts";
 export type { MetaErrorBody, MetaErrorCode, MetaErrorSpec, WebhookError } from "./meta/errors.ts";
@@ -38,7 +41,7 @@ export { wa } from "./meta/wa-payloads.ts";
 export type { WaCtx, WaEnvelope, WaMediaInput, WaMediaType, WaContactCard, WaPricing, WaStatusOptions } from "./meta/wa-payloads.ts";
 export { ms } from "./meta/ms-payloads.ts";
 export type { MsCtx, MsEnvelope } from "./meta/ms-payloads.ts";
-export type { WhatsAppNumber, FacebookPage, MessengerProfile, StoredMedia, MessageTemplate, TemplateComponent, RecordedRequest, SentRecord } from "./meta/state.ts";
+export type { WhatsAppNumber, FacebookPage, MessengerProfile, StoredMedia, MessageTemplate, TemplateComponent, RecordedRequest, SentRecord, StatusWebhooks } from "./meta/state.ts";
 
 export interface MetaGraphFakeOptions {
   /** Lifetime of media download URLs (default 5 min, like Meta). */
@@ -95,6 +98,7 @@ export class MetaGraphFake extends FakeState {
 
   constructor(opts: MetaGraphFakeOptions = {}) {
     super(opts.mediaUrlTtlMs ?? 5 * 60_000, opts.templatePageSize ?? 25, opts.checkTemplates ?? "auto");
+    this.onAccepted = (record) => this.deliverStatuses(record);
   }
 
   /** Starts on 127.0.0.1, a free port; resolves to the base URL (use it as graphUrl). */
@@ -218,6 +222,39 @@ export class MetaGraphFake extends FakeState {
 
   // ------------------------------------------------------------ webhooks to the app
 
+  /**
+   * From now on, every accepted WhatsApp send of this number is followed by status
+   * webhooks to `url` (signed with `appSecret`), carrying the send's
+   * biz_opaque_callback_data as Meta does. Deliveries that fail are retried like Meta's.
+   */
+  sendStatusWebhooks(phoneNumberId: string, opts: StatusWebhooks): void {
+    this.statusWebhooks.set(phoneNumberId, opts);
+  }
+
+  /** Resolves when every status webhook started so far has been answered (or given up). */
+  async statusesDelivered(): Promise<void> {
+    while (this.inFlightStatuses.size) await Promise.all([...this.inFlightStatuses]);
+  }
+
+  private readonly inFlightStatuses = new Set<Promise<unknown>>();
+
+  private deliverStatuses(record: SentRecord): void {
+    const hooks = this.statusWebhooks.get(record.target);
+    const num = this.numbers.get(record.target);
+    if (!hooks || !num || !record.id) return;
+    const to = String(record.body.to ?? "");
+    const key = typeof record.body.biz_opaque_callback_data === "string" ? record.body.biz_opaque_callback_data : undefined;
+    const ctx = { wabaId: num.wabaId, phoneNumberId: num.phoneNumberId, displayPhoneNumber: num.displayPhoneNumber, from: to };
+    const run = (async () => {
+      await Bun.sleep(hooks.delayMs ?? 20);
+      for (const status of hooks.statuses ?? ["sent"]) {
+        await deliverWebhook(hooks.url, wa.status(ctx, record.id!, status, { bizOpaqueCallbackData: key }), { appSecret: hooks.appSecret, retries: 50, retryDelayMs: 100 });
+      }
+    })();
+    this.inFlightStatuses.add(run);
+    void run.finally(() => this.inFlightStatuses.delete(run));
+  }
+
   deliver(url: string, payload: unknown, opts: DeliverOptions = {}): Promise<DeliveryResponse[]> {
     return deliverWebhook(url, payload, opts);
   }
@@ -306,7 +343,12 @@ export class MetaGraphFake extends FakeState {
       return replyError(call, unknownPath(call.rec.path));
     }
     if (!id || more.length) return replyError(call, unknownPath(call.rec.route));
-    if (method === "POST" && edge === "messages") return id === "me" || this.pages.has(id) ? msSend(this, call, id) : waSend(this, call, id);
+    if (method === "POST" && edge === "messages") {
+      const res = id === "me" || this.pages.has(id) ? msSend(this, call, id) : waSend(this, call, id);
+      // Meta has taken the message; the answer is slow to come back (crash tests cut it off).
+      if (this.sendLatencyMs > 0) await Bun.sleep(this.sendLatencyMs);
+      return res;
+    }
     if (method === "POST" && edge === "media") return waUpload(this, call, id);
     if (method === "GET" && edge === "message_templates") return waTemplates(this, call, id);
     if (method === "GET" && edge === "phone_numbers") return waWabaNumbers(this, call, id);

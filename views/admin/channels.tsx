@@ -105,6 +105,8 @@ export function ChannelFormPage(props: {
   templates: StoredTemplate[] | null;
   /** The plugin can check its credentials against the provider. */
   canTest: boolean;
+  /** A refusal that belongs to no single field (the plugin's own reason), already translated. */
+  formError?: string;
 }): JSX.Element {
   const { ctx, channel, form, errors } = props;
   const { t } = ctx;
@@ -137,6 +139,11 @@ export function ChannelFormPage(props: {
           ) : (
             ""
           )}
+          <form method="post" action={`/admin/channels/${channel.id}/enabled`} class="inline" id="channel-enabled">
+            <CsrfField csrf={ctx.csrf} />
+            <input type="hidden" name="enabled" value={channel.status === "disabled" ? "1" : "0"} />
+            <button type="submit">{channel.status === "disabled" ? t("channel.enable") : t("channel.disable")}</button>
+          </form>{" "}
           {props.canTest ? (
             <form method="post" action={`/admin/channels/${channel.id}/test`} class="inline">
               <CsrfField csrf={ctx.csrf} />
@@ -171,6 +178,13 @@ export function ChannelFormPage(props: {
       <section class="card narrow">
         <h2>{t("channel.settings")}</h2>
         <FormSummary t={t} errors={errors} />
+        {props.formError ? (
+          <p class="form-error" role="alert" id="form-error" safe>
+            {props.formError}
+          </p>
+        ) : (
+          ""
+        )}
         <form method="post" action={channel ? `/admin/channels/${channel.id}` : `/admin/channels?plugin=${encodeURIComponent(props.plugin.id)}`} id="channel-form">
           <CsrfField csrf={ctx.csrf} />
           <TextField t={t} name="name" label="channel.name" value={form.name} errors={errors} required maxlength={60} />

@@ -2,7 +2,7 @@ import init from "./0001_init.sql" with { type: "text" };
 import conversations from "./0002_conversations.sql" with { type: "text" };
 import metaChannels from "./0003_meta_channels.sql" with { type: "text" };
 import conversationLookup from "./0004_conversation_lookup.sql" with { type: "text" };
-import sendOrderAndSafety from "./0005_send_order_and_safety.sql" with { type: "text" };
+import robustness from "./0005_robustness.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -10,5 +10,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 2, name: "conversations", sql: conversations },
   { version: 3, name: "meta_channels", sql: metaChannels },
   { version: 4, name: "conversation_lookup", sql: conversationLookup },
-  { version: 5, name: "send_order_and_safety", sql: sendOrderAndSafety },
+  { version: 5, name: "robustness", sql: robustness },
 ];

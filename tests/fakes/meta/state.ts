@@ -106,7 +106,23 @@ export interface Call {
   form: FormData | null;
 }
 
+/** Where and how the fake reports accepted WhatsApp sends back, as Meta does with status webhooks. */
+export interface StatusWebhooks {
+  url: string;
+  appSecret: string;
+  /** Statuses to deliver for each accepted send, in order (default ["sent"]). */
+  statuses?: ("sent" | "delivered" | "read")[];
+  /** Pause before delivering (default 20 ms). */
+  delayMs?: number;
+}
+
 export class FakeState {
+  /** phone_number_id -> status webhooks to deliver after each accepted send. */
+  readonly statusWebhooks = new Map<string, StatusWebhooks>();
+  /** Pause between accepting a send and answering it (Meta has already taken the message). */
+  sendLatencyMs = 0;
+  /** Called after a send is accepted (before the answer leaves). */
+  onAccepted: ((record: SentRecord) => void) | null = null;
   readonly numbers = new Map<string, WhatsAppNumber>();
   readonly pages = new Map<string, FacebookPage>();
   readonly profiles = new Map<string, MessengerProfile>();

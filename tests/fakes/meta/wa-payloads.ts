@@ -63,6 +63,8 @@ export interface WaStatusOptions {
   conversation?: Record<string, unknown>;
   /** recipient_id; default ctx.from. */
   recipientId?: string;
+  /** Echo of the send's biz_opaque_callback_data. */
+  bizOpaqueCallbackData?: string;
 }
 
 export interface WaEnvelope {
@@ -176,6 +178,7 @@ export const wa = {
       recipient_id: opts.recipientId ?? ctx.from,
     };
     if (opts.conversation) s.conversation = opts.conversation;
+    if (opts.bizOpaqueCallbackData !== undefined) s.biz_opaque_callback_data = opts.bizOpaqueCallbackData;
     if (opts.pricing) {
       const p = opts.pricing === true ? {} : opts.pricing;
       s.pricing = { billable: true, pricing_model: "PMP", type: "regular", category: "utility", ...p };

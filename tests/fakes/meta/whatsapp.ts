@@ -27,7 +27,9 @@ export function waSend(s: FakeState, call: Call, phoneId: string): Response {
     if (err) return replyError(call, err);
   }
   const wamid = newWamid();
-  s.outbox.push({ channel: "whatsapp", target: phoneId, body, id: wamid, action: false, at: Date.now() });
+  const record = { channel: "whatsapp" as const, target: phoneId, body, id: wamid, action: false, at: Date.now() };
+  s.outbox.push(record);
+  s.onAccepted?.(record);
   const message: Record<string, string> = { id: wamid };
   if (v.type === "template") message.message_status = "accepted";
   return reply(call, 200, {

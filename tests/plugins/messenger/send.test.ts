@@ -11,7 +11,7 @@ describe("messenger plugin: send", () => {
     const res = await s.instance.send(out({ kind: "text", text: "¡Sí! Abrimos de 9 a 14 h." }, START - 23 * HOUR, { replyToExternalId: "m_q" }));
     expect(res).toEqual({ ok: true, externalId: meta.outbox[0]!.id! });
     expect(res.ok && res.externalId).toStartWith("m_");
-    expect(meta.sent(PAGE)).toEqual([{ recipient: { id: PSID }, messaging_type: "RESPONSE", message: { text: "¡Sí! Abrimos de 9 a 14 h." } }]);
+    expect(meta.sent(PAGE)).toEqual([{ recipient: { id: PSID }, messaging_type: "RESPONSE", message: { text: "¡Sí! Abrimos de 9 a 14 h.", metadata: expect.stringMatching(/^out-/) } }]);
     const req = messengerRequests("/me/messages")[0]!;
     expect(req.method).toBe("POST");
     expect(req.path).toBe("/v24.0/me/messages");
@@ -23,7 +23,7 @@ describe("messenger plugin: send", () => {
     const s = await setup();
     const res = await s.instance.send(out({ kind: "text", text: "Perdón por la demora" }, START - 3 * 24 * HOUR));
     expect(res.ok).toBe(true);
-    expect(meta.sent(PAGE)).toEqual([{ recipient: { id: PSID }, messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT", message: { text: "Perdón por la demora" } }]);
+    expect(meta.sent(PAGE)).toEqual([{ recipient: { id: PSID }, messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT", message: { text: "Perdón por la demora", metadata: expect.stringMatching(/^out-/) } }]);
     // The edges: exactly 24 h is still RESPONSE, exactly 7 days is still HUMAN_AGENT.
     await s.instance.send(out({ kind: "text", text: "a" }, START - 24 * HOUR));
     await s.instance.send(out({ kind: "text", text: "b" }, START - 168 * HOUR));
@@ -57,7 +57,7 @@ describe("messenger plugin: send", () => {
       ["image", "audio", "video", "file"].map((type) => ({
         recipient: { id: PSID },
         messaging_type: "RESPONSE",
-        message: { attachment: { type, payload: { url: MEDIA_URL, is_reusable: false } } },
+        message: { attachment: { type, payload: { url: MEDIA_URL, is_reusable: false } }, metadata: expect.stringMatching(/^out-/) },
       })),
     );
 
@@ -65,7 +65,7 @@ describe("messenger plugin: send", () => {
     const res = await s.instance.send(out(media("image", "Pan de muerto recién hecho"), START - 2 * 24 * HOUR));
     expect(res).toEqual({ ok: true, externalId: meta.outbox[0]!.id! });
     expect(meta.sent(PAGE)).toEqual([
-      { recipient: { id: PSID }, messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT", message: { attachment: { type: "image", payload: { url: MEDIA_URL, is_reusable: false } } } },
+      { recipient: { id: PSID }, messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT", message: { attachment: { type: "image", payload: { url: MEDIA_URL, is_reusable: false } }, metadata: expect.stringMatching(/^out-/) } },
       { recipient: { id: PSID }, messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT", message: { text: "Pan de muerto recién hecho" } },
     ]);
   });

@@ -19,6 +19,7 @@ describe("manifest and settings", () => {
       messagingWindowHours: 24,
       sendsPerSecond: 80,
       recipientGapMs: 600,
+      idempotency: "callback",
       description: whatsappCloud.manifest.description!,
     });
     expect(whatsappCloud.manifest.description!.es).toContain("WhatsApp");

@@ -13,6 +13,7 @@ describe("send", () => {
     const [sent] = meta.sent(PNID);
     expect(sent).toEqual({
       messaging_product: "whatsapp",
+      biz_opaque_callback_data: "k-1",
       recipient_type: "individual",
       to: CUSTOMER,
       type: "text",
@@ -33,6 +34,7 @@ describe("send", () => {
     await instance.send(outbound(text("Claro"), { replyToExternalId: "wamid.CUSTOMER1" }));
     expect(meta.sent(PNID)[0]).toEqual({
       messaging_product: "whatsapp",
+      biz_opaque_callback_data: "k-1",
       recipient_type: "individual",
       to: CUSTOMER,
       type: "text",
@@ -72,7 +74,7 @@ describe("send", () => {
     const mediaId = (upload[0]!.response as { id: string }).id;
     expect([...meta.media.get(mediaId)!.bytes]).toEqual([...bytes]);
     expect(meta.sent(PNID)).toEqual([
-      { messaging_product: "whatsapp", recipient_type: "individual", to: CUSTOMER, type: "image", image: { id: mediaId, caption: "El modelo azul" } },
+      { messaging_product: "whatsapp", biz_opaque_callback_data: "k-1", recipient_type: "individual", to: CUSTOMER, type: "image", image: { id: mediaId, caption: "El modelo azul" } },
     ]);
     expect(r).toEqual({ ok: true, externalId: meta.outbox[0]!.id! });
   });
@@ -93,12 +95,13 @@ describe("send", () => {
     expect(meta.sent(PNID)).toEqual([
       {
         messaging_product: "whatsapp",
+        biz_opaque_callback_data: "k-1",
         recipient_type: "individual",
         to: CUSTOMER,
         type: "document",
         document: { id: docId, caption: "Tu factura", filename: "factura-0042.pdf" },
       },
-      { messaging_product: "whatsapp", recipient_type: "individual", to: CUSTOMER, type: "audio", audio: { id: audioId } },
+      { messaging_product: "whatsapp", biz_opaque_callback_data: "k-1", recipient_type: "individual", to: CUSTOMER, type: "audio", audio: { id: audioId } },
     ]);
   });
 
@@ -117,7 +120,7 @@ describe("send", () => {
     const r = await instance.send(outbound({ kind: "reaction", emoji: "👍", targetExternalId: "wamid.CUSTOMER7" }));
     expect(r.ok).toBe(true);
     expect(meta.sent(PNID)).toEqual([
-      { messaging_product: "whatsapp", recipient_type: "individual", to: CUSTOMER, type: "reaction", reaction: { message_id: "wamid.CUSTOMER7", emoji: "👍" } },
+      { messaging_product: "whatsapp", biz_opaque_callback_data: "k-1", recipient_type: "individual", to: CUSTOMER, type: "reaction", reaction: { message_id: "wamid.CUSTOMER7", emoji: "👍" } },
     ]);
   });
 
@@ -131,6 +134,7 @@ describe("send", () => {
     expect(meta.sent(PNID)).toEqual([
       {
         messaging_product: "whatsapp",
+        biz_opaque_callback_data: "k-1",
         recipient_type: "individual",
         to: CUSTOMER,
         type: "template",
@@ -140,7 +144,7 @@ describe("send", () => {
           components: [{ type: "body", parameters: [{ type: "text", text: "Pablo" }, { type: "text", text: "#1042" }] }],
         },
       },
-      { messaging_product: "whatsapp", recipient_type: "individual", to: CUSTOMER, type: "template", template: { name: "hello_world", language: { code: "en_US" } } },
+      { messaging_product: "whatsapp", biz_opaque_callback_data: "k-1", recipient_type: "individual", to: CUSTOMER, type: "template", template: { name: "hello_world", language: { code: "en_US" } } },
     ]);
   });
 

@@ -22,3 +22,8 @@ WHERE status <> 'closed' AND EXISTS (
   WHERE n.contact_id = conversations.contact_id AND n.channel_id = conversations.channel_id AND n.status <> 'closed' AND n.id > conversations.id
 );
 CREATE UNIQUE INDEX conversations_one_going ON conversations (contact_id, channel_id) WHERE status <> 'closed';
+
+-- The channel's plugin itself failed (create or webhook handling threw), apart from
+-- what the plugin reports about the account (status / status_reason). Cleared on
+-- the next success; admins see either as "Requiere atención".
+ALTER TABLE channels ADD COLUMN plugin_error TEXT;
