@@ -52,6 +52,8 @@ export function messageJson(m: Message) {
     status: m.status,
     error: m.error,
     externalId: m.externalId,
+    /** Sent again after an interrupted request the provider could not confirm: the customer may have it twice. */
+    maybeDuplicate: m.maybeDuplicate,
     createdAt: iso(m.createdAt),
   };
 }

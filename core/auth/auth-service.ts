@@ -64,6 +64,14 @@ export class AuthService {
     return viewer;
   }
 
+  /** The viewer as the session says now (role, language...), or null when it ended. Never extends it. */
+  refresh(viewer: Viewer): Viewer | null {
+    const found = this.sessions.viewer(viewer.sessionId, this.clock.now());
+    if (!found) return null;
+    const { expiresAt: _expires, ...current } = found;
+    return current;
+  }
+
   logout(viewer: Viewer): void {
     this.sessions.delete(viewer.sessionId);
   }

@@ -3,18 +3,25 @@ import { inject, injectable } from "tsyringe";
 import type { Config } from "../config.ts";
 import type { IngestService } from "../conversations/ingest-service.ts";
 import { clientAddress } from "../http/client-address.ts";
+import { jsonTooDeep, looksLikeJson } from "../http/json-depth.ts";
+import { LIMITS } from "../http/limits.ts";
 import type { Logger } from "../logger.ts";
 import { T } from "../tokens.ts";
 import type { Channel } from "./channel.ts";
 import type { ChannelRepository } from "./channel-repository.ts";
 import type { ChannelRuntime } from "./channel-runtime.ts";
+import type { ChannelInstance, InboundResult } from "./contract.ts";
 
 const MAX_WEBHOOK_BYTES = 4 * 1024 * 1024;
+/** Providers retry a 503; this tells them not to hammer a channel whose plugin is failing. */
+const RETRY_AFTER_SECONDS = "30";
 
 /**
  * `GET|POST /webhooks/:channelId` and the plugins' public pages `/chat/:channelId/*`.
  * The raw body is read once (signatures are computed over those bytes); the plugin
- * verifies and parses; nothing is written for input it rejects; 200 only after commit.
+ * verifies and parses; nothing is written for input it rejects; 200 only after
+ * commit. A plugin that throws gets the provider a JSON 503 (so it retries), and
+ * the channel shows the failure to its admins.
  */
 @injectable()
 export class WebhookRoutes {
@@ -34,17 +41,32 @@ export class WebhookRoutes {
       if (Number(request.headers.get("content-length") ?? 0) > MAX_WEBHOOK_BYTES) return json(413, "payload_too_large", "webhook body too large");
       const body = new Uint8Array(await request.arrayBuffer());
       if (body.byteLength > MAX_WEBHOOK_BYTES) return json(413, "payload_too_large", "webhook body too large");
-      const instance = await this.runtime.instance(channel);
+      // No provider nests anywhere near this; a body that does is refused before any parser walks it.
+      if (looksLikeJson(body) && jsonTooDeep(body, LIMITS.jsonDepth)) return json(422, "too_deep", `JSON nested deeper than ${LIMITS.jsonDepth} levels`);
+      let instance: ChannelInstance;
+      try {
+        instance = await this.runtime.instance(channel);
+      } catch {
+        // Logged and shown on the channel by the runtime.
+        return unavailable();
+      }
       const address = clientAddress(request, server as Parameters<typeof clientAddress>[1], this.config.trustProxy);
-      const result = await instance.handleWebhook({ method: request.method as "GET" | "POST", url: new URL(request.url), headers: request.headers, body, clientAddress: address });
+      let result: InboundResult;
+      try {
+        result = await instance.handleWebhook({ method: request.method as "GET" | "POST", url: new URL(request.url), headers: request.headers, body, clientAddress: address });
+      } catch (error) {
+        this.runtime.pluginFailed(channel, "webhook", error);
+        return unavailable();
+      }
+      if (channel.pluginError) this.runtime.pluginRecovered(channel);
       switch (result.type) {
         case "challenge":
           return result.response;
         case "rejected":
-          this.logger.warn("webhook rejected", { channel: channel.id, status: result.status, reason: result.reason });
+          this.logger.warn("webhook rejected", { channel: channel.id, plugin: channel.pluginId, status: result.status, reason: result.reason });
           return json(result.status, "webhook_rejected", result.reason);
         case "ignored":
-          this.logger.info("webhook ignored", { channel: channel.id, reason: result.reason });
+          this.logger.info("webhook ignored", { channel: channel.id, plugin: channel.pluginId, reason: result.reason });
           return Response.json({ ok: true, ignored: result.reason });
         case "events": {
           const r = await this.ingestService.submit(channel, result.messages, result.statuses);
@@ -85,6 +107,10 @@ export class WebhookRoutes {
   }
 }
 
-function json(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
+function json(status: number, code: string, message: string, headers?: Record<string, string>): Response {
+  return Response.json({ error: { code, message } }, { status, headers });
+}
+
+function unavailable(): Response {
+  return json(503, "channel_unavailable", "the channel's plugin failed; retry later", { "retry-after": RETRY_AFTER_SECONDS });
 }

@@ -20,9 +20,17 @@ const AGENT_SCOPE = "(c.assignee_id = $viewer OR c.queue_id IN (SELECT queue_id 
 /** Newest matching messages looked at first by a search; widened x8 while the page is not full. */
 const SEARCH_WINDOW = 2000;
 
-/** FTS5 query from free text: each word as a quoted prefix term, so user input can't inject syntax. */
+/**
+ * FTS5 query from free text: the words as the index's tokenizer (unicode61) sees
+ * them, letters and digits only, each a quoted prefix term. Quotes, NUL, operators
+ * (AND, NEAR, *, ^, :) and any other punctuation never reach FTS5 as syntax.
+ */
 export function ftsQuery(q: string): string | null {
-  const words = q.normalize("NFC").split(/\s+/).map((w) => w.replace(/"/g, "")).filter((w) => w.length > 0).slice(0, 8);
+  const words = q
+    .normalize("NFC")
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
   return words.length ? words.map((w) => `"${w}"*`).join(" ") : null;
 }
 

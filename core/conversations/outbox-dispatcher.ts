@@ -25,6 +25,7 @@ import { SendPacer } from "./send-pacer.ts";
 export const MAX_ATTEMPTS = 8;
 const BATCH = 100;
 const MEDIA_LINK_TTL_MS = 24 * 3_600_000;
+const DISABLED_RECHECK_MS = 60_000;
 
 /**
  * Sends queued messages through their channel's plugin after commit.
@@ -134,6 +135,11 @@ export class OutboxDispatcher {
     if (!channel || !message) {
       this.outbox.remove(row.id);
       return true;
+    }
+    if (channel.status === "disabled") {
+      // Switched off by an admin: the send waits (without using up attempts) until it is switched on again.
+      this.outbox.retryLater(row.id, row.attempts, this.clock.now() + DISABLED_RECHECK_MS, "the channel is disabled", row.uncertain);
+      return false;
     }
     const conversation = this.conversations.get(channel.companyId, message.conversationId);
     const to = conversation ? this.contacts.externalIdFor(conversation.contactId, channel.id) : null;

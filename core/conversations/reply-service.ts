@@ -134,6 +134,7 @@ export class ReplyService {
     const channel = this.channels.byId(channelId);
     const plugin = channel ? this.registry.get(channel.pluginId) : null;
     if (!plugin) throw new AppError(409, "channel_unavailable", "inbox.error.channel_unavailable");
+    if (channel!.status === "disabled") throw new AppError(409, "channel_disabled", "inbox.error.channel_disabled");
     return plugin.manifest;
   }
 

@@ -13,6 +13,11 @@ export interface Events {
   "conversation.changed": { companyId: number; conversationId: number; previousAssigneeId?: number | null };
   /** An agent opened a conversation with unread customer messages. */
   "conversation.read": { companyId: number; conversationId: number };
+  /**
+   * What a user may see changed (deactivated, password reset, role or queues changed):
+   * their live streams end and reconnect with their current rights, or not at all.
+   */
+  "user.access_changed": { companyId: number; userId: number };
   /** An agent became available or unavailable. */
   "presence.changed": { companyId: number; userId: number; online: boolean };
   /** A send was queued in the outbox. */

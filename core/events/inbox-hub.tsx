@@ -10,6 +10,7 @@ import { MessageBubble } from "../../views/inbox/message-bubble.tsx";
 import type { EventBus } from "./bus.ts";
 import { timeFormatter } from "../shared/time-format.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import type { AuthService } from "../auth/auth-service.ts";
 
 interface Connection {
   viewer: Viewer;
@@ -17,6 +18,8 @@ interface Connection {
   csrf: string;
   open: number | null;
   write(chunk: string): void;
+  /** Tells the page to sign in again (or reload with its new rights), then ends the stream. */
+  end(reason: string): void;
 }
 
 const HEARTBEAT_MS = 20_000;
@@ -27,11 +30,19 @@ const HEARTBEAT_MS = 20_000;
  * that user's language) to whoever has the conversation open, and an "inbox"
  * nudge to everyone whose list may change; the list then re-fetches itself
  * through the same guarded route as a page load.
+ *
+ * A stream shows only what its user may see now: when an admin deactivates the
+ * user, resets their password or changes their role or queues, their streams end
+ * at once ("user.access_changed"); every heartbeat re-reads the session, so a
+ * change made elsewhere (the CLI, another node) ends or refreshes it within one
+ * heartbeat.
  */
 @injectable()
 export class InboxHub {
   private readonly byCompany = new Map<number, Set<Connection>>();
   private readonly offs: (() => void)[] = [];
+  /** Keep-alive and session re-check interval (tests shorten it). */
+  heartbeatMs = HEARTBEAT_MS;
 
   constructor(
     @inject(T.EventBus) private readonly bus: EventBus,
@@ -40,6 +51,7 @@ export class InboxHub {
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.PresenceService) private readonly presenceService: PresenceService,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.AuthService) private readonly authService: AuthService,
   ) {}
 
   start(): void {
@@ -52,28 +64,35 @@ export class InboxHub {
         this.pushChange(companyId, conversationId, previousAssigneeId ?? null),
       ),
     );
+    this.offs.push(this.bus.on("user.access_changed", ({ companyId, userId }) => this.endStreamsOf(companyId, userId, "access")));
   }
 
   stop(): void {
     for (const off of this.offs.splice(0)) off();
   }
 
-
   connect(viewer: Viewer, csrf: string, open: number | null, signal: AbortSignal): Response {
     const companyId = viewer.companyId!;
     const encoder = new TextEncoder();
     let conn: Connection | null = null;
     let heartbeat: ReturnType<typeof setInterval> | undefined;
+    let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
     const close = () => {
       if (!conn) return;
       clearInterval(heartbeat);
       this.byCompany.get(companyId)?.delete(conn);
       this.presenceService.streamClosed(companyId, viewer.userId);
       conn = null;
+      try {
+        controllerRef?.close();
+      } catch {
+        /* already closed */
+      }
     };
     const stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        conn = {
+        controllerRef = controller;
+        const c: Connection = {
           viewer,
           actor: actorOf(viewer),
           csrf,
@@ -85,27 +104,44 @@ export class InboxHub {
               close();
             }
           },
+          end: (reason) => {
+            c.write(`event: reauth\ndata: ${reason}\n\n`);
+            close();
+          },
         };
+        conn = c;
         let set = this.byCompany.get(companyId);
         if (!set) this.byCompany.set(companyId, (set = new Set()));
-        set.add(conn);
-        conn.write(": connected\n\n");
-        heartbeat = setInterval(() => conn?.write(": ping\n\n"), HEARTBEAT_MS);
+        set.add(c);
+        c.write(": connected\n\n");
+        heartbeat = setInterval(() => this.beat(c), this.heartbeatMs);
         this.presenceService.streamOpened(companyId, viewer.userId);
-        signal.addEventListener("abort", () => {
-          close();
-          try {
-            controller.close();
-          } catch {
-            /* already closed */
-          }
-        });
+        signal.addEventListener("abort", close);
       },
       cancel: close,
     });
     return new Response(stream, {
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" },
     });
+  }
+
+  /** Keep-alive, and the session read again: ended, or its rights changed, the stream follows. */
+  private beat(c: Connection): void {
+    let current: Viewer | null;
+    try {
+      current = this.authService.refresh(c.viewer);
+    } catch {
+      return c.write(": ping\n\n");
+    }
+    if (!current || current.companyId !== c.viewer.companyId) return c.end("session");
+    if (current.role !== c.viewer.role) return c.end("access");
+    c.viewer = current;
+    c.actor = actorOf(current);
+    c.write(": ping\n\n");
+  }
+
+  private endStreamsOf(companyId: number, userId: number, reason: string): void {
+    for (const c of [...(this.byCompany.get(companyId) ?? [])]) if (c.viewer.userId === userId) c.end(reason);
   }
 
   private pushMessage(companyId: number, conversationId: number, messageId: number): void {

@@ -18,12 +18,21 @@ export function serializeCookie(name: string, value: string, secure: boolean, ma
     .join("; ");
 }
 
-/** Reads one cookie from a raw Cookie header (for places without Elysia's cookie jar). */
+/**
+ * Reads one cookie from a raw Cookie header. A value that cannot be decoded
+ * (`charla_session=%`) was not set by us: it is ignored, as if absent.
+ */
 export function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const i = part.indexOf("=");
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

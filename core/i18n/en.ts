@@ -231,6 +231,8 @@ export const en: Record<MessageKey, string> = {
   "inbox.tab.all": "All",
   "inbox.tab.closed": "Finalized",
   "inbox.error.agent_invalid": "That agent does not exist or is inactive.",
+  "inbox.error.channel_disabled": "This conversation's channel is disabled: an admin can enable it under Channels.",
+  "inbox.maybe_duplicate": "Sent again after an interruption the provider did not confirm: the customer may have received it twice.",
   "inbox.error.closed": "The conversation is finalized.",
   "inbox.error.newer_open": "This customer already has a newer open conversation on this channel: continue in that one.",
   "inbox.error.empty_message": "Write a message or attach a file.",

@@ -230,6 +230,8 @@ export const es = {
   "inbox.tab.all": "Todas",
   "inbox.tab.closed": "Finalizadas",
   "inbox.error.agent_invalid": "Ese agente no existe o está inactivo.",
+  "inbox.error.channel_disabled": "El canal de esta conversación está desactivado: un administrador puede activarlo en Canales.",
+  "inbox.maybe_duplicate": "Se reenvió tras una interrupción que el proveedor no confirmó: el cliente pudo recibirlo dos veces.",
   "inbox.error.closed": "La conversación está finalizada.",
   "inbox.error.newer_open": "Este cliente ya tiene una conversación más reciente abierta en este canal: continúe en esa.",
   "inbox.error.empty_message": "Escriba un mensaje o adjunte un archivo.",

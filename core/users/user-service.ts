@@ -10,6 +10,7 @@ import { AppError, found } from "../errors.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import { API_PAGE_SIZE, pageWindow, toPage, toSlice, type Page, type Slice } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
+import type { EventBus } from "../events/bus.ts";
 import type { UserInput, UserListItem } from "./user.ts";
 import type { UserRepository } from "./user-repository.ts";
 import { USERNAME_PATTERN, validateUser } from "./user-validation.ts";
@@ -22,6 +23,7 @@ export class UserService {
     @inject(T.UserRepository) private readonly users: UserRepository,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.SessionRepository) private readonly sessions: SessionRepository,
+    @inject(T.EventBus) private readonly bus: EventBus,
   ) {}
 
   page(scope: Scope, page: number): Page<UserListItem> {
@@ -58,15 +60,19 @@ export class UserService {
       throw AppError.invalid({ role: "user.error.own_role" });
     }
     const hash = input.password ? await hashPassword(input.password) : null;
+    const roleChanged = value.role !== current.role;
+    const queuesChanged = !sameIds(value.queueIds, current.queues.map((q) => q.id));
+    // A new password or a new role signs the user out everywhere (not the admin changing their own password).
+    const signOut = (!!hash || roleChanged) && id !== scope.userId;
     this.uow.run(() => {
       const now = this.clock.now();
       this.users.update(scope.companyId, id, value, now);
       this.users.replaceQueues(id, value.queueIds);
-      if (hash) {
-        this.users.setPassword(id, hash, now);
-        if (id !== scope.userId) this.sessions.deleteForUser(id);
-      }
+      if (hash) this.users.setPassword(id, hash, now);
+      if (signOut) this.sessions.deleteForUser(id);
     });
+    // Queues alone keep the session: open streams reconnect with the new rights.
+    if (signOut || queuesChanged) this.bus.emit("user.access_changed", { companyId: scope.companyId, userId: id });
     return this.get(scope, id);
   }
 
@@ -78,6 +84,7 @@ export class UserService {
       this.users.setActive(scope.companyId, id, active, this.clock.now());
       if (!active) this.sessions.deleteForUser(id);
     });
+    if (!active) this.bus.emit("user.access_changed", { companyId: scope.companyId, userId: id });
     return this.get(scope, id);
   }
 
@@ -90,6 +97,7 @@ export class UserService {
       this.users.setPassword(id, hash, this.clock.now());
       this.sessions.deleteForUser(id);
     });
+    this.bus.emit("user.access_changed", { companyId: scope.companyId, userId: id });
     return { user, password };
   }
 
@@ -115,6 +123,7 @@ export class UserService {
       this.users.setPassword(user.id, hash, this.clock.now());
       this.sessions.deleteForUser(user.id);
     });
+    if (user.companyId !== null) this.bus.emit("user.access_changed", { companyId: user.companyId, userId: user.id });
     return password;
   }
 
@@ -128,4 +137,8 @@ export class UserService {
     if (Object.keys(errors).length > 0) throw AppError.invalid(errors);
     return result;
   }
+}
+
+function sameIds(a: number[], b: number[]): boolean {
+  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
 }

@@ -1,6 +1,8 @@
 /** Reads a Server-Sent Events response into a list of events, for assertions. */
 export class SseReader {
   readonly events: { event: string; data: string }[] = [];
+  /** True once the server ended the stream. */
+  ended = false;
   private readonly done: Promise<void>;
   private readonly abort = new AbortController();
 
@@ -19,7 +21,10 @@ export class SseReader {
     let buffer = "";
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return;
+      if (done) {
+        this.ended = true;
+        return;
+      }
       buffer += decoder.decode(value, { stream: true });
       let i: number;
       while ((i = buffer.indexOf("\n\n")) >= 0) {
@@ -45,6 +50,13 @@ export class SseReader {
       await Bun.sleep(5);
     }
     throw new Error(`no matching SSE event within ${ms} ms; got ${JSON.stringify(this.events).slice(0, 500)}`);
+  }
+
+  /** Waits until the server ends the stream, or fails after `ms`. */
+  async waitEnded(ms = 3000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!this.ended && Date.now() < end) await Bun.sleep(5);
+    if (!this.ended) throw new Error(`the stream was still open after ${ms} ms`);
   }
 
   async close(): Promise<void> {

@@ -86,3 +86,12 @@
     if (form.classList && form.classList.contains("template-form")) form.reset();
   });
 })();
+
+// The server ended this user's live stream (signed out elsewhere, deactivated, new
+// rights): reload, which lands on the sign-in page or on the page with current rights.
+(function () {
+  "use strict";
+  document.addEventListener("reauth", function () {
+    window.location.reload();
+  });
+})();

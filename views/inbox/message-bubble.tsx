@@ -90,6 +90,7 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
       ) : (
         ""
       )}
+      {m.maybeDuplicate ? <p class="note maybe-duplicate">{t("inbox.maybe_duplicate")}</p> : ""}
       {m.status === "failed" ? (
         <div class="failure" role="alert">
           {m.errorCode && m.errorCode in SEND_ERROR_KEYS ? <strong>{t(SEND_ERROR_KEYS[m.errorCode as SendErrorCode])}</strong> : ""}

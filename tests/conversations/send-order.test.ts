@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { OutboxDispatcher } from "../../core/conversations/outbox-dispatcher.ts";
+import { T } from "../../core/tokens.ts";
+import { api } from "../helpers/client.ts";
+import { RelayProvider } from "../helpers/relay.ts";
+import { createTestApp, type TestApp } from "../helpers/test-app.ts";
+
+/**
+ * Defect: with a transient failure on the first of two quick replies the provider
+ * received "first, second, first". A conversation's sends leave in the order they
+ * were written; a later one waits while an earlier one retries; other
+ * conversations are not held up.
+ */
+describe("outbox: one conversation's sends leave in order", () => {
+  let app: TestApp;
+  let token: string;
+  const provider = new RelayProvider();
+  let channel: number;
+
+  const conversationOf = async (customer: string, id: string) => {
+    expect((await app.webhook(channel, { messages: [{ id, from: customer, text: "hola" }] })).status).toBe(200);
+    return app.db.query<{ id: number }, [string]>(
+      "SELECT c.id FROM conversations c JOIN contact_identities i ON i.contact_id = c.contact_id WHERE i.external_id = ?",
+    ).get(customer)!.id;
+  };
+  const send = async (conversation: number, text: string) => {
+    const res = await api(app.app, "POST", `/api/v1/conversations/${conversation}/messages`, token, { text });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: number }).id;
+  };
+  const settle = async () => {
+    const d = app.container.resolve<OutboxDispatcher>(T.OutboxDispatcher);
+    for (let i = 0; i < 300 && app.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM outbox").get()!.n > 0; i++) {
+      await d.idle();
+      await Bun.sleep(10);
+    }
+  };
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    channel = app.makeRelayChannel(app.companyId, provider.start());
+    token = app.makeToken(app.companyId);
+  });
+  afterAll(async () => {
+    await app.close();
+    provider.stop();
+  });
+
+  test("a retried first reply still reaches the customer before the second, each exactly once", async () => {
+    const conversation = await conversationOf("573000000001", "in-1");
+    provider.script = [{ status: 503, error: "down for a moment", retryAfterMs: 150 }];
+    const first = await send(conversation, "primero");
+    const second = await send(conversation, "segundo");
+    await settle();
+    const order = provider.calls.filter((c) => c.to === "573000000001").map((c) => c.text);
+    expect(order).toEqual(["primero", "primero", "segundo"]);
+    const statuses = app.db.query<{ id: number; status: string }, [number]>("SELECT id, status FROM messages WHERE conversation_id = ? AND direction = 'out' AND author <> 'system' ORDER BY id").all(conversation);
+    expect(statuses).toEqual([
+      { id: first, status: "sent" },
+      { id: second, status: "sent" },
+    ]);
+  });
+
+  test("while one conversation waits on a retry, another conversation's reply goes ahead", async () => {
+    const slow = await conversationOf("573000000002", "in-2");
+    const other = await conversationOf("573000000003", "in-3");
+    provider.calls.length = 0;
+    provider.script = [{ status: 503, error: "down", retryAfterMs: 400 }];
+    await send(slow, "lento 1");
+    await send(slow, "lento 2");
+    await Bun.sleep(50);
+    await send(other, "rápido");
+    await settle();
+    const texts = provider.calls.map((c) => c.text);
+    expect(texts).toEqual(["lento 1", "rápido", "lento 1", "lento 2"]);
+  });
+
+  test("a permanently failed send does not block the ones after it", async () => {
+    const conversation = await conversationOf("573000000004", "in-4");
+    provider.calls.length = 0;
+    provider.script = [{ status: 400, error: "rechazado" }];
+    const bad = await send(conversation, "malo");
+    const good = await send(conversation, "bueno");
+    await settle();
+    expect(provider.calls.map((c) => c.text)).toEqual(["malo", "bueno"]);
+    const row = (id: number) => app.db.query<{ status: string }, [number]>("SELECT status FROM messages WHERE id = ?").get(id)!.status;
+    expect([row(bad), row(good)]).toEqual(["failed", "sent"]);
+  });
+});
