@@ -3,6 +3,7 @@ import { inject, injectable } from "tsyringe";
 import type { Guard } from "../http/guard-provider.ts";
 import type { QueueService } from "../queues/queue-service.ts";
 import { T } from "../tokens.ts";
+import { Int } from "./schemas.ts";
 import type { UserService } from "../users/user-service.ts";
 import type { UserInput } from "../users/user.ts";
 import { queueJson, userJson } from "./serializers.ts";
@@ -12,7 +13,7 @@ const Cursor = t.Object({ cursor: t.Optional(t.Numeric({ minimum: 0, multipleOf:
 const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String() }) });
 const Strategy = t.Union([t.Literal("round_robin"), t.Literal("least_busy"), t.Literal("manual")]);
 const Queue = t.Object({ id: t.Integer(), name: t.String(), strategy: Strategy, maxPerAgent: t.Integer(), members: t.Integer(), createdAt: t.String() });
-const QueueBody = t.Object({ name: t.String(), strategy: t.Optional(Strategy), maxPerAgent: t.Optional(t.Integer({ minimum: 0 })) });
+const QueueBody = t.Object({ name: t.String({ maxLength: 60 }), strategy: t.Optional(Strategy), maxPerAgent: t.Optional(Int({ minimum: 0, maximum: 1000 })) });
 const Role = t.Union([t.Literal("admin"), t.Literal("supervisor"), t.Literal("agent")]);
 const Lang = t.Union([t.Literal("es"), t.Literal("en")]);
 const User = t.Object({
@@ -27,12 +28,12 @@ const User = t.Object({
   createdAt: t.String(),
 });
 const UserCreate = t.Object({
-  username: t.String(),
-  name: t.String(),
-  password: t.String(),
+  username: t.String({ maxLength: 50 }),
+  name: t.String({ maxLength: 100 }),
+  password: t.String({ maxLength: 256 }),
   role: Role,
-  extension: t.Optional(t.Nullable(t.String())),
-  queueIds: t.Optional(t.Array(t.Integer({ minimum: 1 }))),
+  extension: t.Optional(t.Nullable(t.String({ maxLength: 10 }))),
+  queueIds: t.Optional(t.Array(Int({ minimum: 1 }), { maxItems: 200 })),
   language: t.Optional(Lang),
 });
 const errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };

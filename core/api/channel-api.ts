@@ -5,12 +5,16 @@ import type { ChannelSetup } from "../channels/channel-setup.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import { API_PAGE_SIZE } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
+import { Int } from "./schemas.ts";
 import { channelJson } from "./serializers.ts";
-import { LIMITS } from "../http/limits.ts";
 
 const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
-/** Settings are a flat object of the plugin's fields (strings, numbers, booleans). */
-const Config = t.Record(t.String({ maxLength: 64 }), t.Union([t.String({ maxLength: LIMITS.configValue }), t.Number(), t.Boolean(), t.Null()]), { maxProperties: 50 });
+/**
+ * Settings: a flat object of the plugin's fields (strings, numbers, booleans). Checked
+ * by ChannelService, not by an Elysia record schema, which would turn "AAAA" into
+ * {"0":"A",...} instead of refusing it.
+ */
+const Config = t.Unknown({ description: "Object of the plugin's settings (see CONTRACT.md): strings, numbers and booleans" });
 const Name = t.String({ minLength: 1, maxLength: 60 });
 
 /** `/api/v1/channels`: secret settings are write-only (answers show them masked). */
@@ -56,8 +60,8 @@ export class ChannelApi {
             plugin: t.String({ maxLength: 40 }),
             name: Name,
             config: t.Optional(Config),
-            queueId: t.Optional(t.Integer({ minimum: 1 })),
-            reopenWindowMinutes: t.Optional(t.Integer({ minimum: 0, maximum: 43_200 })),
+            queueId: t.Optional(Int({ minimum: 1 })),
+            reopenWindowMinutes: t.Optional(Int({ minimum: 0, maximum: 43_200 })),
           }),
           detail: {
             summary: "Create a channel (webchat needs no config). The plugin checks the settings first: 422 plugin_refused says why it will not start.",
@@ -75,7 +79,7 @@ export class ChannelApi {
               queueId: body.queueId === undefined ? c.queueId : body.queueId,
               reopenWindowMinutes: body.reopenWindowMinutes ?? c.reopenWindowMinutes,
               // Omitted keys keep their value; secrets left out keep theirs.
-              config: { ...c.config, ...(body.config ?? {}) },
+              config: body.config === undefined ? c.config : isPlainObject(body.config) ? { ...c.config, ...body.config } : body.config,
             });
           }
           if (body.enabled !== undefined) await this.channelSetup.setEnabled(scope, c.id, body.enabled);
@@ -87,8 +91,8 @@ export class ChannelApi {
           body: t.Object({
             name: t.Optional(Name),
             config: t.Optional(Config),
-            queueId: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
-            reopenWindowMinutes: t.Optional(t.Integer({ minimum: 0, maximum: 43_200 })),
+            queueId: t.Optional(t.Nullable(Int({ minimum: 1 }))),
+            reopenWindowMinutes: t.Optional(Int({ minimum: 0, maximum: 43_200 })),
             enabled: t.Optional(t.Boolean()),
           }),
           detail: { summary: "Change a channel; omitted fields keep their value; enabled:false stops it receiving and sending", tags: ["channels"] },
@@ -103,4 +107,8 @@ export class ChannelApi {
         { api: "write", params: Id, detail: { summary: "Delete a channel with its conversations", tags: ["channels"] } },
       );
   }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === "object" && !Array.isArray(v);
 }

@@ -5,6 +5,7 @@ import type { ConversationFilter } from "../conversations/conversation.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import type { ReplyService } from "../conversations/reply-service.ts";
 import { T } from "../tokens.ts";
+import { Int } from "./schemas.ts";
 import { conversationJson, messageJson } from "./serializers.ts";
 import { API_PAGE_SIZE } from "../shared/paging.ts";
 
@@ -84,8 +85,14 @@ export class ConversationApi {
           params: Id,
           body: t.Object({
             text: t.Optional(t.String({ maxLength: 4096 })),
-            replyToId: t.Optional(t.Integer({ minimum: 1 })),
-            template: t.Optional(t.Object({ name: t.String(), language: t.String(), parameters: t.Optional(t.Array(t.String())) })),
+            replyToId: t.Optional(Int({ minimum: 1 })),
+            template: t.Optional(
+              t.Object({
+                name: t.String({ maxLength: 512 }),
+                language: t.String({ maxLength: 20 }),
+                parameters: t.Optional(t.Array(t.String({ maxLength: 1024 }), { maxItems: 20 })),
+              }),
+            ),
           }),
           detail: {
             summary: "Send a text (or an approved template outside the 24 h window); status is pending until the channel accepts it",
@@ -102,7 +109,7 @@ export class ConversationApi {
         {
           api: "write",
           params: Id,
-          body: t.Object({ queueId: t.Optional(t.Integer({ minimum: 1 })), assigneeId: t.Optional(t.Integer({ minimum: 1 })) }),
+          body: t.Object({ queueId: t.Optional(Int({ minimum: 1 })), assigneeId: t.Optional(Int({ minimum: 1 })) }),
           detail: { summary: "Transfer to a queue or an agent", tags: ["conversations"] },
         },
       )

@@ -8,7 +8,7 @@ import { T } from "../tokens.ts";
 import type { UserRepository } from "../users/user-repository.ts";
 import type { Viewer } from "./access.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
-import { hashPassword, verifyPassword } from "./password.ts";
+import { hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from "./password.ts";
 import type { SessionRepository } from "./session-repository.ts";
 
 @injectable()
@@ -34,6 +34,11 @@ export class AuthService {
     const wait = this.throttle.retryAfter(name, address);
     if (wait > 0) {
       throw new AppError(429, "too_many_attempts", "auth.error.throttled", { minutes: Math.ceil(wait / 60_000) });
+    }
+    // Over-long input never reaches argon2 (or the database): it cannot be anyone's password.
+    if (name.length > 100 || password.length > MAX_PASSWORD_LENGTH) {
+      this.throttle.fail(name.slice(0, 100), address);
+      throw new AppError(401, "invalid_credentials", "auth.error.invalid");
     }
     const user = name ? this.users.credentials(name) : null;
     const ok = user

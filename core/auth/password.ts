@@ -8,3 +8,5 @@ export function verifyPassword(plain: string, hash: string): Promise<boolean> {
 }
 
 export const MIN_PASSWORD_LENGTH = 8;
+/** argon2 over a megabyte is itself a denial of service: longer passwords are refused before hashing. */
+export const MAX_PASSWORD_LENGTH = 256;

@@ -3,6 +3,7 @@ import type { Scope } from "../auth/access.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { SecretBox } from "../crypto/secret-box.ts";
+import { LIMITS } from "../http/limits.ts";
 import { randomToken } from "../crypto/tokens.ts";
 import { AppError, found } from "../errors.ts";
 import type { MessageKey } from "../i18n/index.ts";
@@ -181,8 +182,9 @@ export class ChannelService {
       errors.reopenWindowMinutes = "channel.error.reopen_window";
     }
     const fields = configFields(plugin.configSchema);
+    if (!flatObject(input.config)) throw AppError.invalid({ ...errors, config: "channel.error.config_object" });
     // A secret left blank on edit keeps its stored value.
-    const raw = { ...input.config };
+    const raw: Record<string, unknown> = { ...input.config };
     for (const f of fields) {
       const empty = raw[f.key] === undefined || raw[f.key] === "";
       if (f.secret && empty && keptSecrets[f.key] !== undefined) raw[f.key] = keptSecrets[f.key];
@@ -215,4 +217,14 @@ export class ChannelService {
       maskedSecrets: masked,
     };
   }
+}
+
+/** Settings are a flat object of strings, numbers, booleans (or null), of a sane size. */
+function flatObject(v: unknown): v is Record<string, string | number | boolean | null> {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const entries = Object.entries(v);
+  return (
+    entries.length <= 50 &&
+    entries.every(([k, x]) => k.length <= 64 && (x === null || typeof x === "number" || typeof x === "boolean" || (typeof x === "string" && x.length <= LIMITS.configValue)))
+  );
 }

@@ -23,6 +23,6 @@ export interface ChannelInput {
   name: string;
   queueId: number | null;
   reopenWindowMinutes: number;
-  /** Raw values from the form or the API; validated against the plugin's configSchema. */
-  config: Record<string, unknown>;
+  /** Raw values from the form or the API (not yet known to be an object); validated against the plugin's configSchema. */
+  config: unknown;
 }

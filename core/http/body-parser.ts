@@ -29,7 +29,7 @@ export function bodyParser() {
     if (type === "multipart/form-data" && !api) return multipart(request);
     const bytes = await readLimited(request, LIMITS.bodyBytes);
     if (bytes.byteLength === 0) return NO_BODY;
-    if (type === "application/json" || (api && type.endsWith("+json"))) return json(bytes);
+    if (api && (type === "application/json" || type.endsWith("+json"))) return json(bytes);
     if (type === "application/x-www-form-urlencoded" && !api) return urlencoded(bytes);
     if (type === "text/csv" && api) return { csv: utf8(bytes) };
     throw new AppError(415, "unsupported_media_type", "error.unsupported_media_type", { expected: api ? "application/json" : "application/x-www-form-urlencoded" });

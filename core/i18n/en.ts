@@ -113,6 +113,7 @@ export const en: Record<MessageKey, string> = {
   "user.error.username_taken": "That username already exists.",
   "user.error.name_required": "Enter the name.",
   "user.error.name_too_long": "The name allows up to 100 characters.",
+  "user.error.password_long": "Passwords take at most 256 characters.",
   "user.error.password_short": "The password needs at least 8 characters.",
   "user.error.password_mismatch": "The passwords do not match.",
   "user.error.role_invalid": "Choose a role.",

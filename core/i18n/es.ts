@@ -112,6 +112,7 @@ export const es = {
   "user.error.username_taken": "Ese usuario ya existe.",
   "user.error.name_required": "Escriba el nombre.",
   "user.error.name_too_long": "El nombre admite hasta 100 caracteres.",
+  "user.error.password_long": "La contraseña admite como máximo 256 caracteres.",
   "user.error.password_short": "La contraseña debe tener al menos 8 caracteres.",
   "user.error.password_mismatch": "Las contraseñas no coinciden.",
   "user.error.role_invalid": "Elija un rol.",

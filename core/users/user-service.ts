@@ -1,6 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import type { Scope } from "../auth/access.ts";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
 import type { Language } from "../auth/roles.ts";
 import type { SessionRepository } from "../auth/session-repository.ts";
 import type { Clock } from "../clock.ts";
@@ -109,6 +109,7 @@ export class UserService {
   async createOperator(username: string, password: string, language: Language = "es"): Promise<number> {
     if (!USERNAME_PATTERN.test(username)) throw AppError.invalid({ username: "user.error.username_format" });
     if (password.length < MIN_PASSWORD_LENGTH) throw AppError.invalid({ password: "user.error.password_short" });
+    if (password.length > MAX_PASSWORD_LENGTH) throw AppError.invalid({ password: "user.error.password_long" });
     if (this.users.usernameTaken(username)) throw AppError.invalid({ username: "user.error.username_taken" });
     const hash = await hashPassword(password);
     return this.users.insert(null, "operator", { username, name: username, extension: null, language }, hash, this.clock.now());

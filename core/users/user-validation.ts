@@ -1,5 +1,5 @@
 import { COMPANY_ROLES, LANGUAGES, type CompanyRole, type Language } from "../auth/roles.ts";
-import { MIN_PASSWORD_LENGTH } from "../auth/password.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import type { UserInput, ValidUser } from "./user.ts";
 
@@ -23,6 +23,7 @@ export function validateUser(
   else if (name.length > 100) errors.name = "user.error.name_too_long";
   if (passwordRequired || input.password || input.passwordConfirm) {
     if (input.password.length < MIN_PASSWORD_LENGTH) errors.password = "user.error.password_short";
+    else if (input.password.length > MAX_PASSWORD_LENGTH) errors.password = "user.error.password_long";
     else if (input.password !== input.passwordConfirm) errors.passwordConfirm = "user.error.password_mismatch";
   }
   if (!(COMPANY_ROLES as readonly string[]).includes(input.role)) errors.role = "user.error.role_invalid";
