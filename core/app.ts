@@ -11,6 +11,7 @@ import { ChannelRoutes } from "./channels/channel-routes.tsx";
 import { AppError } from "./errors.ts";
 import { assetRoutes } from "./http/assets.ts";
 import { bodyParser } from "./http/body-parser.ts";
+import { ownPolicy, PANEL_CSP } from "./http/security-headers.ts";
 import { CSRF_COOKIE, readCookie } from "./http/cookies.ts";
 import { csrfViolation } from "./http/csrf.ts";
 import { errorHandler } from "./http/error-handler.tsx";
@@ -18,6 +19,7 @@ import type { Renderer } from "./http/render.ts";
 import type { Logger } from "./logger.ts";
 import { QueueRoutes } from "./queues/queue-routes.tsx";
 import { healthRoutes } from "./system/health.ts";
+import { cspReportRoutes } from "./http/csp-report.ts";
 import type { SystemRepository } from "./system/system-repository.ts";
 import { CompanyRoutes } from "./tenancy/company-routes.tsx";
 import { T } from "./tokens.ts";
@@ -43,10 +45,13 @@ export function buildApp(c: DependencyContainer) {
     .onRequest(({ set, request }) => {
       set.headers["x-content-type-options"] = "nosniff";
       set.headers["referrer-policy"] = "same-origin";
+      const path = new URL(request.url).pathname;
       // The web chat page is meant to be framed by the business's site (its own CSP says by whom).
-      if (!new URL(request.url).pathname.startsWith("/chat/")) set.headers["x-frame-options"] = "DENY";
+      if (!path.startsWith("/chat/")) set.headers["x-frame-options"] = "DENY";
+      if (!ownPolicy(path)) set.headers["content-security-policy"] = PANEL_CSP;
     })
     .use(healthRoutes(c.resolve<SystemRepository>(T.SystemRepository)))
+    .use(cspReportRoutes(c.resolve<Logger>(T.Logger)))
     .use(assetRoutes())
     .use(routes(AuthRoutes))
     .use(routes(CompanyRoutes))

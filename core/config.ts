@@ -149,6 +149,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Next to the compiled binary; from a checkout, inside DATA_DIR. */
 function defaultPluginsDir(dataDir: string): string {
-  const compiled = !process.execPath.endsWith("/bun") && !process.execPath.endsWith("\\bun.exe");
-  return compiled ? join(dirname(process.execPath), "plugins") : join(dataDir, "plugins");
+  return isCompiledBinary() ? join(dirname(process.execPath), "plugins") : join(dataDir, "plugins");
+}
+
+/**
+ * True inside `bun build --compile` output, whose modules live in Bun's embedded
+ * file system. (The executable's name says nothing: Bun installed from the npm
+ * registry runs as "bun.exe" on Linux too.)
+ */
+export function isCompiledBinary(): boolean {
+  return import.meta.path.includes("$bunfs") || import.meta.path.includes("~BUN");
 }

@@ -69,8 +69,13 @@ export class WebhookRoutes {
           this.logger.info("webhook ignored", { channel: channel.id, plugin: channel.pluginId, reason: result.reason });
           return Response.json({ ok: true, ignored: result.reason });
         case "events": {
-          const r = await this.ingestService.submit(channel, result.messages, result.statuses);
-          return Response.json({ ok: true, ...r });
+          try {
+            const r = await this.ingestService.submit(channel, result.messages, result.statuses);
+            return Response.json({ ok: true, ...r });
+          } catch {
+            // Not committed (logged by the ingest service): the provider keeps the events and retries.
+            return json(503, "not_stored", "the events could not be stored; retry later", { "retry-after": RETRY_AFTER_SECONDS });
+          }
         }
       }
     };

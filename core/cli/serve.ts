@@ -7,6 +7,9 @@ import { startRuntime } from "../runtime.ts";
 import type { Bootstrap } from "../system/bootstrap.ts";
 import { T } from "../tokens.ts";
 
+/** The largest request body the server reads at all: a 16 MB upload with its form. Route limits are smaller. */
+export const MAX_REQUEST_BYTES = 20 * 1024 * 1024;
+
 /**
  * `charla serve`: one server per DATA_DIR (a lock held while it runs), an
  * exclusive port (no SO_REUSEPORT: a second server on the same port fails to
@@ -31,7 +34,7 @@ export async function serve(demo: boolean): Promise<number> {
     if (demo) await bootstrap.demo(first?.companyId ?? 1);
     rt.startWorkers();
     try {
-      rt.app.listen({ port: config.port, hostname: config.host, idleTimeout: 0, reusePort: false });
+      rt.app.listen({ port: config.port, hostname: config.host, idleTimeout: 0, reusePort: false, maxRequestBodySize: MAX_REQUEST_BYTES });
     } catch (e) {
       throw new Error(`cannot listen on ${config.host}:${config.port} (${e instanceof Error ? e.message : String(e)}): is another server using that port?`);
     }

@@ -189,7 +189,7 @@ export class IngestService {
 
   private storeInbound(channel: Channel, m: NormalizedInbound, after: AfterCommit): boolean {
     if (this.messages.inboundExists(channel.id, m.externalId)) return false;
-    const { conversationId, isNew } = this.conversationFor(channel, m, after);
+    const { conversationId, needsAgent } = this.conversationFor(channel, m, after);
     const content = storedContent(m.content);
     const replyTo = m.replyToExternalId ? this.findReplyTarget(channel.id, m.replyToExternalId) : null;
     const messageId = this.messages.insert({
@@ -209,7 +209,7 @@ export class IngestService {
     // Providers' media links expire within minutes: fetch right after commit.
     if (m.content.kind === "media") this.mediaFetches.enqueue(messageId, channel.id, this.clock.now());
     this.conversations.touchInbound(conversationId, m.timestamp, preview(content.kind, content.text, content.payload));
-    if (isNew) after.toAssign.set(conversationId, channel.companyId);
+    if (needsAgent) after.toAssign.set(conversationId, channel.companyId);
     after.events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId, messageId } });
     after.events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId } });
     return true;
@@ -247,7 +247,8 @@ export class IngestService {
     return true;
   }
 
-  private conversationFor(channel: Channel, m: NormalizedInbound, after: AfterCommit): { conversationId: number; isNew: boolean } {
+  /** `needsAgent`: it now waits in a queue for routing (a conversation without a queue waits for someone to take it). */
+  private conversationFor(channel: Channel, m: NormalizedInbound, after: AfterCommit): { conversationId: number; needsAgent: boolean } {
     const now = this.clock.now();
     let contact = this.contacts.byIdentity(channel.id, m.from);
     if (!contact) {
@@ -257,17 +258,17 @@ export class IngestService {
       this.contacts.complete(contact.id, m.profileName?.trim(), m.profilePhone, now);
     }
     const current = this.conversations.current(contact.id, channel.id);
-    if (current && current.status !== "closed") return { conversationId: current.id, isNew: false };
+    if (current && current.status !== "closed") return { conversationId: current.id, needsAgent: false };
     // A customer writing again shortly after a close picks up where they left off.
     const windowMs = channel.reopenWindowMinutes * 60_000;
     if (current && current.closedAt !== null && windowMs > 0 && now - current.closedAt <= windowMs) {
       this.conversations.reopen(current.id, current.assigneeId ? "open" : "queued", now);
       const line = this.messages.insert(systemLine(current, { event: "reopened_by_customer" }, now));
       after.events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId: current.id, messageId: line } });
-      return { conversationId: current.id, isNew: !current.assigneeId };
+      return { conversationId: current.id, needsAgent: !current.assigneeId && current.queueId !== null };
     }
     const id = this.conversations.insert({ companyId: channel.companyId, channelId: channel.id, contactId: contact.id, status: "queued", queueId: channel.queueId, now });
-    return { conversationId: id, isNew: true };
+    return { conversationId: id, needsAgent: channel.queueId !== null };
   }
 
   private findReplyTarget(channelId: number, externalId: string): number | null {

@@ -4,7 +4,7 @@ import { jsonTooDeep } from "./json-depth.ts";
 import { LIMITS } from "./limits.ts";
 
 /** Routes that read their raw body themselves (signatures are computed over the bytes). */
-const RAW_PREFIXES = ["/webhooks/", "/chat/"];
+const RAW_PREFIXES = ["/webhooks/", "/chat/", "/csp-report"];
 /** What raw routes and body-less requests see as `body`. */
 export const NO_BODY: Readonly<Record<string, never>> = Object.freeze({});
 /** Multipart uploads (a file up to 16 MB plus its fields). */

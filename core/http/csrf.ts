@@ -1,8 +1,8 @@
 import { constantTimeEqual } from "../crypto/tokens.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-/** Bearer-token API and provider webhooks are not cookie-authenticated, so CSRF does not apply. */
-const EXEMPT_PREFIXES = ["/api/", "/webhooks/"];
+/** Bearer-token API, provider webhooks and browsers' CSP reports are not cookie-authenticated, so CSRF does not apply. */
+const EXEMPT_PREFIXES = ["/api/", "/webhooks/", "/csp-report"];
 
 /**
  * Double-submit CSRF check for every state-changing panel request: the token in

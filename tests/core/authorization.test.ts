@@ -16,6 +16,8 @@ const PUBLIC = new Set([
   "GET /api/v1/openapi.json",
   "GET /api/docs",
   "GET /api/v1/openapi",
+  // Browsers report CSP violations without credentials.
+  "POST /csp-report",
   // Channel providers and web chat visitors: each plugin verifies its own callers.
   "GET /webhooks/:channelId",
   "POST /webhooks/:channelId",

@@ -49,3 +49,30 @@ describe("configuration", () => {
     expect(run.stderr.toString()).toContain("PORT must be an integer between 1 and 65535");
   });
 });
+
+describe("configuration: every key is checked", () => {
+  test("numbers out of range, flags that are not flags and URLs that are not URLs name their key", () => {
+    const bad: [Record<string, string>, string][] = [
+      [{ SESSION_IDLE_HOURS: "0" }, "SESSION_IDLE_HOURS must be an integer between 1 and 2160"],
+      [{ SESSION_IDLE_HOURS: "1.5" }, "SESSION_IDLE_HOURS must be an integer"],
+      [{ LOGIN_MAX_FAILURES: "0" }, "LOGIN_MAX_FAILURES must be an integer between 1 and 1000"],
+      [{ LOGIN_WINDOW_MINUTES: "99999" }, "LOGIN_WINDOW_MINUTES must be an integer between 1 and 1440"],
+      [{ SEND_CONFIRM_GRACE_SECONDS: "-1" }, "SEND_CONFIRM_GRACE_SECONDS must be an integer between 0 and 3600"],
+      [{ TRUST_PROXY: "maybe" }, 'TRUST_PROXY must be true or false (got "maybe" from environment)'],
+      [{ META_GRAPH_URL: "graph.facebook.com" }, "META_GRAPH_URL must be an http(s) URL"],
+      [{ OPENAI_BASE_URL: "localhost:11434" }, "OPENAI_BASE_URL must be an http(s) URL"],
+    ];
+    for (const [env, message] of bad) expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  test("good values are taken as typed", () => {
+    const c = loadConfig({ TRUST_PROXY: "yes", SESSION_IDLE_HOURS: "8", SEND_CONFIRM_GRACE_SECONDS: "30", PLUGINS_DIR: "/opt/charla/plugins", DATA_DIR: "/var/lib/charla" });
+    expect(c.trustProxy).toBe(true);
+    expect(c.sessionIdleHours).toBe(8);
+    expect(c.sendConfirmGraceMs).toBe(30_000);
+    expect(c.pluginsDir).toBe("/opt/charla/plugins");
+    expect(c.databasePath).toBe("/var/lib/charla/charla.db");
+    // From a checkout, extra plugins live inside the data directory.
+    expect(loadConfig({ DATA_DIR: "/var/lib/charla" }).pluginsDir).toBe("/var/lib/charla/plugins");
+  });
+});

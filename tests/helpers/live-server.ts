@@ -1,4 +1,5 @@
 import { createTestApp, type TestApp } from "./test-app.ts";
+import { MAX_REQUEST_BYTES } from "../../core/cli/serve.ts";
 
 /** A port free right now on 127.0.0.1. */
 export function freePort(): number {
@@ -17,7 +18,7 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
   const url = `http://127.0.0.1:${port}`;
   const app = await createTestApp({ env: { PORT: String(port), PUBLIC_URL: url, ...env } });
   // idleTimeout 0: SSE streams stay open between heartbeats.
-  app.app.listen({ port, hostname: "127.0.0.1", idleTimeout: 0, reusePort: false });
+  app.app.listen({ port, hostname: "127.0.0.1", idleTimeout: 0, reusePort: false, maxRequestBodySize: MAX_REQUEST_BYTES });
   return {
     ...app,
     url,

@@ -1,0 +1,26 @@
+/**
+ * The panel's Content-Security-Policy: scripts, styles and connections only from
+ * Charla itself, no inline script or style, no framing (matches X-Frame-Options
+ * DENY), forms post only to Charla. Violations are reported to /csp-report and
+ * logged. The web chat (/chat/*) sends its own policy naming the sites allowed to
+ * frame it; stored files (/media/*) are sandboxed by theirs.
+ */
+export const PANEL_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "report-uri /csp-report",
+].join("; ");
+
+/** Paths whose responses carry a policy of their own. */
+export function ownPolicy(path: string): boolean {
+  return path.startsWith("/chat/") || path.startsWith("/media/");
+}
