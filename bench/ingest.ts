@@ -7,6 +7,9 @@
  * closed-loop keep-alive fetch client, interleaved, after a warm-up. Then a short
  * in-process breakdown of one webhook's cost (bench/lib/ingest-breakdown.ts).
  * Run: bun bench/ingest.ts   (talks to 127.0.0.1 only; kills its children, removes its dirs)
+ *      bun bench/ingest.ts --against /path/to/other/checkout
+ *        also runs that checkout's pipeline in the same rounds: a before/after figure
+ *        that the noise of the machine (the bare figure moves 20k-38k between runs) cannot fake.
  */
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
@@ -24,7 +27,7 @@ const BREAKDOWN_N = 3_000;
 const AIM = 0.5;
 
 interface Target {
-  name: "pipeline" | "bare";
+  name: "pipeline" | "bare" | "other";
   base: string;
   ready: Ready;
   dataDir: string;
@@ -51,19 +54,24 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   const procs = [];
   try {
-    for (const name of ["pipeline", "bare"] as const) {
+    const against = process.argv.includes("--against") ? process.argv[process.argv.indexOf("--against") + 1] : undefined;
+    for (const name of against ? (["pipeline", "other", "bare"] as const) : (["pipeline", "bare"] as const)) {
       const dataDir = makeTempDir();
-      const proc = spawnScript(join(import.meta.dir, "lib", "target.ts"), [name, dataDir], { LOG_LEVEL: "error" });
+      const script = name === "other" ? join(against!, "bench", "lib", "target.ts") : join(import.meta.dir, "lib", "target.ts");
+      const proc = spawnScript(script, [name === "other" ? "pipeline" : name, dataDir], { LOG_LEVEL: "error" });
       procs.push(proc);
       const ready = await readyLine<Ready>(proc);
       targets.push({ name, base: `http://127.0.0.1:${ready.port}`, ready, dataDir, rates: [] });
     }
     for (const t of targets) await drive(t, "warm", WARMUP);
     for (let r = 0; r < ROUNDS; r++) {
-      // Alternate who goes first, so drift (page cache, WAL growth, CPU heat) hits both alike.
-      for (const t of r % 2 ? [...targets].reverse() : targets) t.rates.push(await drive(t, `r${r}`, N));
+      // Rotate who goes first, so drift (page cache, WAL growth, CPU heat) hits all alike.
+      const order = [...targets.slice(r % targets.length), ...targets.slice(0, r % targets.length)];
+      for (const t of order) t.rates.push(await drive(t, `r${r}`, N));
     }
-    const [pipe, bare] = targets as [Target, Target];
+    const pipe = targets.find((t) => t.name === "pipeline")!;
+    const bare = targets.find((t) => t.name === "bare")!;
+    const other = targets.find((t) => t.name === "other");
     const db = new Database(join(pipe.dataDir, "charla.db"), { readonly: true });
     const counts = db
       .query<{ m: number; c: number }, []>("SELECT (SELECT COUNT(*) FROM messages WHERE direction = 'in') AS m, (SELECT COUNT(*) FROM conversations) AS c")
@@ -72,8 +80,12 @@ async function main(): Promise<void> {
 
     console.log(`webhook ingest, ${N} one-message webhooks x ${ROUNDS} rounds, ${CUSTOMERS} customers, concurrency ${CONCURRENCY}, keep-alive fetch (Bun ${Bun.version}, ${navigator.hardwareConcurrency} CPUs):`);
     for (const t of targets) {
-      const label = t.name === "pipeline" ? "pipeline  POST /webhooks/:id (full app)" : "bare      Bun.serve + 1 INSERT (WAL)";
+      const label = { pipeline: "pipeline  POST /webhooks/:id (full app)", other: "other     the same, from --against", bare: "bare      Bun.serve + 1 INSERT (WAL)" }[t.name];
       console.log(`${label.padEnd(42)} median ${rate(median(t.rates))}, best ${rate(Math.max(...t.rates))}  [${t.rates.map((x) => x.toFixed(0)).join(", ")}]`);
+    }
+    if (other) {
+      const perRound = pipe.rates.map((x, i) => x / other.rates[i]!);
+      console.log(`this checkout vs --against: median ${median(perRound).toFixed(2)}x per round  [${perRound.map((x) => x.toFixed(2)).join(", ")}]  (other ratio to bare ${(median(other.rates) / median(bare.rates)).toFixed(2)})`);
     }
     const ratio = median(pipe.rates) / median(bare.rates);
     console.log(`ratio pipeline/bare: median ${ratio.toFixed(2)}, best ${(Math.max(...pipe.rates) / Math.max(...bare.rates)).toFixed(2)}  (aim >= ${AIM}: ${ratio >= AIM ? "met" : "NOT met"})`);
