@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { OutboxDispatcher } from "../../core/conversations/outbox-dispatcher.ts";
 import { MAX_ATTEMPTS } from "../../core/conversations/outbox-dispatcher.ts";
 import { backoffMs } from "../../core/shared/backoff.ts";
-import { T } from "../../core/tokens.ts";
 import { api } from "../helpers/client.ts";
 import { RelayProvider } from "../helpers/relay.ts";
+import { settleOutbox } from "../helpers/outbox.ts";
 import { createTestApp, type TestApp } from "../helpers/test-app.ts";
 
 describe("outbox: sends after commit, retries, reasons", () => {
@@ -20,14 +19,7 @@ describe("outbox: sends after commit, retries, reasons", () => {
     expect(body.status).toBe("pending");
     return body.id;
   };
-  const settle = async () => {
-    const d = app.container.resolve<OutboxDispatcher>(T.OutboxDispatcher);
-    for (let i = 0; i < 100 && app.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM outbox").get()!.n > 0; i++) {
-      await d.idle();
-      await Bun.sleep(10);
-    }
-    await d.idle();
-  };
+  const settle = () => settleOutbox(app);
   const message = (id: number) => app.db.query<{ status: string; error: string | null; external_id: string | null }, [number]>("SELECT status, error, external_id FROM messages WHERE id = ?").get(id)!;
 
   beforeAll(async () => {

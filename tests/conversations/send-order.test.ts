@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { OutboxDispatcher } from "../../core/conversations/outbox-dispatcher.ts";
-import { T } from "../../core/tokens.ts";
-import { api } from "../helpers/client.ts";
+import { apiReply, relayConversation, settleOutbox } from "../helpers/outbox.ts";
 import { RelayProvider } from "../helpers/relay.ts";
 import { createTestApp, type TestApp } from "../helpers/test-app.ts";
 
@@ -17,24 +15,9 @@ describe("outbox: one conversation's sends leave in order", () => {
   const provider = new RelayProvider();
   let channel: number;
 
-  const conversationOf = async (customer: string, id: string) => {
-    expect((await app.webhook(channel, { messages: [{ id, from: customer, text: "hola" }] })).status).toBe(200);
-    return app.db.query<{ id: number }, [string]>(
-      "SELECT c.id FROM conversations c JOIN contact_identities i ON i.contact_id = c.contact_id WHERE i.external_id = ?",
-    ).get(customer)!.id;
-  };
-  const send = async (conversation: number, text: string) => {
-    const res = await api(app.app, "POST", `/api/v1/conversations/${conversation}/messages`, token, { text });
-    expect(res.status).toBe(201);
-    return ((await res.json()) as { id: number }).id;
-  };
-  const settle = async () => {
-    const d = app.container.resolve<OutboxDispatcher>(T.OutboxDispatcher);
-    for (let i = 0; i < 300 && app.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM outbox").get()!.n > 0; i++) {
-      await d.idle();
-      await Bun.sleep(10);
-    }
-  };
+  const conversationOf = (customer: string, id: string) => relayConversation(app, channel, customer, id);
+  const send = (conversation: number, text: string) => apiReply(app, token, conversation, text);
+  const settle = () => settleOutbox(app);
 
   beforeAll(async () => {
     app = await createTestApp();

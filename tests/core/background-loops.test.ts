@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OutboxDispatcher } from "../../core/conversations/outbox-dispatcher.ts";
 import { DueLoop, failurePauseMs } from "../../core/shared/due-loop.ts";
 import { T } from "../../core/tokens.ts";
-import { api } from "../helpers/client.ts";
+import { apiReply, relayConversation } from "../helpers/outbox.ts";
 import { RelayProvider } from "../helpers/relay.ts";
 import { createTestApp, type TestApp } from "../helpers/test-app.ts";
 
@@ -57,15 +57,8 @@ describe("the outbox keeps going through database trouble", () => {
   let channel: number;
   const provider = new RelayProvider();
   const dispatcher = () => app.container.resolve<OutboxDispatcher>(T.OutboxDispatcher);
-  const conversationOf = async (customer: string) => {
-    await app.webhook(channel, { messages: [{ id: `in-${customer}`, from: customer, text: "hola" }] });
-    return app.db.query<{ id: number }, [string]>("SELECT c.id FROM conversations c JOIN contact_identities i ON i.contact_id = c.contact_id WHERE i.external_id = ?").get(customer)!.id;
-  };
-  const send = async (conversation: number, text: string) => {
-    const res = await api(app.app, "POST", `/api/v1/conversations/${conversation}/messages`, token, { text });
-    expect(res.status).toBe(201);
-    return ((await res.json()) as { id: number }).id;
-  };
+  const conversationOf = (customer: string) => relayConversation(app, channel, customer);
+  const send = (conversation: number, text: string) => apiReply(app, token, conversation, text);
   const waitFor = async (ok: () => boolean, ms = 5000) => {
     for (const end = Date.now() + ms; Date.now() < end && !ok(); ) await Bun.sleep(10);
     expect(ok()).toBe(true);
