@@ -25,6 +25,7 @@ import { CompanyRoutes } from "./tenancy/company-routes.tsx";
 import { T } from "./tokens.ts";
 import { UserRoutes } from "./users/user-routes.tsx";
 import { InboxRoutes } from "./conversations/inbox-routes.tsx";
+import { InboxActionRoutes } from "./conversations/inbox-action-routes.tsx";
 import { MediaRoutes } from "./media/media-routes.ts";
 import { WebhookRoutes } from "./channels/webhook-routes.ts";
 
@@ -60,6 +61,7 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(ChannelRoutes))
     .use(routes(TokenRoutes))
     .use(routes(InboxRoutes))
+    .use(routes(InboxActionRoutes))
     .use(routes(MediaRoutes))
     .use(routes(WebhookRoutes))
     .use(

@@ -44,6 +44,7 @@ import { TemplateRepository } from "./channels/template-repository.ts";
 import { TemplateService } from "./channels/template-service.ts";
 import { EventBus } from "./events/bus.ts";
 import { InboxHub } from "./events/inbox-hub.tsx";
+import { InboxViews } from "./conversations/inbox-views.ts";
 import { PresenceService } from "./routing/presence-service.ts";
 import { AssignmentService } from "./routing/assignment-service.ts";
 
@@ -108,6 +109,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.ReadReceipts, ReadReceipts);
   singleton(T.OutboxDispatcher, OutboxDispatcher);
   singleton(T.InboxHub, InboxHub);
+  singleton(T.InboxViews, InboxViews);
   singleton(T.MediaFetcher, MediaFetcher);
   singleton(T.TemplateService, TemplateService);
 

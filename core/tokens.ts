@@ -44,6 +44,7 @@ export const T = {
   PresenceService: Symbol("PresenceService"),
   AssignmentService: Symbol("AssignmentService"),
   InboxHub: Symbol("InboxHub"),
+  InboxViews: Symbol("InboxViews"),
   Guard: Symbol("Guard"),
   SystemRepository: Symbol("SystemRepository"),
 } as const;

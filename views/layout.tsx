@@ -2,6 +2,7 @@ import type { PropsWithChildren } from "@kitajs/html";
 import type { PageContext } from "./context.ts";
 import { FlashMessage } from "./components/flash.tsx";
 import { CompanySwitcher } from "./components/company-switcher.tsx";
+import { MenuIcon } from "./components/icons.tsx";
 
 export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: string; wide?: boolean }>): JSX.Element {
   const { ctx } = props;
@@ -15,7 +16,7 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="csrf-token" content={ctx.csrf} />
-          <meta name="htmx-config" content='{"defaultSettleDelay":0}' />
+          <meta name="htmx-config" content='{"defaultSettleDelay":0,"includeIndicatorCSS":false}' />
           <title safe>{`${props.title} · Charla`}</title>
           <link rel="stylesheet" href={`/assets/app.css?v=${v}`} />
           <script src={`/assets/htmx.js?v=${v}`} defer></script>
@@ -23,12 +24,16 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
           <script src={`/assets/hx-upsert.js?v=${v}`} defer></script>
           <script src={`/assets/app.js?v=${v}`} defer></script>
         </head>
-        <body hx-boost:inherited="true">
+        {/* Every form's submit buttons are disabled while its request is in flight: one click, one request. */}
+        <body hx-boost:inherited="true" hx-disable:inherited="findAll [type=submit]" data-lang={t.lang}>
           {ctx.viewer ? <Header ctx={ctx} /> : ""}
           <main id="main" class={props.wide ? "wide" : undefined}>
-            <div id="flash">{ctx.flash ? <FlashMessage flash={ctx.flash} /> : ""}</div>
             {props.children}
           </main>
+          {/* Notices float above the page (never moving the layout) and fade by themselves. */}
+          <div id="flash" class="toasts" aria-live="polite">
+            {ctx.flash ? <FlashMessage flash={ctx.flash} /> : ""}
+          </div>
         </body>
       </html>
     </>
@@ -39,7 +44,7 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
   const { t, viewer } = ctx;
   if (!viewer) return "";
   const link = (href: string, label: JSX.Element) => (
-    <a href={href} class={ctx.path === href || ctx.path.startsWith(`${href}/`) ? "active" : undefined}>
+    <a href={href} class={ctx.path === href || (href !== "/" && ctx.path.startsWith(`${href}/`)) ? "active" : undefined}>
       {label}
     </a>
   );
@@ -48,7 +53,13 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
       <a class="brand" href="/">
         {t("app.name")}
       </a>
-      <nav>
+      {/* On a phone the navigation folds behind this toggle (no script needed). */}
+      <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-label={t.plain("nav.menu")} />
+      <label for="nav-toggle" class="nav-toggle-label" title={t.plain("nav.menu")}>
+        <MenuIcon />
+        <span>{t("nav.menu")}</span>
+      </label>
+      <nav class="mainnav">
         {link("/", t("nav.home"))}
         {ctx.nav.inbox ? link("/inbox", t("nav.inbox")) : ""}
         {ctx.nav.platform ? link("/admin/companies", t("nav.companies")) : ""}

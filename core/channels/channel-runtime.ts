@@ -47,7 +47,7 @@ export class ChannelRuntime {
       this.instances.set(channel.id, p);
       p.then(
         () => {
-          if (channel.pluginError) this.pluginRecovered(channel);
+          if (channel.pluginError) this.clearPluginError(channel.id, "recovered");
         },
         (error: unknown) => {
           // A plugin that fails to start must not stay cached as a rejected promise.
@@ -105,15 +105,10 @@ export class ChannelRuntime {
     }
   }
 
-  /** New settings were proven to start the plugin: an earlier failure no longer applies. */
-  clearPluginError(channelId: number): void {
+  /** The plugin works again, or new settings were proven to start it: an earlier failure no longer applies. */
+  clearPluginError(channelId: number, why: "recovered" | "new settings"): void {
     this.channels.setPluginError(channelId, null);
-  }
-
-  /** The plugin works again (called when a channel that carried a plugin error succeeds). */
-  pluginRecovered(channel: Channel): void {
-    this.channels.setPluginError(channel.id, null);
-    this.logger.info("channel plugin works again", { channel: channel.id, plugin: channel.pluginId });
+    this.logger.info("channel plugin error cleared", { channel: channelId, why });
   }
 
   private start(channel: Channel): Promise<ChannelInstance> {

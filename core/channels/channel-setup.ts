@@ -32,7 +32,7 @@ export class ChannelSetup {
     await this.prove(prepared, id);
     const saved = this.channelService.save(scope, id, prepared);
     await this.runtime.invalidate(id);
-    this.runtime.clearPluginError(id);
+    this.runtime.clearPluginError(id, "new settings");
     return this.channelService.get(scope, saved.id);
   }
 

@@ -58,7 +58,8 @@ export class WebhookRoutes {
         this.runtime.pluginFailed(channel, "webhook", error);
         return unavailable();
       }
-      if (channel.pluginError) this.runtime.pluginRecovered(channel);
+      // Only a genuine delivery proves the plugin works again (a rejected forgery proves nothing).
+      if (channel.pluginError && (result.type === "events" || result.type === "challenge")) this.runtime.clearPluginError(channel.id, "recovered");
       switch (result.type) {
         case "challenge":
           return result.response;

@@ -69,13 +69,18 @@ export async function serve(demo: boolean): Promise<number> {
 }
 
 /**
- * Last line of defence: a promise nobody awaited, or a throw in a timer, is logged
- * with what we know instead of killing the appliance silently. Every background
- * loop already catches its own failures; reaching here is a bug worth reading.
+ * Last line of defence. Every background loop catches its own failures, so reaching
+ * here is a bug worth reading: a promise nobody awaited is logged with what we know
+ * and the server keeps serving; a synchronous throw nobody caught leaves the process
+ * in an unknown state, so it is logged and the process exits (70) for its supervisor
+ * (Docker, systemd) to restart it. Start-up then recovers whatever was in flight.
  */
 function watchProcess(logger: Logger): void {
   process.on("unhandledRejection", (reason) => logger.error("unhandled promise rejection (bug): the server keeps running", { error: reason, stack: stackOf(reason) }));
-  process.on("uncaughtException", (error) => logger.error("uncaught exception (bug): the server keeps running", { error, stack: stackOf(error) }));
+  process.on("uncaughtException", (error) => {
+    logger.error("uncaught exception (bug): exiting so the supervisor restarts a clean process", { error, stack: stackOf(error) });
+    process.exit(70);
+  });
 }
 
 function stackOf(e: unknown): string | undefined {

@@ -6,7 +6,7 @@ const COLUMNS = `c.id, c.company_id AS companyId, c.channel_id AS channelId, c.c
   c.queue_id AS queueId, c.assignee_id AS assigneeId, c.last_message_at AS lastMessageAt, c.last_preview AS lastPreview,
   c.last_inbound_at AS lastInboundAt, c.unanswered_since AS unansweredSince, c.unread_count AS unreadCount,
   c.queued_at AS queuedAt, c.assigned_at AS assignedAt, c.first_response_at AS firstResponseAt,
-  c.closed_at AS closedAt, c.closed_by AS closedBy, c.close_note AS closeNote, c.created_at AS createdAt`;
+  c.closed_at AS closedAt, c.closed_by AS closedBy, c.close_note AS closeNote, c.avoid_assignee_id AS avoidAssigneeId, c.created_at AS createdAt`;
 const LIST = `SELECT ${COLUMNS}, ct.name AS contactName, ct.phone AS contactPhone, ch.name AS channelName,
   ch.plugin_id AS pluginId, q.name AS queueName, u.name AS assigneeName
   FROM conversations c
@@ -120,8 +120,22 @@ export class ConversationRepository {
     return !!this.db.query(`SELECT 1 FROM conversations c WHERE c.id = $id AND ${AGENT_SCOPE}`).get({ id, viewer: userId });
   }
 
-  /** The conversation a new message from this contact on this channel belongs to, if any is still going. */
+  /**
+   * The conversation a new message from this contact on this channel belongs to:
+   * the one still going (at most one: a unique index says so), else the latest
+   * finalized one (which the reopen window may bring back). Two indexed lookups.
+   */
   current(contactId: number, channelId: number): Conversation | null {
+    return this.going(contactId, channelId) ?? this.latest(contactId, channelId);
+  }
+
+  going(contactId: number, channelId: number): Conversation | null {
+    return this.db
+      .query<Conversation, [number, number]>(`SELECT ${COLUMNS} FROM conversations c WHERE c.contact_id = ? AND c.channel_id = ? AND c.status <> 'closed'`)
+      .get(contactId, channelId);
+  }
+
+  private latest(contactId: number, channelId: number): Conversation | null {
     return this.db
       .query<Conversation, [number, number]>(
         `SELECT ${COLUMNS} FROM conversations c WHERE c.contact_id = ? AND c.channel_id = ? ORDER BY c.id DESC LIMIT 1`,
@@ -165,14 +179,16 @@ export class ConversationRepository {
     this.db.query("UPDATE conversations SET unread_count = 0 WHERE id = ? AND unread_count > 0").run(id);
   }
 
-  assign(id: number, assigneeId: number | null, queueId: number | null, status: ConversationStatus, now: number): void {
+  /** `avoid`: who handed it back to the queue (routing skips them); cleared once someone has it. */
+  assign(id: number, assigneeId: number | null, queueId: number | null, status: ConversationStatus, now: number, avoid: number | null = null): void {
     this.db
       .query(
         `UPDATE conversations SET assignee_id = ?1, queue_id = ?2, status = ?3,
            assigned_at = CASE WHEN ?1 IS NOT NULL THEN ?4 ELSE assigned_at END,
-           queued_at = CASE WHEN ?3 = 'queued' THEN ?4 ELSE queued_at END WHERE id = ?5`,
+           queued_at = CASE WHEN ?3 = 'queued' THEN ?4 ELSE queued_at END,
+           avoid_assignee_id = CASE WHEN ?1 IS NOT NULL THEN NULL ELSE ?6 END WHERE id = ?5`,
       )
-      .run(assigneeId, queueId, status, now, id);
+      .run(assigneeId, queueId, status, now, id, avoid);
   }
 
   close(id: number, by: number | null, note: string | null, now: number): void {

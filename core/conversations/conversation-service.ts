@@ -6,6 +6,7 @@ import { AppError, found } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import type { AssignmentService } from "../routing/assignment-service.ts";
+import type { PresenceService } from "../routing/presence-service.ts";
 import { T } from "../tokens.ts";
 import type { UserRepository } from "../users/user-repository.ts";
 import type { Conversation, ConversationFilter, ConversationListItem, Message, Visibility } from "./conversation.ts";
@@ -30,6 +31,9 @@ export function visibilityOf(actor: Actor): Visibility {
   return { companyId: actor.companyId, restrictToUserId: actor.role === "agent" ? actor.userId : null };
 }
 
+/** Where a transfer left the conversation, for the message the agent sees. */
+export type TransferOutcome = { kind: "agent"; name: string; online: boolean } | { kind: "queue"; queue: string; assignee: string | null };
+
 /**
  * What agents do with conversations: read, take, transfer, finalize, reopen
  * (answers are ReplyService's). Every change writes its system line in the same
@@ -45,6 +49,7 @@ export class ConversationService {
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.UserRepository) private readonly users: UserRepository,
     @inject(T.AssignmentService) private readonly assignmentService: AssignmentService,
+    @inject(T.PresenceService) private readonly presenceService: PresenceService,
     @inject(T.EventBus) private readonly bus: EventBus,
   ) {}
 
@@ -56,6 +61,16 @@ export class ConversationService {
   get(actor: Actor, id: number): ConversationListItem {
     const c = this.conversations.item(actor.companyId, id);
     return found(c && this.canSee(actor, c) ? c : null);
+  }
+
+  /**
+   * Writing into a conversation someone else has: an agent takes it first; a
+   * supervisor or admin may, once they confirm (the assignee sees it live). The API
+   * acts for the company and writes freely.
+   */
+  writeAccess(actor: Actor, c: Pick<Conversation, "assigneeId">): "write" | "take_first" | "confirm" {
+    if (c.assigneeId === null || actor.userId === null || c.assigneeId === actor.userId) return "write";
+    return actor.role === "agent" ? "take_first" : "confirm";
   }
 
   canSee(actor: Actor, c: Conversation): boolean {
@@ -96,8 +111,12 @@ export class ConversationService {
     this.change(actor, c, { assigneeId: actor.userId, queueId: c.queueId, status: "open" }, { event: "taken", by: actor.name });
   }
 
-  /** To a queue (waits there, or goes to its next agent) or straight to an agent. */
-  transfer(actor: Actor, id: number, to: { queueId?: number | null; assigneeId?: number | null }): void {
+  /**
+   * To a queue (its next online agent gets it, never the one who handed it back;
+   * with nobody else it waits there) or straight to an agent. `confirmOffline`:
+   * a person handing it to an agent who is not connected must say so (the panel asks).
+   */
+  transfer(actor: Actor, id: number, to: { queueId?: number | null; assigneeId?: number | null }, opts: { offlineNeedsConfirm?: boolean; confirmOffline?: boolean } = {}): TransferOutcome {
     const c = this.get(actor, id);
     if (c.status === "closed") throw new AppError(409, "conversation_closed", "inbox.error.closed");
     const queueId = to.queueId ?? c.queueId;
@@ -106,12 +125,16 @@ export class ConversationService {
     if (to.assigneeId != null) {
       const agent = this.users.get(actor.companyId, to.assigneeId);
       if (!agent || !agent.active) throw AppError.invalid({ assigneeId: "inbox.error.agent_invalid" });
+      const online = this.presenceService.isOnline(agent.id);
+      if (!online && opts.offlineNeedsConfirm && !opts.confirmOffline) throw new AppError(409, "agent_offline", "inbox.error.agent_offline", { name: agent.name });
       this.change(actor, c, { assigneeId: agent.id, queueId, status: "open" }, { event: "transferred_agent", by: actor.name, to: agent.name, queue: queue?.name ?? null });
-      return;
+      return { kind: "agent", name: agent.name, online };
     }
     if (!queue) throw AppError.invalid({ queueId: "inbox.error.queue_invalid" });
-    this.change(actor, c, { assigneeId: null, queueId: queue.id, status: "queued" }, { event: "transferred_queue", by: actor.name, queue: queue.name });
+    this.change(actor, c, { assigneeId: null, queueId: queue.id, status: "queued", avoid: actor.userId }, { event: "transferred_queue", by: actor.name, queue: queue.name });
     this.assignmentService.assign(actor.companyId, id);
+    const now = this.conversations.item(actor.companyId, id)!;
+    return { kind: "queue", queue: queue.name, assignee: now.assigneeName };
   }
 
   close(actor: Actor, id: number, note: string | null): void {
@@ -130,7 +153,7 @@ export class ConversationService {
 
   /**
    * Back to work. A customer has at most one conversation going per channel (a
-   * unique index says so), so an old one cannot be reopened while a newer one runs.
+   * unique index says so), so a finalized one cannot be reopened while another runs.
    */
   reopen(actor: Actor, id: number): void {
     const c = this.get(actor, id);
@@ -138,9 +161,7 @@ export class ConversationService {
     const now = this.clock.now();
     const assignee = actor.userId ?? c.assigneeId;
     const lineId = this.uow.run(() => {
-      if (this.conversations.current(c.contactId, c.channelId)?.id !== c.id) {
-        throw new AppError(409, "newer_conversation_open", "inbox.error.newer_open");
-      }
+      if (this.conversations.going(c.contactId, c.channelId)) throw new AppError(409, "newer_conversation_open", "inbox.error.newer_open");
       this.conversations.reopen(id, "open", now);
       this.conversations.assign(id, assignee, c.queueId, assignee ? "open" : "queued", now);
       return this.messages.insert(systemLine(c, { event: "reopened", by: actor.name }, now));
@@ -153,12 +174,12 @@ export class ConversationService {
   private change(
     actor: Actor,
     c: Conversation,
-    next: { assigneeId: number | null; queueId: number | null; status: "open" | "queued" },
+    next: { assigneeId: number | null; queueId: number | null; status: "open" | "queued"; avoid?: number | null },
     line: SystemEvent,
   ): void {
     const now = this.clock.now();
     const lineId = this.uow.run(() => {
-      this.conversations.assign(c.id, next.assigneeId, next.queueId, next.status, now);
+      this.conversations.assign(c.id, next.assigneeId, next.queueId, next.status, now, next.avoid ?? null);
       return this.messages.insert(systemLine(c, line, now));
     });
     this.bus.emit("message.created", { companyId: actor.companyId, conversationId: c.id, messageId: lineId });

@@ -20,6 +20,8 @@ export interface Conversation {
   closedAt: number | null;
   closedBy: number | null;
   closeNote: string | null;
+  /** Handed back to its queue by this user: routing gives it to someone else. */
+  avoidAssigneeId: number | null;
   createdAt: number;
 }
 

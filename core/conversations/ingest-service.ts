@@ -295,7 +295,10 @@ export class IngestService {
     const id = messageIdOfKey(key);
     const m = id === null ? null : this.messages.unconfirmed(channel.id, id);
     if (!m) return null;
-    this.messages.markSent(m.id, externalId, "sent");
+    // Confirmed while a cautious resend is on its way: the customer may well get it twice.
+    const pending = this.outbox.forMessage(m.id);
+    const resent = !!pending && pending.uncertain && pending.sendingSince !== null;
+    this.messages.markSent(m.id, externalId, "sent", resent);
     this.outbox.removeForMessage(m.id);
     after.events.push({ name: "message.status", payload: { companyId: m.companyId, conversationId: m.conversationId, messageId: m.id } });
     this.logger.info("send confirmed by the provider", { message: m.id, channel: channel.id });

@@ -15,8 +15,11 @@ const toMessage = ({ payloadJson, maybeDuplicate, ...r }: Row): Message => ({
   maybeDuplicate: maybeDuplicate === 1,
   payload: payloadJson ? (JSON.parse(payloadJson) as Record<string, unknown>) : null,
 });
-/** Delivery statuses in the order they may move (SQL twin of conversation.ts statusAdvances). */
-const RANK_SQL = (col: string) => `CASE ${col} WHEN 'sent' THEN 1 WHEN 'failed' THEN 1.5 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END`;
+/**
+ * How far a message got, for markSent: the provider accepting it outranks an earlier
+ * "failed" (that attempt's failure no longer stands); delivered and read stay.
+ */
+const RANK_SQL = (col: string) => `CASE ${col} WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END`;
 export type MessageRef = { id: number; conversationId: number; companyId: number; status: DeliveryStatus };
 
 export interface NewMessage {
@@ -34,6 +37,7 @@ export interface NewMessage {
   externalId?: string | null;
   status: DeliveryStatus;
   createdAt: number;
+  submissionKey?: string | null;
 }
 
 @injectable()
@@ -45,11 +49,12 @@ export class MessageRepository {
       this.db
         .query(
           `INSERT INTO messages (conversation_id, company_id, channel_id, direction, author, author_user_id, kind, text, payload,
-             media_id, reply_to_id, external_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             media_id, reply_to_id, external_id, status, created_at, submission_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           m.conversationId, m.companyId, m.channelId, m.direction, m.author, m.authorUserId ?? null, m.kind, m.text ?? null,
           m.payload ? JSON.stringify(m.payload) : null, m.mediaId ?? null, m.replyToId ?? null, m.externalId ?? null, m.status, m.createdAt,
+          m.submissionKey ?? null,
         ).lastInsertRowid,
     );
   }
@@ -75,6 +80,15 @@ export class MessageRepository {
       .query<Row, [number, number, number, number]>(`${SELECT} WHERE m.company_id = ? AND m.conversation_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`)
       .all(companyId, conversationId, afterId, limit)
       .map(toMessage);
+  }
+
+  /** The message a composer submission already stored, if any. */
+  bySubmission(conversationId: number, key: string): number | null {
+    return (
+      this.db
+        .query<{ id: number }, [number, string]>("SELECT id FROM messages WHERE conversation_id = ? AND submission_key = ?")
+        .get(conversationId, key)?.id ?? null
+    );
   }
 
   inboundExists(channelId: number, externalId: string): boolean {

@@ -31,22 +31,27 @@ const DISABLED_RECHECK_MS = 60_000;
  * Sends queued messages through their channel's plugin after commit.
  *
  * Order: only the oldest pending send of each conversation is taken, so a later
- * message waits while an earlier one retries; other conversations go ahead. One
- * channel's sends go one at a time, paced by its plugin (SendPacer).
+ * message waits while an earlier one retries; other conversations go ahead. Each
+ * channel has its own lane: its sends go one at a time, paced by its plugin
+ * (SendPacer), and a slow provider or a rate-limit pause on one channel never
+ * holds up another.
  *
  * Never twice: just before a request leaves, the row records that it is in flight
  * (committed). The answer is recorded, and the row removed, in one transaction.
- * A row still "in flight" at start-up was cut off by a crash, and a timeout leaves
- * a request in the same doubt: plugins whose provider dedupes by our key are simply
- * retried; plugins whose provider reports our key back with the message (WhatsApp
- * statuses, Messenger echoes) wait a grace period for that report, which settles the
- * row without a resend; otherwise the message is sent again and marked as possibly
- * received twice, for agents to see.
+ * A row still "in flight" when it is looked at again was cut off (a crash, or a
+ * failure recording the answer), and a timeout leaves a request in the same doubt:
+ * plugins whose provider dedupes by our key are simply retried; plugins whose
+ * provider reports our key back with the message (WhatsApp statuses, Messenger
+ * echoes) wait a grace period for that report, which settles the row without a
+ * resend; otherwise the message is sent again and marked as possibly received
+ * twice, for agents to see.
  */
 @injectable()
 export class OutboxDispatcher {
   private readonly loop: DueLoop;
   private readonly pacer = new SendPacer();
+  /** Channels whose lane is sending now, with the promise that ends it. */
+  private readonly lanes = new Map<number, Promise<void>>();
 
   constructor(
     @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
@@ -66,7 +71,7 @@ export class OutboxDispatcher {
   ) {
     this.loop = new DueLoop({
       pass: () => this.pass(),
-      nextDueAt: () => this.outbox.nextDueAt(),
+      nextDueAt: () => this.outbox.nextDueAt([...this.lanes.keys()]),
       now: () => this.clock.now(),
       wake: (kick) => this.bus.on("outbox.queued", kick),
       onError: (error, failures) => this.logger.error("outbox pass failed; retrying", { error, failures }),
@@ -82,64 +87,81 @@ export class OutboxDispatcher {
     this.loop.start();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await Promise.all(this.lanes.values());
   }
 
-  /** Resolves when no pass is running (tests and shutdown). */
-  idle(): Promise<void> {
-    return this.loop.idle();
+  /** Resolves when nothing is being sent (tests and shutdown). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.loop.idle();
+      if (this.lanes.size === 0) return;
+      await Promise.all(this.lanes.values());
+    }
   }
 
   /** Requests that were in flight when the previous process stopped: their fate is unknown. */
   private recoverInterrupted(): void {
-    const now = this.clock.now();
     for (const row of this.outbox.interrupted()) {
-      const policy = this.idempotencyOf(row.channelId);
-      if (policy === "callback") {
-        this.outbox.awaitConfirmation(row.id, row.attempts, row.sendingSince! + this.config.sendConfirmGraceMs, "interrupted mid-request; waiting for the provider to confirm it");
-      } else {
-        this.outbox.retryLater(row.id, row.attempts, now, "interrupted mid-request", policy !== "provider");
-      }
-      this.logger.warn("send interrupted by a restart", { message: row.messageId, channel: row.channelId, policy: policy ?? "none" });
+      this.putInDoubt(row, row.attempts, row.sendingSince!, "interrupted mid-request");
+      this.logger.warn("send interrupted by a restart", { message: row.messageId, channel: row.channelId });
     }
   }
 
+  /**
+   * A request that may have reached the provider: wait for its confirmation
+   * (callback providers), or send again marked uncertain (unless the provider
+   * itself dedupes by our key).
+   */
+  private putInDoubt(row: OutboxRow, attempts: number, since: number, reason: string): void {
+    const policy = this.idempotencyOf(row.channelId);
+    if (policy === "callback") this.outbox.awaitConfirmation(row.id, attempts, since + this.config.sendConfirmGraceMs, `${reason}; waiting for the provider to confirm it`);
+    else this.outbox.retryLater(row.id, attempts, this.clock.now(), reason, policy !== "provider");
+  }
+
+  /** Starts a lane for every channel with due sends and none running; returns at once. */
   private async pass(): Promise<boolean> {
     const rows = this.outbox.due(this.clock.now(), BATCH);
     const byChannel = new Map<number, OutboxRow[]>();
-    for (const r of rows) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r]);
-    let settled = 0;
-    await Promise.all(
-      [...byChannel.values()].map(async (list) => {
-        for (const row of list) {
-          if (this.loop.isStopped) return;
-          try {
-            if (await this.sendOne(row)) settled++;
-          } catch (error) {
-            // A database or plugin surprise on one row: log it, try the row again later, go on with the rest.
-            this.logger.error("send could not be processed", { message: row.messageId, channel: row.channelId, error });
-            this.deferAfterError(row, error);
-          }
-        }
-      }),
-    );
-    // A settled row may have been the head of a conversation whose next message is now due.
-    return rows.length === BATCH || settled > 0;
+    for (const r of rows) if (!this.lanes.has(r.channelId)) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r]);
+    for (const [channelId, list] of byChannel) {
+      const lane = this.runLane(list).finally(() => {
+        this.lanes.delete(channelId);
+        // Its rows may have been the heads of conversations whose next message is now due.
+        this.loop.kick();
+      });
+      this.lanes.set(channelId, lane);
+    }
+    return false;
   }
 
-  /** Returns true when the row left the outbox (sent, failed for good, or gone). */
-  private async sendOne(row: OutboxRow): Promise<boolean> {
+  private async runLane(list: OutboxRow[]): Promise<void> {
+    for (const row of list) {
+      if (this.loop.isStopped) return;
+      try {
+        await this.sendOne(row);
+      } catch (error) {
+        // A database or plugin surprise on one row: log it, try the row again later, go on with the rest.
+        this.logger.error("send could not be processed", { message: row.messageId, channel: row.channelId, error });
+        this.deferAfterError(row, error);
+      }
+    }
+  }
+
+  private async sendOne(row: OutboxRow): Promise<void> {
+    // Still marked in flight from an earlier attempt whose answer was never recorded: in doubt.
+    if (row.sendingSince !== null) return this.putInDoubt(row, row.attempts, row.sendingSince, "the previous attempt's answer was not recorded");
     const channel = this.channels.byId(row.channelId);
     const message = channel ? this.messages.get(channel.companyId, row.messageId) : null;
     if (!channel || !message) {
       this.outbox.remove(row.id);
-      return true;
+      return;
     }
     if (channel.status === "disabled") {
       // Switched off by an admin: the send waits (without using up attempts) until it is switched on again.
       this.outbox.retryLater(row.id, row.attempts, this.clock.now() + DISABLED_RECHECK_MS, "the channel is disabled", row.uncertain);
-      return false;
+      return;
     }
     const conversation = this.conversations.get(channel.companyId, message.conversationId);
     const to = conversation ? this.contacts.externalIdFor(conversation.contactId, channel.id) : null;
@@ -152,15 +174,15 @@ export class OutboxDispatcher {
       const instance = await this.runtime.instance(channel);
       result = await instance.send(this.outbound(message, to, conversation.lastInboundAt));
     } catch (e) {
-      // A plugin that throws is treated like a network error: try again later.
-      result = { ok: false, retryable: true, reason: e instanceof Error ? e.message : String(e) };
+      // A plugin that throws is treated like a network error; it may have thrown after its request left.
+      result = { ok: false, retryable: true, reason: e instanceof Error ? e.message : String(e), maybeSent: true };
     }
     // A provider rate limit slows the whole channel, not only this message.
     if (!result.ok && result.retryable && result.retryAfterMs) this.pacer.pause(channel.id, result.retryAfterMs);
-    return this.record(row, message, result, manifest);
+    this.record(row, message, result, manifest);
   }
 
-  private record(row: OutboxRow, message: Message, result: SendResult, manifest?: PluginManifest): boolean {
+  private record(row: OutboxRow, message: Message, result: SendResult, manifest?: PluginManifest): void {
     const attempts = row.attempts + 1;
     const now = this.clock.now();
     const policy = manifest?.idempotency;
@@ -187,13 +209,30 @@ export class OutboxDispatcher {
     if (outcome === "sent" || outcome === "failed") {
       this.bus.emit("message.status", { companyId: message.companyId, conversationId: message.conversationId, messageId: message.id });
     }
-    return outcome !== "retry";
   }
 
+  /**
+   * Processing the row threw. If its request had left, the send is in doubt; after
+   * the last attempt the message is marked failed with the error, so the rest of
+   * its conversation is not held up for ever.
+   */
   private deferAfterError(row: OutboxRow, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
     try {
-      const attempts = row.attempts + 1;
-      this.outbox.retryLater(row.id, attempts, this.clock.now() + backoffMs(attempts), error instanceof Error ? error.message : String(error), false);
+      const current = this.outbox.get(row.id);
+      if (!current) return;
+      const attempts = current.attempts + 1;
+      if (attempts >= MAX_ATTEMPTS) {
+        this.uow.run(() => {
+          this.messages.setStatus(row.messageId, "failed", reason, null);
+          this.outbox.remove(row.id);
+        });
+        const m = this.channels.byId(row.channelId);
+        if (m) this.bus.emit("message.status", { companyId: m.companyId, conversationId: row.conversationId, messageId: row.messageId });
+        return;
+      }
+      if (current.sendingSince !== null) this.putInDoubt(current, attempts, current.sendingSince, reason);
+      else this.outbox.retryLater(row.id, attempts, this.clock.now() + backoffMs(attempts), reason, false);
     } catch (again) {
       this.logger.error("could not reschedule a send", { message: row.messageId, error: again });
     }

@@ -54,8 +54,27 @@ export class OutboxRepository {
     return this.db.query<Row, []>(`SELECT ${COLUMNS} FROM outbox o WHERE o.sending_since IS NOT NULL ORDER BY o.id`).all().map(toRow);
   }
 
-  nextDueAt(): number | null {
-    return this.db.query<{ t: number | null }, []>("SELECT MIN(next_attempt_at) AS t FROM outbox").get()?.t ?? null;
+  /**
+   * When the next send may go: only rows that head their conversation count (the
+   * others wait for them), and none of the channels busy sending now (their lane
+   * comes back for them).
+   */
+  nextDueAt(busyChannels: number[] = []): number | null {
+    return (
+      this.db
+        .query<{ t: number | null }, [string]>(
+          `SELECT MIN(o.next_attempt_at) AS t FROM outbox o
+           WHERE o.channel_id NOT IN (SELECT value FROM json_each(?))
+             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation_id = o.conversation_id AND e.id < o.id)`,
+        )
+        .get(JSON.stringify(busyChannels))?.t ?? null
+    );
+  }
+
+  /** The pending send of a message, if any. */
+  forMessage(messageId: number): OutboxRow | null {
+    const r = this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM outbox o WHERE o.message_id = ?`).get(messageId);
+    return r ? toRow(r) : null;
   }
 
   /** Recorded (committed) before the request leaves, so a crash mid-request is known afterwards. */

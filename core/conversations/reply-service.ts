@@ -26,12 +26,17 @@ export interface ReplyInput {
   file?: { bytes: Uint8Array; mimeType: string; filename: string };
   /** Quote this message (WhatsApp shows the quote to the customer). */
   replyToId?: number | null;
+  /** The composer's submission id: the same submission twice stores one message. */
+  submissionKey?: string | null;
+  /** A supervisor or admin confirmed writing into a conversation another person has. */
+  intervene?: boolean;
 }
 
 export interface TemplateInput {
   name: string;
   language: string;
   parameters: string[];
+  intervene?: boolean;
 }
 
 /**
@@ -63,6 +68,11 @@ export class ReplyService {
 
   send(actor: Actor, id: number, input: ReplyInput): Message {
     const c = this.open(actor, id);
+    const key = input.submissionKey?.trim().slice(0, 64) || null;
+    // Already stored (a double click, or the browser sent the form again): the same message, not a second one.
+    const earlier = key ? this.messages.bySubmission(c.id, key) : null;
+    if (earlier) return this.messages.get(actor.companyId, earlier)!;
+    this.mayWrite(actor, c, input.intervene === true);
     const text = (input.text ?? "").trim();
     if (!text && !input.file) throw AppError.invalid({ text: "inbox.error.empty_message" });
     if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
@@ -81,6 +91,7 @@ export class ReplyService {
         payload: mediaId ? { mediaType: mediaTypeOf(input.file!.mimeType) } : null,
         mediaId,
         replyToId,
+        submissionKey: key,
       });
     });
   }
@@ -88,6 +99,7 @@ export class ReplyService {
   /** An approved template with its {{n}} parameters filled in: the way back in after the 24 h window. */
   sendTemplate(actor: Actor, id: number, input: TemplateInput): Message {
     const c = this.open(actor, id);
+    this.mayWrite(actor, c, input.intervene === true);
     const { state, manifest } = this.windowFor(c);
     if (!allowsTemplates(manifest, state)) throw new AppError(409, "templates_unsupported", "inbox.error.no_templates");
     const t = this.templates.get(c.channelId, input.name, input.language);
@@ -124,6 +136,12 @@ export class ReplyService {
     return this.messages.get(actor.companyId, m.id)!;
   }
 
+  private mayWrite(actor: Actor, c: ConversationListItem, intervene: boolean): void {
+    const access = this.conversationService.writeAccess(actor, c);
+    if (access === "take_first") throw new AppError(409, "taken_by_other", "inbox.error.take_first", { name: c.assigneeName ?? "" });
+    if (access === "confirm" && !intervene) throw new AppError(409, "intervene_unconfirmed", "inbox.error.intervene", { name: c.assigneeName ?? "" });
+  }
+
   private open(actor: Actor, id: number): ConversationListItem {
     const c = this.conversationService.get(actor, id);
     if (c.status === "closed") throw new AppError(409, "conversation_closed", "inbox.error.closed");
@@ -149,7 +167,7 @@ export class ReplyService {
     actor: Actor,
     c: ConversationListItem,
     now: number,
-    build: (tx: (m: Pick<NewMessage, "kind" | "text" | "payload" | "mediaId" | "replyToId">) => void) => void,
+    build: (tx: (m: Pick<NewMessage, "kind" | "text" | "payload" | "mediaId" | "replyToId" | "submissionKey">) => void) => void,
   ): Message {
     const { messageId, took } = this.uow.run(() => {
       let messageId = 0;

@@ -10,11 +10,16 @@ import { T } from "../tokens.ts";
 import type { UserRepository } from "../users/user-repository.ts";
 import type { PresenceService } from "./presence-service.ts";
 
+/** What became of one attempt: someone got it, or it waits (for anyone, or for anyone but the one who handed it back). */
+export type AssignOutcome = "assigned" | "nobody" | "only_avoided" | "not_waiting";
+const DRAIN_BATCH = 50;
+
 /**
  * Finds an agent for waiting conversations. Each queue picks by its strategy among
  * its online members who are under the queue's per-agent limit; when nobody is
  * eligible the conversation waits, and waiting ones are handed out oldest first
- * as soon as an agent connects or frees a slot.
+ * as soon as an agent connects or frees a slot. A conversation an agent handed
+ * back to the queue is never routed straight back to that agent.
  */
 @injectable()
 export class AssignmentService {
@@ -36,14 +41,18 @@ export class AssignmentService {
     });
   }
 
-  /** Hands out a queue's waiting conversations, oldest first, while someone is eligible. */
+  /**
+   * Hands out a queue's waiting conversations, oldest first, while someone is
+   * eligible. One that only its sender could take is passed over, not a reason to stop.
+   */
   drain(companyId: number, queueId: number): number {
     let assigned = 0;
-    for (;;) {
-      const [next] = this.conversations.waiting(queueId, 1);
-      if (next === undefined || !this.assign(companyId, next)) return assigned;
-      assigned++;
+    for (const id of this.conversations.waiting(queueId, DRAIN_BATCH)) {
+      const outcome = this.assign(companyId, id);
+      if (outcome === "assigned") assigned++;
+      else if (outcome === "nobody") break;
     }
+    return assigned;
   }
 
   /** After an agent closes or hands off a conversation: their queues may have work waiting. */
@@ -51,38 +60,43 @@ export class AssignmentService {
     for (const q of this.queues.idsOfUser(userId)) this.drain(companyId, q);
   }
 
-  /** Tries to assign one waiting conversation; false when nobody is eligible (it keeps waiting). */
-  assign(companyId: number, conversationId: number): boolean {
-    const result = this.uow.run(() => {
+  /** Tries to assign one waiting conversation; otherwise it keeps waiting. */
+  assign(companyId: number, conversationId: number): AssignOutcome {
+    const result = this.uow.run((): { outcome: AssignOutcome; line?: number } => {
       const c = this.conversations.get(companyId, conversationId);
-      if (!c || c.status !== "queued" || c.assigneeId !== null || c.queueId === null) return null;
+      if (!c || c.status !== "queued" || c.assigneeId !== null || c.queueId === null) return { outcome: "not_waiting" };
       const queue = this.queues.get(companyId, c.queueId);
-      if (!queue || queue.strategy === "manual") return null;
-      const agent = this.pick(queue.id, queue.strategy, queue.maxPerAgent);
-      if (agent === null) return null;
+      if (!queue || queue.strategy === "manual") return { outcome: "nobody" };
+      const eligible = this.eligible(queue.id, queue.maxPerAgent);
+      const candidates = eligible.filter((id) => id !== c.avoidAssigneeId);
+      if (candidates.length === 0) return { outcome: eligible.length ? "only_avoided" : "nobody" };
+      const agent = this.pick(queue.id, queue.strategy as "round_robin" | "least_busy", candidates);
       const now = this.clock.now();
       this.conversations.assign(c.id, agent, c.queueId, "open", now);
       this.queues.setLastAssignee(queue.id, agent);
       const name = this.users.byId(agent)?.name ?? "";
-      const line = this.messages.insert(systemLine(c, { event: "auto_assigned", to: name, queue: queue.name }, now));
-      return { line };
+      return { outcome: "assigned", line: this.messages.insert(systemLine(c, { event: "auto_assigned", to: name, queue: queue.name }, now)) };
     });
-    if (!result) return false;
-    this.bus.emit("message.created", { companyId, conversationId, messageId: result.line });
+    if (result.outcome !== "assigned") return result.outcome;
+    this.bus.emit("message.created", { companyId, conversationId, messageId: result.line! });
     this.bus.emit("conversation.changed", { companyId, conversationId, previousAssigneeId: null });
-    return true;
+    return "assigned";
   }
 
-  private pick(queueId: number, strategy: "round_robin" | "least_busy", maxPerAgent: number): number | null {
+  /** Online members under the queue's per-agent limit, in id order. */
+  private eligible(queueId: number, maxPerAgent: number): number[] {
     const online = this.queues.memberIds(queueId).filter((id) => this.presenceService.isOnline(id));
-    if (online.length === 0) return null;
+    if (online.length === 0 || maxPerAgent === 0) return online;
     const load = this.conversations.openCounts(online);
-    const eligible = online.filter((id) => maxPerAgent === 0 || (load.get(id) ?? 0) < maxPerAgent);
-    if (eligible.length === 0) return null;
+    return online.filter((id) => (load.get(id) ?? 0) < maxPerAgent);
+  }
+
+  private pick(queueId: number, strategy: "round_robin" | "least_busy", candidates: number[]): number {
     if (strategy === "least_busy") {
-      return eligible.reduce((best, id) => ((load.get(id) ?? 0) < (load.get(best) ?? 0) ? id : best), eligible[0]!);
+      const load = this.conversations.openCounts(candidates);
+      return candidates.reduce((best, id) => ((load.get(id) ?? 0) < (load.get(best) ?? 0) ? id : best), candidates[0]!);
     }
     const last = this.queues.lastAssignee(queueId) ?? 0;
-    return eligible.find((id) => id > last) ?? eligible[0]!;
+    return candidates.find((id) => id > last) ?? candidates[0]!;
   }
 }

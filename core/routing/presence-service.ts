@@ -38,7 +38,12 @@ export class PresenceService {
   }
 
   isOnline(userId: number): boolean {
-    if (!this.chosen(userId)) return false;
+    return this.isOnlineGiven(userId, this.chosen(userId));
+  }
+
+  /** The same, when the caller already read the user's choice (lists of agents). */
+  isOnlineGiven(userId: number, choseOnline: boolean): boolean {
+    if (!choseOnline) return false;
     if ((this.streams.get(userId) ?? 0) > 0) return true;
     return this.clock.now() - (this.lastSeen.get(userId) ?? 0) < this.graceMs;
   }

@@ -54,6 +54,16 @@ export class UserRepository {
       .all(companyId);
   }
 
+  /** Active agents of a company with their chosen presence, for "transfer to an agent". */
+  agentOptions(companyId: number): { id: number; name: string; choseOnline: boolean }[] {
+    return this.db
+      .query<{ id: number; name: string; presence: string }, [number]>(
+        "SELECT id, name, presence FROM users WHERE company_id = ? AND active = 1 AND role = 'agent' ORDER BY name COLLATE NOCASE, id",
+      )
+      .all(companyId)
+      .map((r) => ({ id: r.id, name: r.name, choseOnline: r.presence === "online" }));
+  }
+
   get(companyId: number, id: number): UserListItem | null {
     const row = this.db
       .query<ListRow, [number, number]>(`${LIST_SELECT} WHERE u.company_id = ? AND u.id = ?`)

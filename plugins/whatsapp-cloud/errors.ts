@@ -61,8 +61,12 @@ export function describeError(e: { message?: string | null; title?: string | nul
   return e.details && !base.includes(e.details) ? `${base}: ${e.details}` : base;
 }
 
-/** A failed Graph call as the outbox needs it: retry (and when) or give up. */
-export function toSendFailure(error: GraphError): Extract<SendResult, { ok: false }> {
+/**
+ * A failed Graph call as the outbox needs it: retry (and when) or give up.
+ * `delivers`: the call was the one that sends to the customer (an upload is not),
+ * so a request that may have arrived leaves the send in doubt.
+ */
+export function toSendFailure(error: GraphError, delivers = true): Extract<SendResult, { ok: false }> {
   const reason = describeError(error);
   const code = error.code;
   if (code !== null && THROUGHPUT_LIMIT.has(code)) return { ok: false, retryable: true, reason, retryAfterMs: RATE_LIMIT_RETRY_MS, code: "rate_limited" };
@@ -72,7 +76,7 @@ export function toSendFailure(error: GraphError): Extract<SendResult, { ok: fals
   if (error.httpStatus === 429) return { ok: false, retryable: true, reason, retryAfterMs: RATE_LIMIT_RETRY_MS, code: "rate_limited" };
   // No answer, Meta's transient codes or flag, or a server error: the outbox retries with backoff.
   if (error.httpStatus === 0 || error.httpStatus >= 500 || error.transient || (code !== null && TRANSIENT.has(code))) {
-    return error.maybeDelivered ? { ok: false, retryable: true, reason, code: "unavailable", maybeSent: true } : { ok: false, retryable: true, reason, code: "unavailable" };
+    return error.maybeDelivered && delivers ? { ok: false, retryable: true, reason, code: "unavailable", maybeSent: true } : { ok: false, retryable: true, reason, code: "unavailable" };
   }
   return { ok: false, retryable: false, reason, code: code === null ? undefined : String(code) };
 }

@@ -40,7 +40,7 @@ export async function sendMessage(graph: GraphClient, phoneNumberId: string, msg
       }
       const upload = await uploadMedia(graph, phoneNumberId, { blob, mimeType: c.mimeType, filename: uploadName(c.mediaType, c.mimeType, c.filename) });
       // An upload that timed out sent nothing to the customer: no doubt to wait out.
-      if (!upload.ok) return { ...toSendFailure(upload.error), maybeSent: false } as Extract<SendResult, { ok: false }>;
+      if (!upload.ok) return toSendFailure(upload.error, false);
       const media: Json = { id: upload.data.id };
       // Audio takes no caption; documents keep their file name for the customer.
       if (c.caption && c.mediaType !== "audio") media.caption = c.caption;

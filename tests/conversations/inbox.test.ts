@@ -110,7 +110,7 @@ describe("inbox in the panel", () => {
     expect(await beto.html("/inbox?tab=waiting")).toContain("necesito soporte técnico");
     expect((await ana.get(`/inbox/${c}`)).status).toBe(404);
     const betoId = app.db.query<{ id: number }, []>("SELECT id FROM users WHERE username = 'beto'").get()!.id;
-    expect((await supervisor.post(`/inbox/${c}/transfer`, { assigneeId: String(betoId) })).status).toBe(303);
+    expect((await supervisor.post(`/inbox/${c}/transfer`, { assigneeId: String(betoId), confirmOffline: "1" })).status).toBe(303);
     const betoPane = await beto.html(`/inbox/${c}`);
     expect(betoPane).toContain("Name sup transferred to Name beto"); // beto reads English
     expect((await beto.post(`/inbox/${c}/close`, { note: "Resuelto por teléfono" })).status).toBe(303);

@@ -57,4 +57,18 @@ describe("one conversation going per customer and channel", () => {
     expect(await res.text()).toContain("Este cliente ya tiene una conversación más reciente abierta en este canal");
     expect(app.db.query<{ status: string }, [number]>("SELECT status FROM conversations WHERE id = ?").get(first)!.status).toBe("closed");
   });
+
+  test("a customer whose older conversation is open while a newer one is finalized (left by earlier versions) still gets through", async () => {
+    await app.webhook(channel, { messages: [{ id: "legacy-1", from: "573008880000", text: "primera" }] });
+    const older = app.db.query<{ id: number; contact_id: number; company_id: number }, []>("SELECT id, contact_id, company_id FROM conversations ORDER BY id DESC LIMIT 1").get()!;
+    const newer = Number(
+      app.db
+        .query("INSERT INTO conversations (company_id, channel_id, contact_id, status, last_message_at, created_at, closed_at) VALUES (?, ?, ?, 'closed', 1, 1, 1)")
+        .run(older.company_id, channel, older.contact_id).lastInsertRowid,
+    );
+    expect(newer).toBeGreaterThan(older.id);
+    const res = await app.webhook(channel, { messages: [{ id: "legacy-2", from: "573008880000", text: "segunda" }] });
+    expect(res.status).toBe(200);
+    expect(app.db.query<{ c: number }, []>("SELECT conversation_id AS c FROM messages WHERE external_id = 'legacy-2'").get()!.c).toBe(older.id);
+  });
 });

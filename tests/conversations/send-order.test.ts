@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { apiReply, relayConversation, settleOutbox } from "../helpers/outbox.ts";
+import type { OutboxDispatcher } from "../../core/conversations/outbox-dispatcher.ts";
+import type { OutboxRepository } from "../../core/conversations/outbox-repository.ts";
+import { T } from "../../core/tokens.ts";
 import { RelayProvider } from "../helpers/relay.ts";
 import { createTestApp, type TestApp } from "../helpers/test-app.ts";
 
@@ -68,5 +71,21 @@ describe("outbox: one conversation's sends leave in order", () => {
     expect(provider.calls.map((c) => c.text)).toEqual(["malo", "bueno"]);
     const row = (id: number) => app.db.query<{ status: string }, [number]>("SELECT status FROM messages WHERE id = ?").get(id)!.status;
     expect([row(bad), row(good)]).toEqual(["failed", "sent"]);
+  });
+
+  test("while a conversation's first reply waits to retry, the loop sleeps until then (its follower does not count as due)", async () => {
+    const conversation = await conversationOf("573000000005", "in-5");
+    const outbox = app.container.resolve<OutboxRepository>(T.OutboxRepository);
+    await app.container.resolve<OutboxDispatcher>(T.OutboxDispatcher).stop();
+    await send(conversation, "uno");
+    await send(conversation, "dos");
+    const [first, second] = app.db.query<{ id: number }, [number]>("SELECT id FROM outbox WHERE conversation_id = ? ORDER BY id").all(conversation);
+    const later = Date.now() + 60_000;
+    app.db.query("UPDATE outbox SET next_attempt_at = ? WHERE id = ?").run(later, first!.id);
+    app.db.query("UPDATE outbox SET next_attempt_at = 0 WHERE id = ?").run(second!.id);
+    expect(outbox.due(Date.now(), 10).filter((r) => r.conversationId === conversation)).toEqual([]);
+    expect(outbox.nextDueAt()).toBe(later);
+    app.db.query("DELETE FROM outbox WHERE conversation_id = ?").run(conversation);
+    app.container.resolve<OutboxDispatcher>(T.OutboxDispatcher).start();
   });
 });

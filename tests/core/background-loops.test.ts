@@ -105,4 +105,19 @@ describe("the outbox keeps going through database trouble", () => {
     // The process is alive and answering.
     expect((await app.app.handle(new Request("http://localhost/healthz"))).status).toBe(200);
   }, 10_000);
+
+  test("a row that keeps failing is marked failed after the last attempt, and the conversation's next reply goes", async () => {
+    const conversation = await conversationOf("573100000004");
+    await dispatcher().stop();
+    const bad = await send(conversation, "siempre roto");
+    const next = await send(conversation, "el siguiente");
+    app.db.query("UPDATE messages SET payload = '{not json' WHERE id = ?").run(bad);
+    app.db.query("UPDATE outbox SET attempts = 7 WHERE message_id = ?").run(bad);
+    dispatcher().start();
+    await waitFor(() => provider.calls.some((c) => c.text === "el siguiente"));
+    const row = app.db.query<{ status: string; error: string }, [number]>("SELECT status, error FROM messages WHERE id = ?").get(bad)!;
+    expect(row.status).toBe("failed");
+    expect(row.error).toContain("JSON");
+    expect(app.db.query<{ status: string }, [number]>("SELECT status FROM messages WHERE id = ?").get(next)!.status).toBe("sent");
+  });
 });

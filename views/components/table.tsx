@@ -1,8 +1,14 @@
 import type { Translate } from "../../core/i18n/index.ts";
 
-/** A data table with a header row and an empty-state line. Cells are JSX (already escaped). */
-export function Table(props: { t: Translate; head: JSX.Element[]; rows: JSX.Element[][]; id?: string }): JSX.Element {
+/**
+ * A data table with a header row and an empty-state line (what to do next, when
+ * the caller says). Cells are JSX (already escaped). It scrolls inside its own box
+ * on a narrow screen instead of widening the page.
+ */
+export function Table(props: { t: Translate; head: JSX.Element[]; rows: JSX.Element[][]; id?: string; empty?: JSX.Element }): JSX.Element {
+  const empty: JSX.Element = props.empty ?? props.t("common.empty");
   return (
+    <div class="table-wrap">
     <table class="grid" id={props.id}>
       <thead>
         <tr>
@@ -15,7 +21,7 @@ export function Table(props: { t: Translate; head: JSX.Element[]; rows: JSX.Elem
         {props.rows.length === 0 ? (
           <tr>
             <td colspan={String(props.head.length)} class="empty">
-              {props.t("common.empty")}
+              {empty}
             </td>
           </tr>
         ) : (
@@ -29,5 +35,6 @@ export function Table(props: { t: Translate; head: JSX.Element[]; rows: JSX.Elem
         )}
       </tbody>
     </table>
+    </div>
   );
 }

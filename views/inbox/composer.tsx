@@ -1,5 +1,6 @@
 import type { Translate } from "../../core/i18n/index.ts";
 import type { PaneData } from "./conversation-pane.tsx";
+import { PaperclipIcon } from "../components/icons.tsx";
 
 /**
  * What the agent can send now, following the channel's window: free text and
@@ -44,22 +45,35 @@ export function Composer(props: { t: Translate; csrf: string; data: PaneData }):
         hx-post={`/inbox/${c.id}/messages`}
         hx-encoding="multipart/form-data"
         hx-swap="none"
+        hx-confirm={data.writeAccess === "confirm" ? t.plain("inbox.intervene_confirm", { name: c.assigneeName ?? "" }) : undefined}
       >
         <input type="hidden" name="_csrf" value={props.csrf} />
         <input type="hidden" name="replyToId" value="" id="reply-to-id" />
-        <textarea name="text" rows="2" maxlength="4096" placeholder={t.plain("inbox.write")} aria-label={t.plain("inbox.write")}></textarea>
+        <input type="hidden" name="submission" value={data.submissionKey} data-submission />
+        {data.writeAccess === "confirm" ? <input type="hidden" name="intervene" value="1" /> : ""}
+        <textarea
+          name="text"
+          rows="2"
+          maxlength="4096"
+          placeholder={t.plain("inbox.write")}
+          aria-label={t.plain("inbox.write")}
+          data-enter-sends
+          data-draft={`conversation-${c.id}`}
+        ></textarea>
         {data.capabilities.includes("media") ? (
           <label class="attach" title={t.plain("inbox.attach")}>
-            📎
-            <input type="file" name="file" aria-label={t.plain("inbox.attach")} />
+            <PaperclipIcon />
+            <input type="file" name="file" aria-label={t.plain("inbox.attach")} data-file-input />
           </label>
         ) : (
           ""
         )}
+        <span class="file-name" data-file-name></span>
         <button type="submit" class="primary">
           {t("inbox.send")}
         </button>
       </form>
+      <p class="composer-hint">{t("inbox.enter_hint")}</p>
       {w.kind === "open" && data.templates.length ? <TemplatePicker t={t} csrf={props.csrf} data={data} /> : ""}
     </>
   );

@@ -1,0 +1,67 @@
+#!/usr/bin/env bun
+/**
+ * Screenshots of panel pages in real Chromium, at 1280x800 and 390x844, for looking
+ * at what a change did. Starts the real app with demo data on a free port, signs in
+ * as the given user, and writes <out>/<name>-<desktop|phone>.png.
+ *   bun scripts/screenshots.ts [--out /tmp/shots] [--user admin] [--lang es|en] [/path ...]
+ * Without paths it shoots the main pages. Not part of the test suite.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Bootstrap } from "../core/system/bootstrap.ts";
+import { T } from "../core/tokens.ts";
+import { launchBrowser } from "../tests/helpers/browser.ts";
+import { startLiveServer } from "../tests/helpers/live-server.ts";
+import { ADMIN_PASSWORD } from "../tests/helpers/test-app.ts";
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
+const out = opt("--out", "/tmp/shots");
+const user = opt("--user", "admin");
+const lang = opt("--lang", "es");
+const paths = args.filter((a, i) => a.startsWith("/") && !["--out", "--user", "--lang"].includes(args[i - 1] ?? ""));
+mkdirSync(out, { recursive: true });
+
+const server = await startLiveServer();
+await server.container.resolve<Bootstrap>(T.Bootstrap).demo(server.companyId);
+const webchat = server.db.query<{ id: number }, []>("SELECT id FROM channels WHERE plugin_id = 'webchat'").get()!.id;
+// A conversation with a few messages, so the inbox has something to show.
+const relay = server.makeRelayChannel(server.companyId, "http://127.0.0.1:9/x", server.db.query<{ id: number }, []>("SELECT id FROM queues ORDER BY id").get()!.id);
+for (const [i, text] of ["Hola, ¿tienen envíos a Medellín?", "Quiero saber el precio del plan mensual", "Gracias"].entries()) {
+  await server.webhook(relay, { messages: [{ id: `shot-${i}`, from: `57300111223${i % 2}`, name: i % 2 ? "Francy" : "Luis Carlos Herrera", text }] });
+}
+const conversation = server.db.query<{ id: number }, []>("SELECT id FROM conversations ORDER BY id").get()!.id;
+if (lang === "en") server.db.query("UPDATE users SET language = 'en'").run();
+
+const pages = paths.length
+  ? paths
+  : ["/", "/inbox", `/inbox/${conversation}`, "/admin/companies", "/admin/companies/new", "/admin/queues", "/admin/users", "/admin/users/new", "/admin/channels", `/admin/channels/${webchat}`, "/admin/tokens", "/account", "/api/docs"];
+const browser = await launchBrowser();
+try {
+  for (const [size, viewport] of [
+    ["desktop", { width: 1280, height: 800 }],
+    ["phone", { width: 390, height: 844 }],
+  ] as const) {
+    const context = await browser.newContext({ viewport, locale: lang === "en" ? "en-US" : "es-CO" });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.screenshot({ path: join(out, `login-${size}.png`) });
+    await page.fill('input[name="username"]', user);
+    await page.fill('input[name="password"]', user === "admin" ? ADMIN_PASSWORD : "demo1234");
+    await page.click('button[type="submit"]');
+    await page.waitForSelector("header.topbar");
+    for (const path of pages) {
+      await page.goto(`${server.url}${path}`);
+      await page.waitForLoadState("load");
+      await page.waitForTimeout(200);
+      const name = path === "/" ? "home" : path.slice(1).replace(/[/?=&]+/g, "_");
+      const wide = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      await page.screenshot({ path: join(out, `${name}-${size}.png`), fullPage: true });
+      console.log(`${name}-${size}.png${wide.scroll > wide.inner ? `  (page ${wide.scroll}px wide for a ${wide.inner}px screen)` : ""}`);
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
