@@ -7,6 +7,7 @@ import { openapiRoutes } from "./api/openapi.tsx";
 import { TokenRoutes } from "./api/token-routes.tsx";
 import type { AuthService } from "./auth/auth-service.ts";
 import { AuthRoutes } from "./auth/auth-routes.tsx";
+import { AccountRoutes } from "./users/account-routes.tsx";
 import { ChannelRoutes } from "./channels/channel-routes.tsx";
 import { AppError } from "./errors.ts";
 import { assetRoutes } from "./http/assets.ts";
@@ -55,6 +56,7 @@ export function buildApp(c: DependencyContainer) {
     .use(cspReportRoutes(c.resolve<Logger>(T.Logger)))
     .use(assetRoutes())
     .use(routes(AuthRoutes))
+    .use(routes(AccountRoutes))
     .use(routes(CompanyRoutes))
     .use(routes(QueueRoutes))
     .use(routes(UserRoutes))

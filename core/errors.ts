@@ -1,4 +1,4 @@
-import type { MessageKey } from "./i18n/index.ts";
+import type { FieldError, MessageKey } from "./i18n/index.ts";
 
 /**
  * The one error type. `code` is stable (API clients switch on it); `key` names the
@@ -11,7 +11,7 @@ export class AppError extends Error {
     readonly code: string,
     readonly key: MessageKey,
     readonly params: Record<string, string | number> = {},
-    readonly fields: Record<string, MessageKey> = {},
+    readonly fields: Record<string, FieldError> = {},
   ) {
     super(code);
     this.name = "AppError";
@@ -26,7 +26,7 @@ export class AppError extends Error {
   static unauthenticated(): AppError {
     return new AppError(401, "unauthenticated", "error.unauthenticated");
   }
-  static invalid(fields: Record<string, MessageKey>): AppError {
+  static invalid(fields: Record<string, FieldError>): AppError {
     return new AppError(422, "validation_failed", "error.validation", {}, fields);
   }
 }

@@ -12,6 +12,8 @@ export interface Viewer {
   /** The user's own company, or the one an operator selected ("Seleccione Empresa"). */
   companyId: number | null;
   companyName: string | null;
+  /** An admin reset the password: the user picks their own before doing anything else. */
+  mustChangePassword?: boolean;
 }
 
 /** What a company-scoped service needs: every repository call filters on companyId. */

@@ -1,6 +1,5 @@
 import { Elysia } from "elysia";
 import { inject, injectable } from "tsyringe";
-import { LANGUAGES, type Language } from "./roles.ts";
 import type { AuthService } from "./auth-service.ts";
 import { AppError } from "../errors.ts";
 import { SESSION_COOKIE, LANG_COOKIE, readCookie } from "../http/cookies.ts";
@@ -9,12 +8,10 @@ import { clientAddress } from "../http/client-address.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
 import type { Config } from "../config.ts";
-import type { UserService } from "../users/user-service.ts";
 import { translator } from "../i18n/index.ts";
 import { T } from "../tokens.ts";
 import { LoginPage } from "../../views/auth/login.tsx";
 import { HomePage } from "../../views/pages/home.tsx";
-import { AccountPage } from "../../views/pages/account.tsx";
 import type { UserRepository } from "../users/user-repository.ts";
 
 @injectable()
@@ -24,7 +21,6 @@ export class AuthRoutes {
     @inject(T.AuthService) private readonly authService: AuthService,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
-    @inject(T.UserService) private readonly userService: UserService,
     @inject(T.UserRepository) private readonly users: UserRepository,
   ) {}
 
@@ -36,7 +32,7 @@ export class AuthRoutes {
         if (viewer) return this.render.redirect(safeNext(query.next));
         // ?lang=en on the login page is remembered for the next visit.
         const chosen = query.lang === "es" || query.lang === "en" ? query.lang : undefined;
-        const res = this.render.page(request, null, (ctx) => <LoginPage ctx={ctx} next={safeNext(query.next)} />, 200, chosen);
+        const res = this.render.page(request, null, (ctx) => <LoginPage ctx={ctx} next={safeNext(query.next)} expired={query.expired === "1"} />, 200, chosen);
         if (chosen) res.headers.append("set-cookie", this.render.cookie(LANG_COOKIE, chosen, 365 * 86400));
         return res;
       })
@@ -89,21 +85,7 @@ export class AuthRoutes {
         },
         { panel: "platform" },
       )
-      .get("/account", ({ request, viewer }) => this.render.page(request, viewer, (ctx) => <AccountPage ctx={ctx} />), {
-        panel: "panel",
-      })
-      .post(
-        "/account/language",
-        ({ viewer, body }) => {
-          const lang = str(body, "language");
-          if (!(LANGUAGES as readonly string[]).includes(lang)) {
-            throw AppError.invalid({ language: "user.error.language_invalid" });
-          }
-          this.userService.setOwnLanguage(viewer.userId, lang as Language);
-          return this.render.redirect("/account", { kind: "ok", key: "account.language_saved" });
-        },
-        { panel: "panel" },
-      );
+      ;
   }
 
   private ownQueues(userId: number, companyId: number | null): string[] {

@@ -2,7 +2,7 @@ import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
 import type { Viewer } from "./access.ts";
 
-type ViewerRow = Omit<Viewer, "sessionId"> & { expiresAt: number };
+type ViewerRow = Omit<Viewer, "sessionId" | "mustChangePassword"> & { expiresAt: number; mustChange: number };
 
 @injectable()
 export class SessionRepository {
@@ -22,7 +22,7 @@ export class SessionRepository {
   viewer(id: string, now: number): (Viewer & { expiresAt: number }) | null {
     const row = this.db
       .query<ViewerRow, [string, number]>(
-        `SELECT u.id AS userId, u.username, u.name, u.role, u.language, s.expires_at AS expiresAt,
+        `SELECT u.id AS userId, u.username, u.name, u.role, u.language, s.expires_at AS expiresAt, u.must_change_password AS mustChange,
                 c.id AS companyId, c.name AS companyName
          FROM sessions s
          JOIN users u ON u.id = s.user_id AND u.active = 1
@@ -30,7 +30,9 @@ export class SessionRepository {
          WHERE s.id = ? AND s.expires_at > ? AND (u.company_id IS NULL OR c.active = 1)`,
       )
       .get(id, now);
-    return row ? { ...row, sessionId: id } : null;
+    if (!row) return null;
+    const { mustChange, ...rest } = row;
+    return { ...rest, mustChangePassword: mustChange === 1, sessionId: id };
   }
 
   extend(id: string, expiresAt: number): void {
@@ -43,6 +45,11 @@ export class SessionRepository {
 
   delete(id: string): void {
     this.db.query("DELETE FROM sessions WHERE id = ?").run(id);
+  }
+
+  /** Every session of a user but one (their own password change keeps them signed in here). */
+  deleteOthers(userId: number, keepId: string): void {
+    this.db.query("DELETE FROM sessions WHERE user_id = ? AND id <> ?").run(userId, keepId);
   }
 
   deleteForUser(userId: number): void {

@@ -157,10 +157,7 @@ export class ChannelRoutes {
     // A plugin whose credentials are wrong may fail to start: then there is simply no test button.
     const instance = channel ? await this.runtime.instance(this.channelService.raw(scope, channel.id)).catch(() => null) : null;
     const snippet = channel && plugin.manifest.hostsClient ? `<script src="${channel.publicUrl}/widget.js" async></script>` : null;
-    return this.render.page(
-      request,
-      viewer,
-      (ctx) => (
+    const view = (ctx: Parameters<typeof ChannelFormPage>[0]["ctx"]) => (
         <ChannelFormPage
           ctx={ctx}
           plugin={plugin.manifest}
@@ -173,10 +170,11 @@ export class ChannelRoutes {
           templates={channel && plugin.manifest.capabilities.includes("templates") ? this.templateService.list(scope, channel.id) : null}
           canTest={!!instance?.testConnection}
           formError={problem?.message ? translator(viewer.language).plain(problem.message.key, problem.message.params) : undefined}
+          submitted={!!problem}
         />
-      ),
-      problem ? 422 : 200,
-    );
+      );
+    if (!problem) return this.render.page(request, viewer, view);
+    return this.render.formErrors(request, viewer, view, channel ? `/admin/channels/${channel.id}` : `/admin/channels/new?plugin=${encodeURIComponent(pluginId)}`);
   }
 }
 

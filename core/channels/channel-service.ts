@@ -6,7 +6,7 @@ import { SecretBox } from "../crypto/secret-box.ts";
 import { LIMITS } from "../http/limits.ts";
 import { randomToken } from "../crypto/tokens.ts";
 import { AppError, found } from "../errors.ts";
-import type { MessageKey } from "../i18n/index.ts";
+import type { FieldError, MessageKey } from "../i18n/index.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import { T } from "../tokens.ts";
 import type { Channel, ChannelInput } from "./channel.ts";
@@ -174,7 +174,7 @@ export class ChannelService {
   }
 
   private validate(scope: Scope, plugin: ChannelPlugin, input: ChannelInput, keptSecrets: Record<string, unknown>) {
-    const errors: Record<string, MessageKey> = {};
+    const errors: Record<string, FieldError> = {};
     const name = input.name.trim();
     if (!name || name.length > 60) errors.name = "channel.error.name_required";
     if (input.queueId !== null && this.queues.countOwned(scope.companyId, [input.queueId]) !== 1) errors.queueId = "channel.error.queue_invalid";
@@ -191,7 +191,7 @@ export class ChannelService {
       else if (f.generate && empty) raw[f.key] = randomToken(24);
     }
     const checked = checkConfig(plugin.configSchema, raw);
-    for (const [k, e] of Object.entries(checked.errors)) errors[`config.${k}`] = CONFIG_ERRORS[e] ?? "channel.error.format";
+    for (const [k, e] of Object.entries(checked.errors)) errors[`config.${k}`] = typeof e === "string" ? (CONFIG_ERRORS[e] ?? "channel.error.format") : e;
     if (Object.keys(errors).length) throw AppError.invalid(errors);
     const plain: Record<string, unknown> = {};
     const secrets: Record<string, unknown> = {};

@@ -1,4 +1,10 @@
 import type { JsonSchema } from "./contract.ts";
+import type { Wording } from "../i18n/index.ts";
+
+function wording(v: unknown): Wording | null {
+  const w = v as Partial<Wording> | null;
+  return w && typeof w.es === "string" && typeof w.en === "string" ? { es: w.es, en: w.en } : null;
+}
 
 export interface ConfigField {
   key: string;
@@ -37,13 +43,17 @@ export function configFields(schema: JsonSchema, lang?: string): ConfigField[] {
   });
 }
 
-/** Coerces form strings to the schema's types and checks them; returns per-field problems. */
+/**
+ * Coerces form strings to the schema's types and checks them; returns per-field
+ * problems: a kind ("required", "number", "too_long", "format"), or for a format
+ * problem the plugin's own words when the property carries `"x-error": {es, en}`.
+ */
 export function checkConfig(
   schema: JsonSchema,
   raw: Record<string, unknown>,
-): { value: Record<string, unknown>; errors: Record<string, string> } {
+): { value: Record<string, unknown>; errors: Record<string, string | Wording> } {
   const value: Record<string, unknown> = {};
-  const errors: Record<string, string> = {};
+  const errors: Record<string, string | Wording> = {};
   for (const f of configFields(schema)) {
     const spec = schema.properties![f.key]!;
     const v = raw[f.key];
@@ -62,7 +72,7 @@ export function checkConfig(
       const s = String(v).trim();
       const max = typeof spec.maxLength === "number" ? spec.maxLength : 2000;
       if (s.length > max) errors[f.key] = "too_long";
-      else if (typeof spec.pattern === "string" && !new RegExp(spec.pattern).test(s)) errors[f.key] = "format";
+      else if (typeof spec.pattern === "string" && !new RegExp(spec.pattern).test(s)) errors[f.key] = wording(spec["x-error"]) ?? "format";
       else if (f.enum && !f.enum.includes(s)) errors[f.key] = "format";
       else value[f.key] = s;
     }

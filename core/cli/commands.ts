@@ -192,7 +192,7 @@ function need(f: Record<string, string | boolean | undefined>, name: string): st
 function describe(e: unknown): string {
   if (e instanceof AppError) {
     const t = translator("en");
-    const fields = Object.entries(e.fields).map(([k, v]) => `  ${k}: ${t.plain(v)}`);
+    const fields = Object.entries(e.fields).map(([k, v]) => `  ${k}: ${t.fieldPlain(v)}`);
     return [`error: ${t.plain(e.key, e.params)}`, ...fields].join("\n");
   }
   if (e instanceof UsageError) return `error: ${e.message}\n(see charla --help)`;

@@ -22,26 +22,27 @@ export function errorHandler(renderer: Renderer, auth: AuthService, logger: Logg
     const viewer = remembered !== undefined ? remembered : auth.viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
     const t = translator(renderer.language(request, viewer));
     const message = t.plain(appError.key, appError.params);
-    const details = Object.values(appError.fields).map((k) => t.plain(k));
+    const details = Object.values(appError.fields).map((k) => t.fieldPlain(k));
 
     if (wantsJson(request)) {
       const body: Record<string, unknown> = { code: appError.code, message };
       if (Object.keys(appError.fields).length) {
-        body.fields = Object.fromEntries(Object.entries(appError.fields).map(([k, v]) => [k, t.plain(v)]));
+        body.fields = Object.fromEntries(Object.entries(appError.fields).map(([k, v]) => [k, t.fieldPlain(v)]));
       }
       return Response.json({ error: body }, { status: appError.status });
     }
     if (appError.status === 401) {
-      const url = new URL(request.url);
-      const next = encodeURIComponent(url.pathname + url.search);
+      const login = loginUrl(request);
       // fetch() follows a 303 silently, so htmx gets its own full-page redirect header.
-      if (request.headers.get("hx-request") === "true") {
-        return new Response(null, { status: 204, headers: { "hx-redirect": `/login?next=${next}` } });
-      }
-      return new Response(null, { status: 303, headers: { location: `/login?next=${next}` } });
+      if (request.headers.get("hx-request") === "true") return new Response(null, { status: 204, headers: { "hx-redirect": login } });
+      return new Response(null, { status: 303, headers: { location: login } });
     }
     if (appError.status === 409 && appError.code === "company_required") {
       return renderer.redirect("/admin/companies", { kind: "error", key: "error.company_required" });
+    }
+    if (appError.code === "password_change_required") {
+      if (request.headers.get("hx-request") === "true") return new Response(null, { status: 204, headers: { "hx-redirect": "/account?must=1" } });
+      return renderer.redirect("/account?must=1");
     }
     if (isPartial(request)) {
       return new Response(ErrorBox({ status: appError.status, message, details, homeLabel: t("error.go_home") }) as string, {
@@ -51,6 +52,33 @@ export function errorHandler(renderer: Renderer, auth: AuthService, logger: Logg
     }
     return renderer.page(request, viewer, (ctx) => <ErrorPage ctx={ctx} status={appError.status} message={message} details={details} />, appError.status);
   });
+}
+
+/**
+ * Where sign-in sends the user back: the page they were on, never the URL of a
+ * fragment or of the POST that failed (a form post or an htmx request names its
+ * page in HX-Current-URL or Referer). `expired` tells the login page to explain.
+ */
+function loginUrl(request: Request): string {
+  const url = new URL(request.url);
+  const fragment = request.headers.get("hx-request") === "true" && request.headers.get("hx-request-type") === "partial";
+  let back = url.pathname + url.search;
+  if (request.method !== "GET" || fragment) {
+    back = "/";
+    for (const raw of [request.headers.get("hx-current-url"), request.headers.get("referer")]) {
+      try {
+        const page = raw ? new URL(raw) : null;
+        if (page && page.host === url.host) {
+          back = page.pathname + page.search;
+          break;
+        }
+      } catch {
+        // Not a URL: ignore it.
+      }
+    }
+  }
+  const hadSession = !!readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+  return `/login?next=${encodeURIComponent(back)}${hadSession ? "&expired=1" : ""}`;
 }
 
 function toAppError(error: unknown, code: string | number): AppError {

@@ -22,6 +22,10 @@ export function guard(auth: AuthService, tokens: ApiTokenService) {
         const viewer = auth.viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
         rememberViewer(request, viewer);
         const { scope } = authorize(viewer, permission);
+        // After an admin's reset, the user's first stop is choosing their own password.
+        if (viewer!.mustChangePassword && !/^\/(account|logout)(\/|$)/.test(new URL(request.url).pathname)) {
+          throw new AppError(409, "password_change_required", "account.must_change");
+        }
         return { viewer: viewer!, scope: scope! };
       },
     }),

@@ -34,6 +34,17 @@ export class Renderer {
     return new Response(view(ctx) as string, { status, headers });
   }
 
+  /**
+   * A form shown again with its errors (422). The address bar then shows the form's
+   * own address (`url`), not the URL it was posted to, so a reload shows the form
+   * instead of resending it or landing on a list.
+   */
+  formErrors(request: Request, viewer: Viewer | null, view: (ctx: PageContext) => JSX.Element, url: string): Response {
+    const res = this.page(request, viewer, view, 422);
+    if (request.headers.get("hx-request") === "true") res.headers.set("hx-push-url", url);
+    return res;
+  }
+
   context(request: Request, viewer: Viewer | null, headers: Headers, lang?: Language): PageContext {
     const cookieHeader = request.headers.get("cookie");
     let csrf = readCookie(cookieHeader, CSRF_COOKIE);

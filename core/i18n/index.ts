@@ -5,6 +5,10 @@ import { es } from "./es.ts";
 
 export type MessageKey = keyof typeof es;
 type Params = Record<string, string | number>;
+/** Wording a plugin brings along in both languages (its settings' own error messages). */
+export type Wording = { es: string; en: string };
+/** A form field's problem: one of ours, or the plugin's own words. */
+export type FieldError = MessageKey | Wording;
 
 const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { es, en };
 
@@ -16,6 +20,9 @@ const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { es, en };
 export interface Translate {
   (key: MessageKey, params?: Params): JSX.Element;
   plain(key: MessageKey, params?: Params): string;
+  /** A field error, escaped (ours translated, a plugin's in this language). */
+  field(e: FieldError): JSX.Element;
+  fieldPlain(e: FieldError): string;
   lang: Language;
 }
 
@@ -24,6 +31,8 @@ export function translator(lang: Language): Translate {
   const plain = (key: MessageKey, params?: Params): string => format(dict[key] ?? es[key] ?? key, params);
   const t = ((key: MessageKey, params?: Params) => escapeHtml(plain(key, params))) as Translate;
   t.plain = plain;
+  t.fieldPlain = (e) => (typeof e === "string" ? plain(e) : (e[lang] ?? e.es));
+  t.field = (e) => escapeHtml(t.fieldPlain(e));
   t.lang = lang;
   return t;
 }

@@ -41,7 +41,7 @@ export class QueueRoutes {
             return this.render.redirect("/admin/queues", { kind: "ok", key: "common.created" });
           } catch (e) {
             if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} form={form} errors={e.fields} />, 422);
+            return this.render.formErrors(request, viewer, (ctx) => <QueueFormPage ctx={ctx} form={form} errors={e.fields} />, "/admin/queues/new");
           }
         },
         { panel: "company.admin" },
@@ -64,7 +64,7 @@ export class QueueRoutes {
             return this.render.redirect("/admin/queues", { kind: "ok", key: "common.saved" });
           } catch (e) {
             if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.page(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={id} form={form} errors={e.fields} />, 422);
+            return this.render.formErrors(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={id} form={form} errors={e.fields} />, `/admin/queues/${id}/edit`);
           }
         },
         { panel: "company.admin" },

@@ -11,6 +11,7 @@ import type { PageContext } from "../../views/context.ts";
 import type { CompanyService } from "./company-service.ts";
 import type { CompanyInput } from "./company.ts";
 import { COUNTRIES } from "./countries.ts";
+import type { AuthService } from "../auth/auth-service.ts";
 
 const TIME_ZONES = Intl.supportedValuesOf("timeZone");
 
@@ -19,13 +20,16 @@ const TIME_ZONES = Intl.supportedValuesOf("timeZone");
 export class CompanyRoutes {
   constructor(
     @inject(T.CompanyService) private readonly companyService: CompanyService,
+    @inject(T.AuthService) private readonly authService: AuthService,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
   routes() {
     const form = (request: Request, viewer: Parameters<Renderer["page"]>[1], f: CompanyInput, id?: number, errors?: FieldErrors) =>
-      this.render.page(request, viewer, (ctx) => this.formView(ctx, f, id, errors), errors ? 422 : 200);
+      errors
+        ? this.render.formErrors(request, viewer, (ctx) => this.formView(ctx, f, id, errors), id ? `/admin/companies/${id}/edit` : "/admin/companies/new")
+        : this.render.page(request, viewer, (ctx) => this.formView(ctx, f, id, errors));
 
     return new Elysia({ prefix: "/admin/companies" })
       .use(this.guard.plugin)
@@ -44,6 +48,8 @@ export class CompanyRoutes {
           const f = readForm(body);
           try {
             const c = this.companyService.create(f);
+            // The message says it is selected: make it so (the switcher shows it at once).
+            this.authService.selectCompany(viewer, c.id);
             return this.render.redirect("/admin/companies", { kind: "ok", key: "company.selected", params: { name: c.name } });
           } catch (e) {
             if (e instanceof AppError && e.status === 422) return form(request, viewer, f, undefined, e.fields);
@@ -79,7 +85,7 @@ export class CompanyRoutes {
 
   private formView(ctx: PageContext, f: CompanyInput, id?: number, errors?: FieldErrors): JSX.Element {
     const names = new Intl.DisplayNames([ctx.t.lang], { type: "region" });
-    const countries = COUNTRIES.map((c) => ({ code: c.code, name: names.of(c.code) ?? c.code }));
+    const countries = COUNTRIES.map((c) => ({ ...c, name: names.of(c.code) ?? c.code }));
     return <CompanyInputPage ctx={ctx} id={id} form={f} errors={errors} countries={countries} timeZones={TIME_ZONES} />;
   }
 }

@@ -51,7 +51,8 @@ export class CompanyService {
   private validate(form: CompanyInput, id: number): CompanyInput {
     const errors: Record<string, MessageKey> = {};
     const name = form.name.trim().replace(/\s+/g, " ");
-    const slug = form.slug.trim().toLowerCase();
+    // Left empty: made from the name ("Tienda Sol" -> "tienda-sol").
+    const slug = (form.slug.trim() || slugify(form.name)).toLowerCase();
     const country = form.country.trim().toUpperCase();
     const currency = form.currency.trim().toUpperCase();
     const timeZone = form.timeZone.trim();

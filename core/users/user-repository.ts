@@ -123,8 +123,13 @@ export class UserRepository {
       .run(active ? 1 : 0, now, companyId, id);
   }
 
-  setPassword(id: number, passwordHash: string, now: number): void {
-    this.db.query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?").run(passwordHash, now, id);
+  /** `mustChange`: set by an admin's reset, cleared when the user picks their own. */
+  setPassword(id: number, passwordHash: string, now: number, mustChange = false): void {
+    this.db.query("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?").run(passwordHash, mustChange ? 1 : 0, now, id);
+  }
+
+  passwordHash(id: number): string | null {
+    return this.db.query<{ h: string }, [number]>("SELECT password_hash AS h FROM users WHERE id = ?").get(id)?.h ?? null;
   }
 
   setLanguage(id: number, language: string, now: number): void {

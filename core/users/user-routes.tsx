@@ -27,12 +27,8 @@ export class UserRoutes {
       const queues = this.queueService.options(scope);
       // Passwords are never echoed back into the form.
       const shown = { ...f, password: "", passwordConfirm: "" };
-      return this.render.page(
-        request,
-        viewer,
-        (ctx) => <UserFormPage ctx={ctx} id={id} form={shown} queues={queues} errors={errors} />,
-        errors ? 422 : 200,
-      );
+      const view = (ctx: Parameters<typeof UserFormPage>[0]["ctx"]) => <UserFormPage ctx={ctx} id={id} form={shown} queues={queues} errors={errors} />;
+      return errors ? this.render.formErrors(request, viewer, view, id ? `/admin/users/${id}/edit` : "/admin/users/new") : this.render.page(request, viewer, view);
     };
     const saveOr422 = async (request: Request, viewer: Viewer, scope: Scope, f: UserInput, id: number | undefined, save: () => Promise<unknown>) => {
       try {

@@ -1,6 +1,8 @@
 import { inject, injectable } from "tsyringe";
 import type { Scope } from "../auth/access.ts";
-import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/password.ts";
+import type { Viewer } from "../auth/access.ts";
+import type { MessageKey } from "../i18n/index.ts";
 import type { Language } from "../auth/roles.ts";
 import type { SessionRepository } from "../auth/session-repository.ts";
 import type { Clock } from "../clock.ts";
@@ -94,11 +96,31 @@ export class UserService {
     const password = generatePassword();
     const hash = await hashPassword(password);
     this.uow.run(() => {
-      this.users.setPassword(id, hash, this.clock.now());
+      this.users.setPassword(id, hash, this.clock.now(), true);
       this.sessions.deleteForUser(id);
     });
     this.bus.emit("user.access_changed", { companyId: scope.companyId, userId: id });
     return { user, password };
+  }
+
+  /**
+   * "Mi cuenta": the current password proves it is them; the new one follows the
+   * usual rules. Other sessions of the user end; this one stays.
+   */
+  async changeOwnPassword(viewer: Viewer, current: string, next: string, confirm: string): Promise<void> {
+    const errors: Record<string, MessageKey> = {};
+    const hash = this.users.passwordHash(viewer.userId);
+    if (!current || current.length > MAX_PASSWORD_LENGTH || !hash || !(await verifyPassword(current, hash))) errors.currentPassword = "account.error.current_wrong";
+    if (next.length < MIN_PASSWORD_LENGTH) errors.password = "user.error.password_short";
+    else if (next.length > MAX_PASSWORD_LENGTH) errors.password = "user.error.password_long";
+    else if (next === current) errors.password = "account.error.same_password";
+    else if (next !== confirm) errors.passwordConfirm = "user.error.password_mismatch";
+    if (Object.keys(errors).length) throw AppError.invalid(errors);
+    const newHash = await hashPassword(next);
+    this.uow.run(() => {
+      this.users.setPassword(viewer.userId, newHash, this.clock.now());
+      this.sessions.deleteOthers(viewer.userId, viewer.sessionId);
+    });
   }
 
   setOwnLanguage(userId: number, language: Language): void {

@@ -22,6 +22,7 @@ export const configSchema: JsonSchema = {
       description: "Página → Información → Transparencia de la página, o App Dashboard → Messenger → Configuración.",
       pattern: DIGITS.source,
       maxLength: 32,
+      "x-error": { es: "El id de la página son solo dígitos (no es su nombre ni su dirección).", en: "The Page ID is digits only (not its name or address)." },
       "x-i18n": { en: { title: "Facebook Page ID", description: "Page → About → Page transparency, or App Dashboard → Messenger → Settings." } },
     },
     pageAccessToken: {

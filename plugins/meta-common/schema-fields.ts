@@ -30,7 +30,7 @@ export const metaAppSchemaFields: NonNullable<JsonSchema["properties"]> = {
   verifyToken: {
     type: "string",
     title: "Token de verificación del webhook",
-    description: "Pégalo en Meta junto a la URL del webhook. Vacío: se genera uno.",
+    description: "Péguelo en Meta junto a la URL del webhook. Vacío: se genera uno.",
     generate: "token",
     maxLength: 200,
     "x-i18n": { en: { title: "Webhook verify token", description: "Paste it in Meta next to the webhook URL. Empty: one is generated." } },
@@ -41,6 +41,7 @@ export const metaAppSchemaFields: NonNullable<JsonSchema["properties"]> = {
     description: "Vacío: la de la plataforma (META_GRAPH_URL).",
     pattern: HTTP_URL.source,
     maxLength: 300,
+    "x-error": { es: "Escriba una dirección que empiece por https:// (o http://).", en: "Enter an address starting with https:// (or http://)." },
     "x-i18n": { en: { title: "Graph API URL (optional)", description: "Empty: the platform's (META_GRAPH_URL)." } },
   },
   graphVersion: {
@@ -49,6 +50,7 @@ export const metaAppSchemaFields: NonNullable<JsonSchema["properties"]> = {
     description: "Por ejemplo v24.0. Vacío: la de la plataforma (META_GRAPH_VERSION).",
     pattern: GRAPH_VERSION.source,
     maxLength: 10,
+    "x-error": { es: "Escriba la versión como v24.0.", en: "Write the version like v24.0." },
     "x-i18n": { en: { title: "Graph API version (optional)", description: "E.g. v24.0. Empty: the platform's (META_GRAPH_VERSION)." } },
   },
 };

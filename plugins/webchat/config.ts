@@ -13,6 +13,9 @@ export interface WebchatConfig {
 export const DEFAULT_COLOR = "#0f766e";
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
+/** "https://a.com, http://b.com:8080" (a path-free origin each), or nothing. */
+export const ORIGINS = /^\s*(https?:\/\/[^\s,;/]+\/?(\s*,\s*https?:\/\/[^\s,;/]+\/?)*)?\s*$/;
+
 /**
  * JSON Schema the core renders the settings form from and validates with. Titles
  * are Spanish (the product's default language); `x-i18n` carries the English
@@ -55,15 +58,21 @@ export const configSchema: JsonSchema = {
       default: DEFAULT_COLOR,
       pattern: COLOR.source,
       maxLength: 7,
+      "x-error": { es: "Escriba el color como #1d4ed8 (# y seis cifras hexadecimales).", en: "Write the colour like #1d4ed8 (# and six hex digits)." },
       "x-i18n": { en: { title: "Colour (#rrggbb)", description: "Colour of the button and the header." } },
     },
     allowedOrigins: {
       type: "string",
       title: "Sitios que pueden insertar el chat",
-      description: "Orígenes separados por comas, p. ej. https://www.mitienda.com. Vacío: cualquiera.",
+      description: "Direcciones completas separadas por comas, p. ej. https://www.mitienda.com, https://mitienda.com. Vacío: cualquier sitio.",
       maxLength: 2000,
+      pattern: ORIGINS.source,
+      "x-error": {
+        es: "Escriba cada sitio con https:// delante, p. ej. https://www.mitienda.com (separe varios con comas).",
+        en: "Write each site with https:// in front, e.g. https://www.myshop.com (separate several with commas).",
+      },
       "x-i18n": {
-        en: { title: "Sites allowed to embed the chat", description: "Comma-separated origins, e.g. https://www.myshop.com. Empty: any." },
+        en: { title: "Sites allowed to embed the chat", description: "Full addresses separated by commas, e.g. https://www.myshop.com, https://myshop.com. Empty: any site." },
       },
     },
   },

@@ -24,6 +24,7 @@ export const configSchema: JsonSchema = {
       description: "App Dashboard → WhatsApp → Configuración de la API. No es el número en sí.",
       pattern: DIGITS.source,
       maxLength: 32,
+      "x-error": { es: "El id del número son solo dígitos (no es el número de teléfono): cópielo de WhatsApp → Configuración de la API.", en: "The phone number ID is digits only (it is not the phone number): copy it from WhatsApp → API Setup." },
       "x-i18n": { en: { title: "Phone number ID", description: "App Dashboard → WhatsApp → API Setup. Not the phone number itself." } },
     },
     wabaId: {
@@ -32,6 +33,7 @@ export const configSchema: JsonSchema = {
       description: "Se usa para listar las plantillas de mensajes aprobadas.",
       pattern: DIGITS.source,
       maxLength: 32,
+      "x-error": { es: "El id de la cuenta de WhatsApp Business son solo dígitos.", en: "The WhatsApp Business Account ID is digits only." },
       "x-i18n": { en: { title: "WhatsApp Business Account ID (WABA ID)", description: "Used to list the approved message templates." } },
     },
     accessToken: {

@@ -107,6 +107,8 @@ export function ChannelFormPage(props: {
   canTest: boolean;
   /** A refusal that belongs to no single field (the plugin's own reason), already translated. */
   formError?: string;
+  /** The form shows a submission back (with its errors): secrets typed in it are kept in their fields. */
+  submitted?: boolean;
 }): JSX.Element {
   const { ctx, channel, form, errors } = props;
   const { t } = ctx;
@@ -198,7 +200,14 @@ export function ChannelFormPage(props: {
           />
           <TextField t={t} name="reopenWindowMinutes" label="channel.reopen_window" type="number" value={form.reopenWindowMinutes} errors={errors} help="channel.reopen_help" />
           {props.fields.map((f) => (
-            <PluginField t={t} field={f} value={form.config[f.key]} error={errors?.[`config.${f.key}`]} kept={!!channel?.maskedSecrets[f.key]} />
+            <PluginField
+              t={t}
+              field={f}
+              value={form.config[f.key]}
+              error={errors?.[`config.${f.key}`]}
+              kept={!!channel?.maskedSecrets[f.key]}
+              typed={f.secret && props.submitted && typeof form.config[f.key] === "string" ? (form.config[f.key] as string) : undefined}
+            />
           ))}
           <div class="form-actions">
             <button type="submit" class="primary">
@@ -248,7 +257,8 @@ export function ChannelFormPage(props: {
   );
 }
 
-function PluginField(props: { t: PageContext["t"]; field: ConfigField; value: unknown; error?: FieldErrors[string]; kept: boolean }): JSX.Element {
+/** `typed`: a secret the admin typed in the submission being shown again (never one read back from storage). */
+function PluginField(props: { t: PageContext["t"]; field: ConfigField; value: unknown; error?: FieldErrors[string]; kept: boolean; typed?: string }): JSX.Element {
   const { t, field: f } = props;
   const name = `config.${f.key}`;
   const invalid = !!props.error;
@@ -256,7 +266,7 @@ function PluginField(props: { t: PageContext["t"]; field: ConfigField; value: un
     return (
       <label class="field check">
         <input type="hidden" name={name} value="false" />
-        <input type="checkbox" name={name} value="true" checked={props.value === true} />
+        <input type="checkbox" name={name} value="true" checked={props.value === true || props.value === "true"} />
         <span safe>{f.title}</span>
       </label>
     );
@@ -278,14 +288,14 @@ function PluginField(props: { t: PageContext["t"]; field: ConfigField; value: un
         <input
           type={f.secret ? "password" : f.type === "string" ? "text" : "number"}
           name={name}
-          value={f.secret ? "" : props.value === undefined ? "" : String(props.value)}
+          value={f.secret ? (props.typed ?? "") : props.value === undefined ? "" : String(props.value)}
           autocomplete="off"
           required={f.required && !(f.secret && props.kept)}
         />
       )}
       {f.description ? <span class="help" safe>{f.description}</span> : ""}
       {f.secret && props.kept ? <span class="help">{t("channel.secret_keep")}</span> : ""}
-      {props.error ? <span class="field-error">{t(props.error)}</span> : ""}
+      {props.error ? <span class="field-error">{t.field(props.error)}</span> : ""}
     </label>
   );
 }

@@ -54,7 +54,7 @@ export function CompanyInputPage(props: {
   id?: number;
   form: CompanyInput;
   errors?: FieldErrors;
-  countries: { code: string; name: string }[];
+  countries: { code: string; name: string; timeZone: string; currency: string }[];
   timeZones: string[];
 }): JSX.Element {
   const { ctx, form, errors } = props;
@@ -68,15 +68,29 @@ export function CompanyInputPage(props: {
         <form method="post" action={props.id ? `/admin/companies/${props.id}` : "/admin/companies"} id="company-form">
           <CsrfField csrf={ctx.csrf} />
           <TextField t={t} name="name" label="company.name" value={form.name} errors={errors} required maxlength={100} />
-          <TextField t={t} name="slug" label="company.slug" value={form.slug} errors={errors} help="company.slug_help" maxlength={40} />
-          <SelectField
+          <TextField
             t={t}
-            name="country"
-            label="company.country"
-            value={form.country}
+            name="slug"
+            label="company.slug"
+            value={form.slug}
             errors={errors}
-            options={props.countries.map((c) => ({ value: c.code, label: c.name }))}
+            help="company.slug_help"
+            maxlength={40}
+            data={props.id ? {} : { "data-slug-from": "name" }}
           />
+          {/* Choosing a country fills in its time zone and currency (app.js); both stay editable. */}
+          <label class={errors?.country ? "field invalid" : "field"}>
+            <span class="label">{t("company.country")}</span>
+            <select name="country" data-country-defaults>
+              {props.countries.map((c) => (
+                <option value={c.code} selected={c.code === form.country} data-time-zone={c.timeZone} data-currency={c.currency} safe>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            <span class="help">{t("company.country_help")}</span>
+            {errors?.country ? <span class="field-error">{t.field(errors.country)}</span> : ""}
+          </label>
           <SelectField
             t={t}
             name="timeZone"

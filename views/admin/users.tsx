@@ -6,6 +6,7 @@ import { ActionButton, CheckboxGroup, CsrfField, FormSummary, SelectField, TextF
 import { Pager } from "../components/pager.tsx";
 import { Table } from "../components/table.tsx";
 import { Layout } from "../layout.tsx";
+import { CopyButton } from "../components/copy-button.tsx";
 
 export function UserListPage({ ctx, page }: { ctx: PageContext; page: Page<UserListItem> }): JSX.Element {
   const { t } = ctx;
@@ -134,11 +135,12 @@ export function PasswordResetPage(props: { ctx: PageContext; name: string; passw
       <section class="card narrow">
         <h1>{t("user.password_reset_title")}</h1>
         <p>{t("user.password_reset_done", { name: props.name })}</p>
-        <p>
+        <div class="copyable">
           <code class="secret" id="new-password" safe>
             {props.password}
           </code>
-        </p>
+          <CopyButton t={t} target="#new-password" />
+        </div>
         <p class="muted">{t("user.password_reset_note")}</p>
         <a href="/admin/users">{t("common.back")}</a>
       </section>

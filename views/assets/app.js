@@ -1,4 +1,4 @@
-// Charla panel behaviour. No inline scripts anywhere: everything hooks in from here.
+// Charla panel behaviour. No inline scripts anywhere (the CSP forbids them): everything hooks in from here.
 (function () {
   "use strict";
   function csrfToken() {
@@ -15,9 +15,15 @@
     var el = evt.target;
     if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.requestSubmit();
   });
+  // A notice goes away on a click (it also fades by itself, see app.css).
+  document.addEventListener("click", function (evt) {
+    var toast = evt.target && evt.target.closest ? evt.target.closest(".toasts .flash") : null;
+    if (toast) toast.remove();
+  });
 })();
 
-// Waiting-time counters: <time data-since="epoch ms"> shows "3 min", "1 h 05", refreshed every 15 s.
+// Waiting-time counters: <time data-since="epoch ms"> shows "3 min", "1 h 05", refreshed every 15 s;
+// the badge turns amber after 5 minutes and red after 15 (not at "0 min").
 (function () {
   "use strict";
   function label(ms) {
@@ -29,7 +35,13 @@
   function tick() {
     var now = Date.now();
     document.querySelectorAll("time[data-since]").forEach(function (el) {
-      el.textContent = label(now - Number(el.getAttribute("data-since")));
+      var ms = now - Number(el.getAttribute("data-since"));
+      el.textContent = label(ms);
+      var box = el.closest(".waiting");
+      if (box) {
+        box.classList.toggle("late", ms >= 5 * 60000 && ms < 15 * 60000);
+        box.classList.toggle("very-late", ms >= 15 * 60000);
+      }
     });
   }
   document.addEventListener("htmx:after:swap", tick);
@@ -37,19 +49,90 @@
   setInterval(tick, 15000);
 })();
 
-// The composer empties itself once the server accepted the message, and the
-// conversation scrolls to the newest message.
+// The composer: Enter sends (once), Shift+Enter adds a line, the draft of each
+// conversation is kept in the browser until it is sent, and every submission
+// carries its own id so the server stores it once.
+(function () {
+  "use strict";
+  var PREFIX = "charla:draft:";
+  function store() {
+    try {
+      return window.localStorage;
+    } catch (e) {
+      return null;
+    }
+  }
+  function newSubmission(form) {
+    var field = form.querySelector("[data-submission]");
+    if (!field) return;
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    field.value = Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+  function restoreDrafts(root) {
+    var s = store();
+    if (!s) return;
+    (root || document).querySelectorAll("textarea[data-draft]").forEach(function (area) {
+      var saved = s.getItem(PREFIX + area.getAttribute("data-draft"));
+      if (saved && !area.value) area.value = saved;
+    });
+  }
+  document.addEventListener("input", function (evt) {
+    var area = evt.target;
+    if (!area || !area.hasAttribute || !area.hasAttribute("data-draft")) return;
+    var s = store();
+    if (!s) return;
+    var key = PREFIX + area.getAttribute("data-draft");
+    if (area.value) s.setItem(key, area.value);
+    else s.removeItem(key);
+  });
+  document.addEventListener("keydown", function (evt) {
+    var area = evt.target;
+    if (!area || !area.hasAttribute || !area.hasAttribute("data-enter-sends")) return;
+    if (evt.key !== "Enter" || evt.shiftKey || evt.altKey || evt.ctrlKey || evt.metaKey || evt.isComposing) return;
+    evt.preventDefault();
+    var form = area.form;
+    // One request at a time: while the last one is in flight, Enter does nothing.
+    if (!form || form.classList.contains("htmx-request")) return;
+    var button = form.querySelector('[type="submit"]');
+    if (button && button.disabled) return;
+    form.requestSubmit(button || undefined);
+  });
+  document.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (!input || !input.hasAttribute || !input.hasAttribute("data-file-input")) return;
+    var label = input.form && input.form.querySelector("[data-file-name]");
+    if (label) label.textContent = input.files && input.files[0] ? input.files[0].name : "";
+  });
+  document.addEventListener("htmx:after:request", function (evt) {
+    var form = evt.target;
+    var ctx = evt.detail && evt.detail.ctx;
+    if (!form || form.id !== "composer" || !ctx || !ctx.response || ctx.response.status >= 300) return;
+    var area = form.querySelector("textarea[data-draft]");
+    var s = store();
+    if (area && s) s.removeItem(PREFIX + area.getAttribute("data-draft"));
+    form.reset();
+    var name = form.querySelector("[data-file-name]");
+    if (name) name.textContent = "";
+    newSubmission(form);
+    var bar = document.getElementById("reply-bar");
+    if (bar) bar.hidden = true;
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    restoreDrafts(document);
+  });
+  document.addEventListener("htmx:after:swap", function (evt) {
+    restoreDrafts(evt.target && evt.target.querySelectorAll ? evt.target : document);
+  });
+})();
+
+// The conversation scrolls to its newest message.
 (function () {
   "use strict";
   function scrollMessages() {
     var box = document.getElementById("messages");
     if (box) box.scrollTop = box.scrollHeight;
   }
-  document.addEventListener("htmx:after:request", function (evt) {
-    var form = evt.target;
-    var ctx = evt.detail && evt.detail.ctx;
-    if (form && form.id === "composer" && ctx && ctx.response && ctx.response.status < 300) form.reset();
-  });
   document.addEventListener("htmx:after:swap", scrollMessages);
   document.addEventListener("DOMContentLoaded", scrollMessages);
 })();
@@ -79,11 +162,143 @@
     var form = evt.target;
     var ctx = evt.detail && evt.detail.ctx;
     if (!form || !ctx || !ctx.response || ctx.response.status >= 300) return;
-    if (form.id === "composer") {
-      var bar = document.getElementById("reply-bar");
-      if (bar) bar.hidden = true;
-    }
     if (form.classList && form.classList.contains("template-form")) form.reset();
+  });
+})();
+
+// A session that ends while a form is being sent never loses what was typed: the
+// values wait in this tab until sign-in brings the user back to the same page,
+// where they are put back into the same form (secrets and the CSRF token excepted).
+(function () {
+  "use strict";
+  var KEY = "charla:pending-form";
+  var SKIP = { _csrf: 1, password: 1, passwordConfirm: 1, currentPassword: 1, submission: 1 };
+  function session() {
+    try {
+      return window.sessionStorage;
+    } catch (e) {
+      return null;
+    }
+  }
+  document.addEventListener("htmx:before:request", function (evt) {
+    var form = evt.target;
+    var s = session();
+    if (!s || !form || form.tagName !== "FORM" || (form.method || "").toLowerCase() !== "post" || form.hasAttribute("data-no-recover")) return;
+    var values = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIP[el.name] || el.type === "file" || el.type === "submit" || el.type === "hidden" && el.name !== "replyToId") return;
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+      values.push([el.name, el.value]);
+    });
+    s.setItem(KEY, JSON.stringify({ page: location.pathname + location.search, action: form.getAttribute("action"), values: values }));
+  });
+  document.addEventListener("htmx:after:request", function (evt) {
+    var s = session();
+    var ctx = evt.detail && evt.detail.ctx;
+    if (!s || !ctx || !ctx.response) return;
+    var to = ctx.response.headers && ctx.response.headers.get ? ctx.response.headers.get("hx-redirect") : null;
+    // Only a sign-in redirect keeps the values; any other answer (saved, or errors shown in the form) ends their wait.
+    if (!to || to.indexOf("/login") !== 0) s.removeItem(KEY);
+  });
+  function restore() {
+    var s = session();
+    var raw = s && s.getItem(KEY);
+    if (!raw) return;
+    var pending;
+    try {
+      pending = JSON.parse(raw);
+    } catch (e) {
+      s.removeItem(KEY);
+      return;
+    }
+    if (pending.page !== location.pathname + location.search) return;
+    s.removeItem(KEY);
+    var form = Array.prototype.find.call(document.forms, function (f) { return f.getAttribute("action") === pending.action; });
+    if (!form) return;
+    var seen = {};
+    pending.values.forEach(function (pair) {
+      var fields = form.querySelectorAll('[name="' + pair[0].replace(/"/g, "") + '"]');
+      Array.prototype.forEach.call(fields, function (el) {
+        if (el.type === "checkbox" || el.type === "radio") {
+          if (el.value === pair[1]) el.checked = true;
+          else if (!seen[pair[0]]) el.checked = false;
+        } else el.value = pair[1];
+      });
+      seen[pair[0]] = true;
+    });
+    var note = document.createElement("p");
+    note.className = "recovered";
+    note.setAttribute("role", "status");
+    note.textContent = document.body.getAttribute("data-lang") === "en" ? "We kept what you had typed: check it and send it again." : "Conservamos lo que había escrito: revíselo y envíelo de nuevo.";
+    form.parentNode.insertBefore(note, form);
+  }
+  document.addEventListener("DOMContentLoaded", restore);
+})();
+
+// Copy buttons: <button data-copy="#id"> copies that element's text.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (evt) {
+    var button = evt.target && evt.target.closest ? evt.target.closest("[data-copy]") : null;
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.value !== undefined && source.tagName === "INPUT" ? source.value : source.textContent;
+    var done = function () {
+      button.classList.add("copied");
+      var label = button.querySelector("[data-copy-label]");
+      if (label) {
+        var before = label.textContent;
+        label.textContent = button.getAttribute("data-copied") || before;
+        setTimeout(function () {
+          label.textContent = before;
+          button.classList.remove("copied");
+        }, 1800);
+      }
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, function () {});
+    else {
+      // Plain-http installs have no clipboard API: select the text so Ctrl+C takes it.
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      try {
+        document.execCommand("copy");
+        done();
+      } catch (e) {
+        /* the text stays selected */
+      }
+    }
+  });
+})();
+
+// The company form: the country fills in its time zone and currency (still
+// editable), and the identifier follows the name until someone edits it.
+(function () {
+  "use strict";
+  function slugify(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, "");
+  }
+  document.addEventListener("change", function (evt) {
+    var select = evt.target;
+    if (!select || !select.hasAttribute || !select.hasAttribute("data-country-defaults")) return;
+    var option = select.options[select.selectedIndex];
+    var form = select.form;
+    if (!option || !form) return;
+    var zone = form.querySelector('[name="timeZone"]');
+    var currency = form.querySelector('[name="currency"]');
+    if (zone && option.getAttribute("data-time-zone")) zone.value = option.getAttribute("data-time-zone");
+    if (currency && option.getAttribute("data-currency")) currency.value = option.getAttribute("data-currency");
+  });
+  document.addEventListener("input", function (evt) {
+    var el = evt.target;
+    if (!el || !el.form) return;
+    var slug = el.form.querySelector("[data-slug-from]");
+    if (!slug) return;
+    if (el === slug) slug.setAttribute("data-touched", "1");
+    else if (el.name === slug.getAttribute("data-slug-from") && !slug.hasAttribute("data-touched")) slug.value = slugify(el.value);
   });
 })();
 

@@ -2,7 +2,7 @@ import type { PageContext } from "../context.ts";
 import { CsrfField, TextField } from "../components/fields.tsx";
 import { Layout } from "../layout.tsx";
 
-export function LoginPage(props: { ctx: PageContext; username?: string; error?: string; next?: string }): JSX.Element {
+export function LoginPage(props: { ctx: PageContext; username?: string; error?: string; next?: string; expired?: boolean }): JSX.Element {
   const { ctx } = props;
   const { t } = ctx;
   const other = t.lang === "es" ? "en" : "es";
@@ -11,6 +11,13 @@ export function LoginPage(props: { ctx: PageContext; username?: string; error?: 
       <section class="card login">
         <h1>{t("app.name")}</h1>
         <h2>{t("auth.title")}</h2>
+        {props.expired && !props.error ? (
+          <p class="banner info" role="status" id="session-expired">
+            {t("auth.expired")}
+          </p>
+        ) : (
+          ""
+        )}
         {props.error ? (
           <p class="flash flash-error" role="alert" safe>
             {props.error}

@@ -1,6 +1,6 @@
-import type { MessageKey, Translate } from "../../core/i18n/index.ts";
+import type { FieldError, MessageKey, Translate } from "../../core/i18n/index.ts";
 
-export type FieldErrors = Record<string, MessageKey>;
+export type FieldErrors = Record<string, FieldError>;
 
 interface Base {
   t: Translate;
@@ -14,7 +14,7 @@ function ErrorText({ t, name, errors }: Pick<Base, "t" | "name" | "errors">): JS
   const key = errors?.[name];
   return key ? (
     <span class="field-error" id={`${name}-error`}>
-      {t(key)}
+      {t.field(key)}
     </span>
   ) : (
     ""
@@ -26,7 +26,16 @@ function Help({ t, help }: Pick<Base, "t" | "help">): JSX.Element {
 }
 
 export function TextField(
-  props: Base & { value?: string; type?: string; required?: boolean; autocomplete?: string; autofocus?: boolean; maxlength?: number },
+  props: Base & {
+    value?: string;
+    type?: string;
+    required?: boolean;
+    autocomplete?: string;
+    autofocus?: boolean;
+    maxlength?: number;
+    /** Extra data-* attributes for the behaviour in app.js (e.g. data-slug-from). */
+    data?: Record<`data-${string}`, string>;
+  },
 ): JSX.Element {
   const invalid = !!props.errors?.[props.name];
   return (
@@ -42,6 +51,7 @@ export function TextField(
         maxlength={props.maxlength ? String(props.maxlength) : undefined}
         aria-invalid={invalid ? "true" : undefined}
         aria-describedby={invalid ? `${props.name}-error` : undefined}
+        {...(props.data ?? {})}
       />
       <Help t={props.t} help={props.help} />
       <ErrorText t={props.t} name={props.name} errors={props.errors} />
