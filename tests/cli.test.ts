@@ -94,7 +94,9 @@ describe("charla CLI", () => {
       expect(await waitHealthy(`http://127.0.0.1:${port}`)).toBe(true);
       const c = remoteClient(`http://127.0.0.1:${port}`);
       await c.login("fulanito", "demo1234");
-      expect(await c.html("/")).toContain("Sus colas: contabilidad, ventas");
+      // Agents land on the inbox; their queues are listed in "Mi cuenta".
+      expect((await c.get("/")).headers.get("location")).toBe("/inbox");
+      expect(await c.html("/account")).toContain("Sus colas: contabilidad, ventas");
       proc.kill("SIGTERM");
       await proc.exited;
       const out = await new Response(proc.stdout).text();

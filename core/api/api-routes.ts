@@ -81,11 +81,16 @@ export class ApiRoutes {
       )
       .delete(
         "/queues/:id",
-        ({ scope, params, set }) => {
-          this.queueService.delete(scope, params.id);
+        ({ scope, params, query, set }) => {
+          this.queueService.delete(scope, params.id, query.moveTo ?? null);
           set.status = 204;
         },
-        { api: "write", params: Id, detail: { summary: "Delete a queue", tags: ["queues"] } },
+        {
+          api: "write",
+          params: Id,
+          query: t.Object({ moveTo: t.Optional(t.Numeric({ minimum: 1, multipleOf: 1 })) }),
+          detail: { summary: "Delete a queue; ?moveTo=<queue id> moves its conversations still going there (else they stay without a queue)", tags: ["queues"] },
+        },
       )
       .get(
         "/users",

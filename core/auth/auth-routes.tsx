@@ -13,6 +13,8 @@ import { T } from "../tokens.ts";
 import { LoginPage } from "../../views/auth/login.tsx";
 import { HomePage } from "../../views/pages/home.tsx";
 import type { UserRepository } from "../users/user-repository.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import type { SetupStep } from "../../views/pages/home.tsx";
 
 @injectable()
 export class AuthRoutes {
@@ -22,6 +24,7 @@ export class AuthRoutes {
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
     @inject(T.UserRepository) private readonly users: UserRepository,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
   ) {}
 
   routes() {
@@ -71,8 +74,11 @@ export class AuthRoutes {
       .get(
         "/",
         ({ request, viewer }) => {
+          // Agents and supervisors work in the inbox: that is where they land.
+          if ((viewer.role === "agent" || viewer.role === "supervisor") && viewer.companyId !== null) return this.render.redirect("/inbox");
           const queues = viewer.role === "operator" ? [] : this.ownQueues(viewer.userId, viewer.companyId);
-          return this.render.page(request, viewer, (ctx) => <HomePage ctx={ctx} queues={queues} />);
+          const steps = viewer.companyId !== null ? setupSteps(this.companies.setupProgress(viewer.companyId)) : null;
+          return this.render.page(request, viewer, (ctx) => <HomePage ctx={ctx} queues={queues} steps={steps} />);
         },
         { panel: "panel" },
       )
@@ -81,7 +87,9 @@ export class AuthRoutes {
         ({ viewer, body }) => {
           const id = positiveInt(str(body, "companyId"));
           this.authService.selectCompany(viewer, id);
-          return this.render.redirect("/admin/users");
+          // Stay in the same section (Colas stays Colas), now for the chosen company.
+          const name = this.companies.get(id)?.name ?? "";
+          return this.render.redirect(sectionOf(str(body, "back")), { kind: "ok", key: "company.switched", params: { name } });
         },
         { panel: "platform" },
       )
@@ -98,4 +106,20 @@ export class AuthRoutes {
 function safeNext(raw: unknown): string {
   const next = typeof raw === "string" ? raw : "";
   return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
+/** The setup checklist: a queue, an agent, a channel that routes to a queue, someone Conectado. */
+function setupSteps(p: { queues: number; agents: number; routedChannels: number; connected: number }): SetupStep[] {
+  return [
+    { key: "queue", done: p.queues > 0, href: "/admin/queues/new" },
+    { key: "agent", done: p.agents > 0, href: "/admin/users/new" },
+    { key: "channel", done: p.routedChannels > 0, href: "/admin/channels" },
+    { key: "online", done: p.connected > 0, href: "/inbox" },
+  ];
+}
+
+/** "/admin/queues/5/edit" -> "/admin/queues": the section survives a company switch, the item (of the other company) does not. */
+function sectionOf(raw: string): string {
+  const m = /^\/(admin\/[a-z]+|inbox|account)(?:[/?]|$)/.exec(raw);
+  return m ? `/${m[1]}` : "/";
 }

@@ -46,6 +46,7 @@ export class ChannelRoutes {
             <ChannelsPage
               ctx={ctx}
               channels={this.channelService.list(scope)}
+              queues={this.queues.options(scope.companyId)}
               plugins={this.registry.list()}
               failed={operator ? this.registry.failed() : []}
               pluginsDir={operator ? this.config.pluginsDir : null}
@@ -110,7 +111,8 @@ export class ChannelRoutes {
         async ({ scope, params }) => {
           const id = positiveInt(params.id);
           const r = await this.channelSetup.test(scope, id);
-          return this.render.redirect(`/admin/channels/${id}`, r.ok ? { kind: "ok", key: "channel.test_ok", params: { detail: r.detail } } : { kind: "error", key: "channel.test_failed", params: { detail: r.detail } });
+          // A failure's reason is shown once, readable, in the channel's banner.
+          return this.render.redirect(`/admin/channels/${id}`, r.ok ? { kind: "ok", key: "channel.test_ok", params: { detail: r.detail } } : { kind: "error", key: "channel.test_failed_below" });
         },
         { panel: "company.admin" },
       )

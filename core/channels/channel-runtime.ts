@@ -7,6 +7,9 @@ import type { Logger } from "../logger.ts";
 import type { Clock } from "../clock.ts";
 import type { MediaSigner } from "../media/media-signer.ts";
 import { T } from "../tokens.ts";
+import type { QueueRepository } from "../queues/queue-repository.ts";
+import type { UserRepository } from "../users/user-repository.ts";
+import type { PresenceService } from "../routing/presence-service.ts";
 import type { Channel } from "./channel.ts";
 import type { ChannelRepository } from "./channel-repository.ts";
 import type { ChannelService } from "./channel-service.ts";
@@ -33,6 +36,9 @@ export class ChannelRuntime {
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.MediaSigner) private readonly signer: MediaSigner,
+    @inject(T.QueueRepository) private readonly queues: QueueRepository,
+    @inject(T.UserRepository) private readonly users: UserRepository,
+    @inject(T.PresenceService) private readonly presenceService: PresenceService,
   ) {}
 
   /**
@@ -85,6 +91,7 @@ export class ChannelRuntime {
         delete: async (key) => void memory.delete(key),
       },
       transcript: async () => [],
+      agentsOnline: async () => true,
     };
     const instance = await plugin.create(ctx, config);
     try {
@@ -156,7 +163,16 @@ export class ChannelRuntime {
         delete: async (key) => this.channels.kvDelete(channel.id, key),
       },
       transcript: async (customerId, limit = 100) => this.transcript(channel, customerId, Math.min(Math.max(limit, 1), 500)),
+      agentsOnline: async () => this.agentsOnline(channel.id),
     };
+  }
+
+  private agentsOnline(channelId: number): boolean {
+    // Read fresh: the queue may have changed since the instance was made.
+    const channel = this.channels.byId(channelId);
+    if (!channel) return false;
+    const ids = channel.queueId !== null ? this.queues.memberIds(channel.queueId) : this.users.agentOptions(channel.companyId).map((a) => a.id);
+    return ids.some((id) => this.presenceService.isOnline(id));
   }
 
   private transcript(channel: Channel, customerId: string, limit: number): TranscriptEntry[] {

@@ -114,6 +114,12 @@ export interface PluginContext {
    * first (at most `limit`). For channels that host their own client (web chat).
    */
   transcript(customerId: string, limit?: number): Promise<TranscriptEntry[]>;
+  /**
+   * Whether someone who could answer is online now (an agent of the channel's
+   * queue, or of the company when it has none), so a customer-facing client can
+   * say "nobody is online" and still take the message.
+   */
+  agentsOnline(): Promise<boolean>;
 }
 
 export interface WebhookRequest {

@@ -5,6 +5,10 @@ import type { IngestService } from "../conversations/ingest-service.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { jsonTooDeep, looksLikeJson } from "../http/json-depth.ts";
 import { LIMITS } from "../http/limits.ts";
+import { pickLanguage, translator } from "../i18n/index.ts";
+import { ASSET_VERSION } from "../http/assets.ts";
+import { PANEL_CSP } from "../http/security-headers.ts";
+import { PublicErrorPage } from "../../views/pages/public-error.tsx";
 import type { Logger } from "../logger.ts";
 import { T } from "../tokens.ts";
 import type { Channel } from "./channel.ts";
@@ -82,9 +86,15 @@ export class WebhookRoutes {
     };
     const publicPage = async ({ request, params, server }: { request: Request; params: Record<string, string>; server: unknown }) => {
       const channel = this.find(params.channelId!);
-      if (!channel) return new Response("Not found", { status: 404 });
-      const instance = await this.runtime.instance(channel);
-      if (!instance.handlePublic) return new Response("Not found", { status: 404 });
+      if (!channel) return publicError(request, 404);
+      let instance: ChannelInstance;
+      try {
+        instance = await this.runtime.instance(channel);
+      } catch {
+        return publicError(request, 503);
+      }
+      // A WhatsApp or Messenger channel has no page of its own.
+      if (!instance.handlePublic) return publicError(request, 404);
       const body = request.method === "GET" ? new Uint8Array() : new Uint8Array(await request.arrayBuffer());
       return instance.handlePublic({
         method: request.method as "GET" | "POST",
@@ -115,6 +125,17 @@ export class WebhookRoutes {
 
 function json(status: number, code: string, message: string, headers?: Record<string, string>): Response {
   return Response.json({ error: { code, message } }, { status, headers });
+}
+
+/** A page in the visitor's language (not a bare "Not found" a browser would download). */
+function publicError(request: Request, status: 404 | 503): Response {
+  const t = translator(pickLanguage(request.headers.get("accept-language")));
+  const title = t.plain(status === 404 ? "chat.not_found_title" : "chat.unavailable_title");
+  const message = t.plain(status === 404 ? "chat.not_found" : "chat.unavailable");
+  return new Response(PublicErrorPage({ t, title, message, assetVersion: ASSET_VERSION }) as string, {
+    status,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": PANEL_CSP },
+  });
 }
 
 function unavailable(): Response {

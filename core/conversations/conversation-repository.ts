@@ -223,4 +223,14 @@ export class ConversationRepository {
       .all(JSON.stringify(userIds));
     return new Map(rows.map((r) => [r.userId, r.n]));
   }
+
+  /** A queue goes away: its conversations still going move to another one (the rest keep their history). */
+  moveQueue(companyId: number, from: number, to: number): number[] {
+    return this.db
+      .query<{ id: number }, [number, number, number]>(
+        "UPDATE conversations SET queue_id = ?3 WHERE company_id = ?1 AND queue_id = ?2 AND status <> 'closed' RETURNING id",
+      )
+      .all(companyId, from, to)
+      .map((r) => r.id);
+  }
 }

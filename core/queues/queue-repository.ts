@@ -91,4 +91,14 @@ export class QueueRepository {
   delete(companyId: number, id: number): void {
     this.db.query("DELETE FROM queues WHERE company_id = ? AND id = ?").run(companyId, id);
   }
+
+  /** What deleting a queue affects: its members and the conversations still going in it. */
+  usage(companyId: number, id: number): { members: number; openConversations: number } {
+    return this.db
+      .query<{ members: number; openConversations: number }, [number, number]>(
+        `SELECT (SELECT COUNT(*) FROM user_queues WHERE queue_id = ?1) AS members,
+                (SELECT COUNT(*) FROM conversations WHERE company_id = ?2 AND queue_id = ?1 AND status <> 'closed') AS openConversations`,
+      )
+      .get(id, companyId)!;
+  }
 }

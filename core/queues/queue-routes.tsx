@@ -5,7 +5,7 @@ import { pageParam, positiveInt, str } from "../http/forms.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
 import { T } from "../tokens.ts";
-import { QueueFormPage, QueueListPage } from "../../views/admin/queues.tsx";
+import { QueueDeletePage, QueueFormPage, QueueListPage } from "../../views/admin/queues.tsx";
 import type { QueueService } from "./queue-service.ts";
 import type { QueueInput } from "./queue.ts";
 
@@ -69,11 +69,22 @@ export class QueueRoutes {
         },
         { panel: "company.admin" },
       )
+      .get(
+        "/:id/delete",
+        ({ request, viewer, scope, params }) => {
+          const q = this.queueService.get(scope, positiveInt(params.id));
+          const usage = this.queueService.usage(scope, q.id);
+          const others = this.queueService.options(scope).filter((o) => o.id !== q.id);
+          return this.render.page(request, viewer, (ctx) => <QueueDeletePage ctx={ctx} queue={q} usage={usage} others={others} />);
+        },
+        { panel: "company.admin" },
+      )
       .post(
         "/:id/delete",
-        ({ scope, params }) => {
-          this.queueService.delete(scope, positiveInt(params.id));
-          return this.render.redirect("/admin/queues", { kind: "ok", key: "common.deleted" });
+        ({ scope, params, body }) => {
+          const raw = str(body, "moveTo");
+          const moved = this.queueService.delete(scope, positiveInt(params.id), raw ? positiveInt(raw) : null);
+          return this.render.redirect("/admin/queues", moved ? { kind: "ok", key: "queue.deleted_moved", params: { count: moved } } : { kind: "ok", key: "common.deleted" });
         },
         { panel: "company.admin" },
       );

@@ -3,11 +3,13 @@ import type { Scope } from "../auth/access.ts";
 import type { Clock } from "../clock.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { AppError, found } from "../errors.ts";
-import { API_PAGE_SIZE, pageWindow, toPage, toSlice, type Page, type Slice } from "../shared/paging.ts";
+import { API_PAGE_SIZE, paged, toSlice, type Page, type Slice } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
 import { STRATEGIES, type AssignmentStrategy, type Queue, type QueueInput, type QueueListItem } from "./queue.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import type { QueueRepository } from "./queue-repository.ts";
+import type { ConversationRepository } from "../conversations/conversation-repository.ts";
+import type { AssignmentService } from "../routing/assignment-service.ts";
 
 const MAX_NAME = 60;
 
@@ -17,12 +19,12 @@ export class QueueService {
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
+    @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
+    @inject(T.AssignmentService) private readonly assignmentService: AssignmentService,
   ) {}
 
   page(scope: Scope, page: number): Page<QueueListItem> {
-    const w = pageWindow(page);
-    const { rows, total } = this.queues.page(scope.companyId, w.limit, w.offset);
-    return toPage(rows, total, w.page);
+    return paged(page, (limit, offset) => this.queues.page(scope.companyId, limit, offset));
   }
 
   slice(scope: Scope, after: number): Slice<QueueListItem> {
@@ -51,9 +53,25 @@ export class QueueService {
     return this.get(scope, id);
   }
 
-  delete(scope: Scope, id: number): void {
+  usage(scope: Scope, id: number): { members: number; openConversations: number } {
     this.get(scope, id);
-    this.queues.delete(scope.companyId, id);
+    return this.queues.usage(scope.companyId, id);
+  }
+
+  /**
+   * Deletes a queue. Its conversations still going move to `moveTo` (and are routed
+   * there), or stay where they are without a queue (waiting for someone to take them).
+   */
+  delete(scope: Scope, id: number, moveTo: number | null = null): number {
+    this.get(scope, id);
+    if (moveTo !== null && (moveTo === id || !this.queues.get(scope.companyId, moveTo))) throw AppError.invalid({ moveTo: "queue.error.move_target" });
+    const moved = this.uow.run(() => {
+      const ids = moveTo !== null ? this.conversations.moveQueue(scope.companyId, id, moveTo) : [];
+      this.queues.delete(scope.companyId, id);
+      return ids;
+    });
+    if (moveTo !== null) this.assignmentService.drain(scope.companyId, moveTo);
+    return moved.length;
   }
 
   private validate(scope: Scope, input: QueueInput, exceptId: number): { name: string; strategy: AssignmentStrategy; maxPerAgent: number } {

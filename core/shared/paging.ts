@@ -9,13 +9,19 @@ export interface Page<T> {
 export const PANEL_PAGE_SIZE = 20;
 export const API_PAGE_SIZE = 50;
 
-export function pageWindow(page: number, size = PANEL_PAGE_SIZE): { limit: number; offset: number; page: number } {
-  const p = Number.isInteger(page) && page > 0 ? page : 1;
-  return { limit: size, offset: (p - 1) * size, page: p };
-}
-
-export function toPage<T>(items: T[], total: number, page: number, size = PANEL_PAGE_SIZE): Page<T> {
-  return { items, total, page, pages: Math.max(1, Math.ceil(total / size)) };
+/**
+ * A numbered page of a list. A page past the end (`?page=99` of 2) shows the last
+ * one and says so ("Página 2 de 2"); an empty list is page 1 of 1.
+ */
+export function paged<T>(page: number, fetch: (limit: number, offset: number) => { rows: T[]; total: number }, size = PANEL_PAGE_SIZE): Page<T> {
+  let p = Number.isInteger(page) && page > 0 ? page : 1;
+  let { rows, total } = fetch(size, (p - 1) * size);
+  const pages = Math.max(1, Math.ceil(total / size));
+  if (p > pages) {
+    p = pages;
+    ({ rows, total } = fetch(size, (p - 1) * size));
+  }
+  return { items: rows, total, page: p, pages };
 }
 
 /** Keyset pages for the API: `next` is the last id of a full page, else null. */

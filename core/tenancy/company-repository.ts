@@ -64,4 +64,17 @@ export class CompanyRepository {
       )
       .run({ ...input, active: input.active ? 1 : 0, id });
   }
+
+  /** What the setup checklist on Inicio ticks off, in one query. */
+  setupProgress(companyId: number): { queues: number; agents: number; routedChannels: number; connected: number; conversations: number } {
+    return this.db
+      .query<{ queues: number; agents: number; routedChannels: number; connected: number; conversations: number }, [number, number, number, number, number]>(
+        `SELECT (SELECT COUNT(*) FROM queues WHERE company_id = ?) AS queues,
+                (SELECT COUNT(*) FROM users WHERE company_id = ? AND role = 'agent' AND active = 1) AS agents,
+                (SELECT COUNT(*) FROM channels WHERE company_id = ? AND queue_id IS NOT NULL AND status <> 'disabled') AS routedChannels,
+                (SELECT COUNT(*) FROM users WHERE company_id = ? AND active = 1 AND presence = 'online') AS connected,
+                (SELECT COUNT(*) FROM (SELECT 1 FROM conversations WHERE company_id = ? LIMIT 1)) AS conversations`,
+      )
+      .get(companyId, companyId, companyId, companyId, companyId)!;
+  }
 }

@@ -2,7 +2,7 @@ import { inject, injectable } from "tsyringe";
 import type { Clock } from "../clock.ts";
 import { AppError, found } from "../errors.ts";
 import type { MessageKey } from "../i18n/index.ts";
-import { pageWindow, toPage, type Page } from "../shared/paging.ts";
+import { paged, type Page } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
 import type { Company, CompanyInput } from "./company.ts";
 import type { CompanyRepository } from "./company-repository.ts";
@@ -20,9 +20,7 @@ export class CompanyService {
   ) {}
 
   page(page: number): Page<Company> {
-    const w = pageWindow(page);
-    const { rows, total } = this.companies.page(w.limit, w.offset);
-    return toPage(rows, total, w.page);
+    return paged(page, (limit, offset) => this.companies.page(limit, offset));
   }
 
   options(): { id: number; name: string; active: boolean }[] {

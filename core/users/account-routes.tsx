@@ -10,19 +10,21 @@ import { T } from "../tokens.ts";
 import type { FieldErrors } from "../../views/components/fields.tsx";
 import { AccountPage } from "../../views/pages/account.tsx";
 import type { UserService } from "./user-service.ts";
+import type { UserRepository } from "./user-repository.ts";
 
 /** "Mi cuenta": every user's own language and password. */
 @injectable()
 export class AccountRoutes {
   constructor(
     @inject(T.UserService) private readonly userService: UserService,
+    @inject(T.UserRepository) private readonly users: UserRepository,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
   routes() {
     const page = (request: Request, viewer: Viewer, errors?: FieldErrors) => {
-      const view = (ctx: Parameters<typeof AccountPage>[0]["ctx"]) => <AccountPage ctx={ctx} errors={errors} mustChange={!!viewer.mustChangePassword} />;
+      const view = (ctx: Parameters<typeof AccountPage>[0]["ctx"]) => <AccountPage ctx={ctx} errors={errors} mustChange={!!viewer.mustChangePassword} queues={this.ownQueues(viewer)} />;
       return errors ? this.render.formErrors(request, viewer, view, "/account") : this.render.page(request, viewer, view);
     };
     return new Elysia({ prefix: "/account" })
@@ -51,5 +53,10 @@ export class AccountRoutes {
         },
         { panel: "panel" },
       );
+  }
+
+  private ownQueues(viewer: Viewer): string[] {
+    if (viewer.companyId === null || viewer.role === "operator") return [];
+    return this.users.get(viewer.companyId, viewer.userId)?.queues.map((q) => q.name) ?? [];
   }
 }

@@ -10,7 +10,7 @@ import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { generatePassword } from "../crypto/tokens.ts";
 import { AppError, found } from "../errors.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
-import { API_PAGE_SIZE, pageWindow, toPage, toSlice, type Page, type Slice } from "../shared/paging.ts";
+import { API_PAGE_SIZE, paged, toSlice, type Page, type Slice } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { UserInput, UserListItem } from "./user.ts";
@@ -29,9 +29,7 @@ export class UserService {
   ) {}
 
   page(scope: Scope, page: number): Page<UserListItem> {
-    const w = pageWindow(page);
-    const { rows, total } = this.users.page(scope.companyId, w.limit, w.offset);
-    return toPage(rows, total, w.page);
+    return paged(page, (limit, offset) => this.users.page(scope.companyId, limit, offset));
   }
 
   slice(scope: Scope, after: number): Slice<UserListItem> {

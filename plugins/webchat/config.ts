@@ -4,6 +4,7 @@ import type { JsonSchema, PluginLogger } from "../../core/channels/contract.ts";
 export interface WebchatConfig {
   title?: string;
   welcomeMessage?: string;
+  welcomeMessageEn?: string;
   askName?: boolean;
   askPhone?: boolean;
   color?: string;
@@ -35,9 +36,16 @@ export const configSchema: JsonSchema = {
     welcomeMessage: {
       type: "string",
       title: "Mensaje de bienvenida",
-      description: "Aparece al abrir el chat. Vacío: «¡Hola! ¿En qué podemos ayudarte?».",
+      description: "Aparece al abrir el chat (visitantes en español). Vacío: «¡Hola! ¿En qué podemos ayudarle?».",
       maxLength: 500,
-      "x-i18n": { en: { title: "Welcome message", description: "Shown when the chat opens. Empty: a default greeting in the visitor's language." } },
+      "x-i18n": { en: { title: "Welcome message (Spanish)", description: "Shown to Spanish-speaking visitors when the chat opens. Empty: a default greeting." } },
+    },
+    welcomeMessageEn: {
+      type: "string",
+      title: "Mensaje de bienvenida en inglés",
+      description: "Para visitantes con el navegador en inglés. Vacío: «Hi! How can we help you?».",
+      maxLength: 500,
+      "x-i18n": { en: { title: "Welcome message (English)", description: "For visitors whose browser is in English. Empty: a default greeting." } },
     },
     askName: {
       type: "boolean",
@@ -82,8 +90,8 @@ export const configSchema: JsonSchema = {
 /** The config with defaults applied and origins normalised, as the instance uses it. */
 export interface ResolvedConfig {
   title: string;
-  /** null: use the default greeting in the visitor's language. */
-  welcomeMessage: string | null;
+  /** By the visitor's language; null: the default greeting. */
+  welcome: { es: string | null; en: string | null };
   askName: boolean;
   askPhone: boolean;
   color: string;
@@ -95,7 +103,7 @@ export function resolveConfig(config: WebchatConfig, logger: PluginLogger): Reso
   const text = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim() : null);
   return {
     title: text(config.title) ?? "Chat",
-    welcomeMessage: text(config.welcomeMessage),
+    welcome: { es: text(config.welcomeMessage), en: text(config.welcomeMessageEn) },
     askName: typeof config.askName === "boolean" ? config.askName : true,
     askPhone: typeof config.askPhone === "boolean" ? config.askPhone : false,
     // The colour lands in a style attribute and the widget script: only a strict #rrggbb passes.

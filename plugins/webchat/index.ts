@@ -62,6 +62,10 @@ const webchat: ChannelPlugin<WebchatConfig> = {
         // in the transcript the next time the chat opens.
         return { ok: true, externalId, status: streams.push(msg.to, event) > 0 ? "delivered" : "sent" };
       },
+      // An agent opened the conversation: the visitor's ticks turn to "Leído".
+      async markRead(customerId: string) {
+        streams.pushRead(customerId);
+      },
       dispose() {
         streams.closeAll();
         inbound.clear();

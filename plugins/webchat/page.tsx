@@ -12,6 +12,8 @@ export interface ChatPageProps {
   publicUrl: string;
   webhookUrl: string;
   assetVersion: string;
+  /** Nobody who could answer is online now: the page says so (and still takes the message). */
+  nobodyOnline: boolean;
 }
 
 /**
@@ -60,13 +62,20 @@ export function ChatPage(p: ChatPageProps): JSX.Element {
             <ol id="wc-log" class="wc-log" aria-live="polite" aria-label={t.conversation}>
               <li class="wc-msg wc-out wc-welcome">
                 <p class="wc-text" safe>
-                  {config.welcomeMessage ?? t.welcome}
+                  {config.welcome[p.lang] ?? t.welcome}
                 </p>
               </li>
               {p.entries.map((e) => (
                 <Entry entry={e} t={t} />
               ))}
             </ol>
+            {p.nobodyOnline ? (
+              <p class="wc-notice wc-info" role="status" id="wc-nobody" safe>
+                {t.nobodyOnline}
+              </p>
+            ) : (
+              ""
+            )}
             <p id="wc-notice" class="wc-notice" role="alert" hidden></p>
             <noscript>
               <p class="wc-notice" safe>

@@ -13,7 +13,7 @@ const TRANSCRIPT_LIMIT = 100;
 const JS = "text/javascript; charset=utf-8";
 
 export interface PublicDeps {
-  ctx: Pick<PluginContext, "publicUrl" | "webhookUrl" | "transcript">;
+  ctx: Pick<PluginContext, "publicUrl" | "webhookUrl" | "transcript" | "agentsOnline">;
   logger: PluginLogger;
   config: ResolvedConfig;
   identity: VisitorIdentity;
@@ -64,6 +64,7 @@ export class PublicPages {
     const entries = existing ? await this.transcriptOf(identity.customerId(existing)) : [];
     const lang = pickLang(req.headers.get("accept-language"));
     const embed = req.url.searchParams.get("embed") === "1";
+    const nobodyOnline = !(await ctx.agentsOnline().catch(() => true));
     // A plain call of the component: this file stays .ts, the markup lives in page.tsx.
     const html = await ChatPage({
       lang,
@@ -74,6 +75,7 @@ export class PublicPages {
       publicUrl: ctx.publicUrl,
       webhookUrl: ctx.webhookUrl,
       assetVersion: this.deps.version,
+      nobodyOnline,
     });
     const headers = new Headers({
       "content-type": "text/html; charset=utf-8",

@@ -62,7 +62,15 @@ export class VisitorStreams {
 
   /** Sends one message to every open stream of the customer; returns how many got it. */
   push(customerId: string, message: StreamMessage): number {
-    const chunk = encoder.encode(`id: ${message.externalId}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
+    return this.broadcast(customerId, encoder.encode(`id: ${message.externalId}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`));
+  }
+
+  /** The business read the visitor's messages (an agent opened the conversation). */
+  pushRead(customerId: string): number {
+    return this.broadcast(customerId, encoder.encode(`event: read\ndata: {}\n\n`));
+  }
+
+  private broadcast(customerId: string, chunk: Uint8Array): number {
     let reached = 0;
     for (const c of [...(this.open.get(customerId) ?? [])]) if (this.write(customerId, c, chunk)) reached++;
     return reached;

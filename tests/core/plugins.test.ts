@@ -37,6 +37,7 @@ describe("channel plugin platform", () => {
       platform: { metaGraphUrl: "https://graph.facebook.com", metaGraphVersion: "v24.0" },
       reportHealth: async () => {},
       transcript: async () => [],
+      agentsOnline: async () => true,
       fetch,
       logger: new Logger("error"),
       now: () => 42,

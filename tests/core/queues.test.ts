@@ -63,7 +63,10 @@ describe("Colas in the panel", () => {
     const html = await admin.html("/admin/queues?page=1");
     // No way out of a quoted attribute, and text is fully escaped.
     expect(html).not.toContain('"><script>');
-    expect(html).toContain('hx-confirm="¿Eliminar &#34;><script>');
     expect(html).toContain("<span>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</span>");
+    const id = app.db.query<{ id: number }, [string]>("SELECT id FROM queues WHERE name = ?").get(evil)!.id;
+    const confirm = await admin.html(`/admin/queues/${id}/delete`);
+    expect(confirm).not.toContain('"><script>');
+    expect(confirm).toContain("Eliminar la cola &quot;&gt;&lt;script&gt;");
   });
 });

@@ -100,7 +100,7 @@ describe("Usuarios in the panel", () => {
     expect(res.status).toBe(303);
     const c = app.client();
     await c.login("fulanito", "secreto-123");
-    expect(await c.html("/")).toContain("Your queues: ventas");
+    expect(await c.html("/account")).toContain("Your queues: ventas");
   });
 
   test("deactivate, activate and reset password", async () => {

@@ -29,6 +29,8 @@ export interface PluginContextOptions {
   store?: Map<string, string>;
   /** Default: every customer has an empty transcript. */
   transcript?: PluginContext["transcript"];
+  /** Default: someone is online. */
+  agentsOnline?: PluginContext["agentsOnline"];
 }
 
 export interface PluginContextHarness {
@@ -66,6 +68,7 @@ export function buildPluginContext(options: PluginContextOptions): PluginContext
       delete: async (k) => void store.delete(k),
     },
     transcript: options.transcript ?? (async () => []),
+    agentsOnline: options.agentsOnline ?? (async () => true),
   };
   return { ctx, clock, logs, store, health };
 }

@@ -1,4 +1,6 @@
-import type { PluginManifest } from "../../core/channels/contract.ts";
+import type { Capability, PluginManifest } from "../../core/channels/contract.ts";
+import type { MessageKey } from "../../core/i18n/index.ts";
+import { CopyButton } from "../components/copy-button.tsx";
 import type { ConfigField } from "../../core/channels/config-schema.ts";
 import type { ChannelView } from "../../core/channels/channel-service.ts";
 import type { StoredTemplate } from "../../core/channels/template-repository.ts";
@@ -8,9 +10,22 @@ import { ActionButton, CsrfField, FormSummary, SelectField, TextField, type Fiel
 import { Table } from "../components/table.tsx";
 import { Layout } from "../layout.tsx";
 
+const CAPABILITY_KEYS: Record<Capability, MessageKey> = {
+  text: "channel.cap.text",
+  media: "channel.cap.media",
+  location: "channel.cap.location",
+  contacts: "channel.cap.contacts",
+  interactive: "channel.cap.interactive",
+  reactions: "channel.cap.reactions",
+  templates: "channel.cap.templates",
+  read_receipts: "channel.cap.read_receipts",
+  delivery_status: "channel.cap.delivery_status",
+};
+
 export function ChannelsPage(props: {
   ctx: PageContext;
   channels: ChannelView[];
+  queues: { id: number; name: string }[];
   plugins: { manifest: PluginManifest; source: PluginSource }[];
   failed: readonly FailedPlugin[];
   pluginsDir: string | null;
@@ -27,12 +42,13 @@ export function ChannelsPage(props: {
         t={t}
         id="channels"
         head={[t("channel.name"), t("channel.type"), t("channel.queue"), t("common.status"), t("common.actions")]}
+        empty={t("channel.empty")}
         rows={props.channels.map((c) => [
           <a href={`/admin/channels/${c.id}`} safe>
             {c.name}
           </a>,
           <span safe>{c.pluginName}</span>,
-          c.queueId ? "✓" : t("channel.no_queue"),
+          c.queueId ? <span safe>{props.queues.find((q) => q.id === c.queueId)?.name ?? ""}</span> : <span class="muted">{t("channel.no_queue")}</span>,
           <span class={`badge ${c.status}`}>{t(`channel.status.${c.status}`)}</span>,
           <a href={`/admin/channels/${c.id}`}>{t("common.edit")}</a>,
         ])}
@@ -60,7 +76,7 @@ export function ChannelsPage(props: {
             <code safe>{p.manifest.id}</code>,
             <span safe>{p.manifest.version}</span>,
             t(`channel.source.${p.source}`),
-            <span safe>{p.manifest.capabilities.join(", ")}</span>,
+            <span safe>{p.manifest.capabilities.map((cap) => t.plain(CAPABILITY_KEYS[cap] ?? "channel.cap.other")).join(", ")}</span>,
             <a href={`/admin/channels/new?plugin=${encodeURIComponent(p.manifest.id)}`}>{t("channel.new")}</a>,
           ])}
         />
@@ -121,7 +137,7 @@ export function ChannelFormPage(props: {
       <h1 safe>{title}</h1>
       {channel && channel.status === "needs_attention" ? (
         <p class="banner attention" role="alert" id="needs-attention">
-          {t("channel.needs_attention")} <span safe>{channel.statusReason ?? ""}</span>
+          {t("channel.needs_attention")} <span safe>{readableReason(t, channel.statusReason)}</span>
         </p>
       ) : (
         ""
@@ -131,13 +147,29 @@ export function ChannelFormPage(props: {
           <p>
             <span class={`badge ${channel.status}`}>{t(`channel.status.${channel.status}`)}</span>
           </p>
-          <p>
-            {t("channel.webhook_url")}: <code id="webhook-url" safe>{channel.webhookUrl}</code>
-          </p>
+          {props.plugin.hostsClient ? (
+            ""
+          ) : (
+            <>
+              <p>{t("channel.webhook_url")}:</p>
+              <div class="copyable">
+                <code id="webhook-url" safe>
+                  {channel.webhookUrl}
+                </code>
+                <CopyButton t={t} target="#webhook-url" />
+              </div>
+            </>
+          )}
           {typeof channel.config.verifyToken === "string" ? (
-            <p>
-              {t("channel.verify_token")}: <code id="verify-token" safe>{channel.config.verifyToken}</code>
-            </p>
+            <>
+              <p>{t("channel.verify_token")}:</p>
+              <div class="copyable">
+                <code id="verify-token" safe>
+                  {channel.config.verifyToken}
+                </code>
+                <CopyButton t={t} target="#verify-token" />
+              </div>
+            </>
           ) : (
             ""
           )}
@@ -165,10 +197,14 @@ export function ChannelFormPage(props: {
                 </a>
               </p>
               <p>{t("channel.embed")}</p>
-              <pre class="snippet" id="embed-snippet" safe>
-                {props.embedSnippet}
-              </pre>
+              <div class="copyable">
+                <pre class="snippet" id="embed-snippet" safe>
+                  {props.embedSnippet}
+                </pre>
+                <CopyButton t={t} target="#embed-snippet" />
+              </div>
               <p class="muted">{t("channel.embed_help")}</p>
+              <p class="muted">{t("channel.embed_https")}</p>
             </>
           ) : (
             ""
@@ -298,4 +334,15 @@ function PluginField(props: { t: PageContext["t"]; field: ConfigField; value: un
       {props.error ? <span class="field-error">{t.field(props.error)}</span> : ""}
     </label>
   );
+}
+
+/**
+ * A provider's or the network's words, readable: connection failures say so in the
+ * admin's language; a provider's own explanation is shown as it came.
+ */
+export function readableReason(t: PageContext["t"], reason: string | null): string {
+  if (!reason) return "";
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Unable to connect|FailedToOpenSocket|ConnectionRefused/i.test(reason)) return t.plain("channel.reason.unreachable");
+  if (/timed out|TimeoutError|No answer from/i.test(reason)) return t.plain("channel.reason.timeout");
+  return reason;
 }

@@ -20,6 +20,7 @@ export function CompanyListPage({ ctx, page }: { ctx: PageContext; page: Page<Co
       <Table
         t={t}
         id="companies"
+        empty={t("company.empty")}
         head={[t("company.name"), t("company.slug"), t("company.country"), t("company.time_zone"), t("company.currency"), t("common.status"), t("common.actions")]}
         rows={page.items.map((c) => [
           <span safe>{c.name}</span>,

@@ -1,7 +1,7 @@
 import { STRATEGIES, type QueueInput, type QueueListItem } from "../../core/queues/queue.ts";
 import type { Page } from "../../core/shared/paging.ts";
 import type { PageContext } from "../context.ts";
-import { ActionButton, CsrfField, FormSummary, SelectField, TextField, type FieldErrors } from "../components/fields.tsx";
+import { CsrfField, FormSummary, SelectField, TextField, type FieldErrors } from "../components/fields.tsx";
 import { Pager } from "../components/pager.tsx";
 import { Table } from "../components/table.tsx";
 import { Layout } from "../layout.tsx";
@@ -19,6 +19,7 @@ export function QueueListPage({ ctx, page }: { ctx: PageContext; page: Page<Queu
       <Table
         t={t}
         id="queues"
+        empty={t("queue.empty")}
         head={[t("queue.name"), t("queue.strategy"), t("queue.members"), t("common.actions")]}
         rows={page.items.map((q) => [
           <span safe>{q.name}</span>,
@@ -26,13 +27,10 @@ export function QueueListPage({ ctx, page }: { ctx: PageContext; page: Page<Queu
           String(q.members),
           <span class="actions">
             <a href={`/admin/queues/${q.id}/edit`}>{t("common.edit")}</a>
-            <ActionButton
-              csrf={ctx.csrf}
-              action={`/admin/queues/${q.id}/delete`}
-              label={t("common.delete")}
-              confirm={t.plain("common.confirm_delete", { name: q.name })}
-              danger
-            />
+            {/* A page, not a prompt: it says what the queue still holds and where its conversations go. */}
+            <a href={`/admin/queues/${q.id}/delete`} class="danger-link">
+              {t("common.delete")}
+            </a>
           </span>,
         ])}
       />
@@ -74,6 +72,51 @@ export function QueueFormPage(props: { ctx: PageContext; id?: number; form: Queu
           <div class="form-actions">
             <button type="submit" class="primary">
               {t("common.save")}
+            </button>
+            <a href="/admin/queues">{t("common.cancel")}</a>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function QueueDeletePage(props: {
+  ctx: PageContext;
+  queue: { id: number; name: string };
+  usage: { members: number; openConversations: number };
+  others: { id: number; name: string }[];
+}): JSX.Element {
+  const { ctx, queue, usage } = props;
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.plain("queue.delete_title", { name: queue.name })}>
+      <section class="card narrow" id="queue-delete">
+        <h1>{t("queue.delete_title", { name: queue.name })}</h1>
+        <p>{t("queue.delete_usage", { members: usage.members, open: usage.openConversations })}</p>
+        {usage.members ? <p class="muted">{t("queue.delete_members")}</p> : ""}
+        <form method="post" action={`/admin/queues/${queue.id}/delete`}>
+          <CsrfField csrf={ctx.csrf} />
+          {usage.openConversations ? (
+            <fieldset class="field">
+              <legend class="label">{t("queue.delete_move")}</legend>
+              <label class="check">
+                <input type="radio" name="moveTo" value="" checked />
+                <span>{t("queue.delete_leave")}</span>
+              </label>
+              {props.others.map((o) => (
+                <label class="check">
+                  <input type="radio" name="moveTo" value={String(o.id)} />
+                  <span>{t("queue.delete_move_to", { name: o.name })}</span>
+                </label>
+              ))}
+            </fieldset>
+          ) : (
+            ""
+          )}
+          <div class="form-actions">
+            <button type="submit" class="danger">
+              {t("queue.delete_confirm")}
             </button>
             <a href="/admin/queues">{t("common.cancel")}</a>
           </div>

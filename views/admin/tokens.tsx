@@ -58,6 +58,7 @@ export function TokensPage(props: {
       <Table
         t={t}
         id="tokens"
+        empty={t("token.empty")}
         head={[t("token.name"), t("token.prefix"), t("token.scope"), t("token.created"), t("token.last_used"), t("common.actions")]}
         rows={props.tokens.map((k) => [
           <span safe>{k.name}</span>,

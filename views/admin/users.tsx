@@ -21,6 +21,7 @@ export function UserListPage({ ctx, page }: { ctx: PageContext; page: Page<UserL
       <Table
         t={t}
         id="users"
+        empty={t("user.empty")}
         head={[
           t("user.col.client"),
           t("user.col.username"),
@@ -51,6 +52,7 @@ export function UserListPage({ ctx, page }: { ctx: PageContext; page: Page<UserL
                 csrf={ctx.csrf}
                 action={`/admin/users/${u.id}/${u.active ? "deactivate" : "activate"}`}
                 label={u.active ? t("user.deactivate") : t("user.activate")}
+                confirm={u.active ? t.plain("user.confirm_deactivate", { name: u.name }) : undefined}
                 danger={u.active}
               />
             )}

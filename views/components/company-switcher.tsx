@@ -6,6 +6,7 @@ export function CompanySwitcher({ ctx }: { ctx: PageContext }): JSX.Element {
   return (
     <form method="post" action="/session/company" class="inline switcher">
       <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <input type="hidden" name="back" value={ctx.path} />
       <label>
         <span class="sr-only">{t("nav.select_company")}</span>
         <select name="companyId" aria-label={t.plain("nav.select_company")} data-autosubmit>

@@ -1,5 +1,6 @@
 import type { ConversationListItem } from "../../core/conversations/conversation.ts";
 import type { Translate } from "../../core/i18n/index.ts";
+import { ClockIcon } from "../components/icons.tsx";
 
 /** The rows of the list pane; also what the list re-fetches when the SSE stream says "inbox". */
 export function ConversationList(props: {
@@ -10,7 +11,7 @@ export function ConversationList(props: {
   nextCursor: string | null;
 }): JSX.Element {
   const { t } = props;
-  if (props.items.length === 0) return <p class="empty muted">{t("inbox.empty")}</p>;
+  if (props.items.length === 0) return <p class="empty muted" id="inbox-empty">{t(props.query.includes("tab=closed") ? "inbox.empty_closed" : "inbox.empty_hint")}</p>;
   return (
     <>
       <ul class="conv-list">
@@ -35,7 +36,7 @@ export function ConversationList(props: {
                 {c.assigneeName ? <span class="assignee" safe>{c.assigneeName}</span> : ""}
                 {c.unansweredSince !== null ? (
                   <span class="waiting" title={t.plain("inbox.waiting")}>
-                    ⏱ <time data-since={String(c.unansweredSince)}></time>
+                    <ClockIcon /> <time data-since={String(c.unansweredSince)}></time>
                   </span>
                 ) : (
                   ""

@@ -4,13 +4,15 @@ import { CsrfField, FormSummary, SelectField, TextField, type FieldErrors } from
 import { Layout } from "../layout.tsx";
 
 /** Every user's own settings: language, and the password (required after an admin's reset). */
-export function AccountPage({ ctx, errors, mustChange }: { ctx: PageContext; errors?: FieldErrors; mustChange: boolean }): JSX.Element {
+export function AccountPage({ ctx, errors, mustChange, queues }: { ctx: PageContext; errors?: FieldErrors; mustChange: boolean; queues: string[] }): JSX.Element {
   const { t } = ctx;
   const viewer = ctx.viewer!;
   return (
     <Layout ctx={ctx} title={t.plain("account.title")}>
       <h1>{t("account.title")}</h1>
       <p class="muted" safe>{`${viewer.name} (${viewer.username})`}</p>
+      <p>{t("home.role", { role: t.plain(`role.${viewer.role}`) })}</p>
+      {queues.length > 0 ? <p id="my-queues">{t("home.queues", { queues: queues.join(", ") })}</p> : ""}
       {mustChange ? (
         <p class="banner info" role="alert" id="must-change">
           {t("account.must_change")}

@@ -167,6 +167,17 @@
 
   // ---- Sending ---------------------------------------------------------------
 
+  function offerTab() {
+    if (root.querySelector(".wc-open-tab")) return;
+    var a = document.createElement("a");
+    a.className = "wc-open-tab";
+    a.href = location.pathname;
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.textContent = t("openInTab");
+    log.parentNode.insertBefore(a, log.nextSibling);
+  }
+
   function newClientId() {
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes); // works on plain http too, unlike crypto.randomUUID
@@ -223,6 +234,13 @@
           return;
         }
         if (res.status >= 500 && attempt + 1 < MAX_SEND_ATTEMPTS) return retryLater(li, payload, attempt);
+        // Inside another site's page a 401 means the browser kept no session for the chat
+        // (third-party cookies blocked, usually over plain http): say so, and offer the chat's own page.
+        if (res.status === 401 && embedded) {
+          fail(li, payload, t("sessionBlocked"));
+          offerTab();
+          return;
+        }
         fail(li, payload, res.status === 429 ? t("rateLimited") : res.status === 401 ? t("sessionError") : t("sendError"));
       })
       .catch(function () {
@@ -333,6 +351,11 @@
       // Fills whatever arrived while the stream was down (and after page load).
       sync();
     };
+    // An agent opened the conversation: every message of the visitor's has been read.
+    source.addEventListener("read", function () {
+      var items = log.querySelectorAll("li.wc-in, li[data-client-id]");
+      for (var i = 0; i < items.length; i++) if (items[i].dataset.state !== "failed" && items[i].dataset.state !== "sending") setState(items[i], "read");
+    });
     source.addEventListener("message", function (ev) {
       var entry;
       try {

@@ -9,7 +9,7 @@ describe("web chat: manifest and settings", () => {
     expect([...webchat.manifest.capabilities]).toEqual(["text", "media", "read_receipts", "delivery_status"]);
     expect(webchat.manifest.description?.es).toContain("sitio web");
     const props = webchat.configSchema.properties!;
-    expect(Object.keys(props)).toEqual(["title", "welcomeMessage", "askName", "askPhone", "color", "allowedOrigins"]);
+    expect(Object.keys(props)).toEqual(["title", "welcomeMessage", "welcomeMessageEn", "askName", "askPhone", "color", "allowedOrigins"]);
     for (const [key, p] of Object.entries(props)) {
       expect(typeof p.title, key).toBe("string");
       expect(p.secret, key).toBeUndefined();
@@ -70,10 +70,10 @@ describe("web chat: the hosted page", () => {
     const { instance } = await setup();
     const es = await (await visit(instance)).response.text();
     expect(es).toContain('<html lang="es">');
-    expect(es).toContain("¡Hola! ¿En qué podemos ayudarte?");
-    expect(es).toContain("Tu nombre");
+    expect(es).toContain("¡Hola! ¿En qué podemos ayudarle?");
+    expect(es).toContain("Su nombre");
     expect(es).toContain(">Enviar</button>");
-    expect(es).toContain("Estás enviando mensajes muy rápido");
+    expect(es).toContain("Está enviando mensajes muy rápido");
 
     const en = await (await visit(instance, { "accept-language": "fr-FR, en-GB;q=0.8, es;q=0.5" })).response.text();
     expect(en).toContain('<html lang="en">');
@@ -113,7 +113,7 @@ describe("web chat: the hosted page", () => {
     expect(html).toContain(`data-transcript-url="${BASE}/chat/7/transcript"`);
     const strings = JSON.parse(html.match(/data-strings="([^"]*)"/)![1]!.replaceAll("&#34;", '"').replaceAll("&amp;", "&")) as Record<string, string>;
     expect(strings.sending).toBe("Enviando…");
-    expect(strings.rateLimited).toStartWith("Estás enviando mensajes muy rápido");
+    expect(strings.rateLimited).toStartWith("Está enviando mensajes muy rápido");
   });
 
   test("the pre-chat form follows askName / askPhone", async () => {
