@@ -13,7 +13,7 @@ import { AppError } from "./errors.ts";
 import { assetRoutes } from "./http/assets.ts";
 import { bodyParser } from "./http/body-parser.ts";
 import { ownPolicy, PANEL_CSP } from "./http/security-headers.ts";
-import { CSRF_COOKIE, readCookie } from "./http/cookies.ts";
+import { CSRF_COOKIE, SESSION_COOKIE, readCookie } from "./http/cookies.ts";
 import { csrfViolation } from "./http/csrf.ts";
 import { errorHandler } from "./http/error-handler.tsx";
 import type { Renderer } from "./http/render.ts";
@@ -67,8 +67,9 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(MediaRoutes))
     .use(routes(WebhookRoutes))
     .use(
+      // The docs page speaks the signed-in user's language (else the browser's).
       openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)), (request) =>
-        renderer.language(request, null),
+        renderer.language(request, c.resolve<AuthService>(T.AuthService).viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE))),
       ),
     );
 }

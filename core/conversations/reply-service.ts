@@ -73,7 +73,8 @@ export class ReplyService {
     const earlier = key ? this.messages.bySubmission(c.id, key) : null;
     if (earlier) return this.messages.get(actor.companyId, earlier)!;
     this.mayWrite(actor, c, input.intervene === true);
-    const text = (input.text ?? "").trim();
+    // Browsers send a textarea's line breaks as CRLF: the customer gets plain line breaks.
+    const text = (input.text ?? "").replace(/\r\n?/g, "\n").trim();
     if (!text && !input.file) throw AppError.invalid({ text: "inbox.error.empty_message" });
     if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
     if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });

@@ -409,4 +409,5 @@ export const en: Record<MessageKey, string> = {
   "queue.delete_confirm": "Delete the queue",
   "queue.deleted_moved": "Queue deleted: {count} conversations moved to another queue.",
   "user.confirm_deactivate": "Deactivate {name}? They will not be able to sign in and their sessions end; their history stays.",
+  "apidocs.back": "← Back to the panel",
 };

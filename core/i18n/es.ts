@@ -408,4 +408,5 @@ export const es = {
   "queue.delete_confirm": "Eliminar la cola",
   "queue.deleted_moved": "Cola eliminada: {count} conversaciones pasaron a otra cola.",
   "user.confirm_deactivate": "¿Desactivar a {name}? No podrá entrar y sus sesiones se cierran; su historial se conserva.",
+  "apidocs.back": "← Volver al panel",
 } as const;

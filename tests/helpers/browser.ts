@@ -21,3 +21,19 @@ export function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/** Signs in through the login form, as a person would, and waits for the panel. */
+export async function signIn(page: import("playwright-core").Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await page.click('button[type="submit"]');
+  await page.waitForSelector("header.topbar");
+}
+
+export const PHONE = { width: 390, height: 844 };
+
+/** True when nothing makes the page wider than the screen. */
+export function fitsScreen(page: import("playwright-core").Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}

@@ -116,4 +116,32 @@ describe("routing waiting conversations to agents", () => {
     expect((await agents.ana!.client.post(`/inbox/${c}/take`)).status).toBe(303);
     expect(assignee(c)).toEqual({ u: "ana", status: "open" });
   });
+
+  test("an agent transferring to their own queue never gets it straight back; with nobody else online it waits and says so", async () => {
+    const q = app.makeQueue(app.companyId, "ventas", "round_robin");
+    channel = app.makeRelayChannel(app.companyId, "http://127.0.0.1:9/x", q);
+    await agent("ana", [q]);
+    await agent("beto", [q]);
+    await connect("ana");
+    const c = await customer();
+    expect(assignee(c)).toEqual({ u: "ana", status: "open" });
+    // Only Ana is online: the conversation waits in the queue instead of bouncing back to her.
+    let res = await agents.ana!.client.post(`/inbox/${c}/transfer`, { queueId: String(q) });
+    expect(res.status).toBe(303);
+    expect(assignee(c)).toEqual({ u: null, status: "queued" });
+    const page = await agents.ana!.client.html(`/inbox/${c}`);
+    expect(page).toContain("nadie más de la cola está conectado, queda en espera");
+    // Ana frees a slot (she finalizes another one): still not hers.
+    const other = await customer();
+    await agents.ana!.client.post(`/inbox/${other}/close`, { note: "" });
+    expect(assignee(c).u).toBeNull();
+    // Beto connects: it is his.
+    await connect("beto");
+    expect(assignee(c)).toEqual({ u: "beto", status: "open" });
+    // And when Beto hands it back with Ana online, Ana gets it (not Beto).
+    res = await agents.beto!.client.post(`/inbox/${c}/transfer`, { queueId: String(q) });
+    expect(res.status).toBe(303);
+    expect(assignee(c)).toEqual({ u: "ana", status: "open" });
+    expect(await agents.beto!.client.html(`/inbox/${c}?tab=all`)).toContain("Conversación transferida a la cola ventas: la atiende Name ana.");
+  });
 });

@@ -3,6 +3,7 @@ import type { PageContext } from "../context.ts";
 import { ActionButton, CsrfField, FormSummary, SelectField, TextField, type FieldErrors } from "../components/fields.tsx";
 import { Table } from "../components/table.tsx";
 import { Layout } from "../layout.tsx";
+import { CopyButton } from "../components/copy-button.tsx";
 
 export function TokensPage(props: {
   ctx: PageContext;
@@ -26,9 +27,12 @@ export function TokensPage(props: {
       {props.created ? (
         <section class="card ok" id="new-token">
           <p>{t("token.shown_once")}</p>
-          <code class="secret" safe>
-            {props.created}
-          </code>
+          <div class="copyable">
+            <code class="secret" id="created-token" safe>
+              {props.created}
+            </code>
+            <CopyButton t={t} target="#created-token" />
+          </div>
         </section>
       ) : (
         ""

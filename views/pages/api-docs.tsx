@@ -26,6 +26,11 @@ export function ApiDocsPage(props: { t: Translate; spec: { info: { title: string
         </head>
         <body>
           <main id="main" class="docs">
+            <p>
+              <a href="/" id="back-to-panel">
+                {t("apidocs.back")}
+              </a>
+            </p>
             <h1 safe>{`${spec.info.title} ${spec.info.version}`}</h1>
             <p>{t("apidocs.intro")}</p>
             <p>

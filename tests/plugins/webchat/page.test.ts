@@ -190,4 +190,17 @@ describe("web chat: scripts", () => {
     expect(css.headers.get("cache-control")).toBe("public, max-age=300");
     expect(await css.text()).toContain("--wc-brand");
   });
+
+  test("with nobody online the page says so (in the visitor's language) and still takes the message; a welcome per language", async () => {
+    const s = await setup({ welcomeMessage: "¡Bienvenido a Tienda Sol!", welcomeMessageEn: "Welcome to Tienda Sol!" }, { nobodyOnline: true });
+    const es = await (await s.instance.handlePublic!(publicReq(""))).text();
+    expect(es).toContain("En este momento no hay asesores conectados.");
+    expect(es).toContain("¡Bienvenido a Tienda Sol!");
+    expect(es).toContain('id="wc-form"');
+    const en = await (await s.instance.handlePublic!(publicReq("", { headers: { "accept-language": "en" } }))).text();
+    expect(en).toContain("Nobody is online right now.");
+    expect(en).toContain("Welcome to Tienda Sol!");
+    const online = await setup();
+    expect(await (await online.instance.handlePublic!(publicReq(""))).text()).not.toContain("wc-nobody");
+  });
 });

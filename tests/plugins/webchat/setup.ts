@@ -21,7 +21,7 @@ export interface Setup {
   transcriptCalls: { customerId: string; limit?: number }[];
 }
 
-export async function setup(config: WebchatConfig = {}, opts: { secure?: boolean; failTranscript?: boolean } = {}): Promise<Setup> {
+export async function setup(config: WebchatConfig = {}, opts: { secure?: boolean; failTranscript?: boolean; nobodyOnline?: boolean } = {}): Promise<Setup> {
   const transcripts = new Map<string, TranscriptEntry[]>();
   const transcriptCalls: { customerId: string; limit?: number }[] = [];
   const { ctx, clock, logs } = buildPluginContext({
@@ -34,6 +34,7 @@ export async function setup(config: WebchatConfig = {}, opts: { secure?: boolean
       if (opts.failTranscript) throw new Error("database is locked");
       return transcripts.get(customerId) ?? [];
     },
+    agentsOnline: async () => !opts.nobodyOnline,
   });
   const instance = await webchat.create(ctx, config);
   return { instance, ctx, clock, logs, transcripts, transcriptCalls };

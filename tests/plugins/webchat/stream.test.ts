@@ -106,4 +106,14 @@ describe("web chat: stream and sending", () => {
     streams.closeAll();
     expect(streams.count("c1")).toBe(0);
   });
+
+  test("an agent opening the conversation tells the visitor's open tabs their messages were read", async () => {
+    const s = await setup();
+    const v = await visit(s.instance);
+    const res = await s.instance.handlePublic!(publicReq("stream", { headers: { cookie: v.cookie } }));
+    const reader = res.body!.getReader();
+    await readUntil(reader, (t) => t.includes(": connected\n\n"));
+    await s.instance.markRead!(v.customerId, "wc-in-x");
+    expect(await readUntil(reader, (t) => t.endsWith("\n\n"))).toBe("event: read\ndata: {}\n\n");
+  });
 });
