@@ -29,6 +29,13 @@ import { InboxRoutes } from "./conversations/inbox-routes.tsx";
 import { InboxActionRoutes } from "./conversations/inbox-action-routes.tsx";
 import { MediaRoutes } from "./media/media-routes.ts";
 import { WebhookRoutes } from "./channels/webhook-routes.ts";
+import { ContactRoutes } from "./contacts/contact-routes.tsx";
+import { ContactPanelRoutes } from "./contacts/contact-panel-routes.tsx";
+import { ImportRoutes } from "./contacts/import-routes.tsx";
+import { TagRoutes } from "./contacts/tag-routes.tsx";
+import { FieldRoutes } from "./contacts/field-routes.tsx";
+import { ContactApi } from "./api/contact-api.ts";
+import { TemplateApi } from "./api/template-api.ts";
 
 /** Builds the HTTP app from a container. No listen(): tests call app.handle(). */
 export function buildApp(c: DependencyContainer) {
@@ -64,11 +71,16 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(TokenRoutes))
     .use(routes(InboxRoutes))
     .use(routes(InboxActionRoutes))
+    .use(routes(ImportRoutes))
+    .use(routes(ContactRoutes))
+    .use(routes(ContactPanelRoutes))
+    .use(routes(TagRoutes))
+    .use(routes(FieldRoutes))
     .use(routes(MediaRoutes))
     .use(routes(WebhookRoutes))
     .use(
       // The docs page speaks the signed-in user's language (else the browser's).
-      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)), (request) =>
+      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)), (request) =>
         renderer.language(request, c.resolve<AuthService>(T.AuthService).viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE))),
       ),
     );

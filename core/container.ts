@@ -27,7 +27,24 @@ import { ChannelRepository } from "./channels/channel-repository.ts";
 import { ChannelService } from "./channels/channel-service.ts";
 import { ChannelRuntime } from "./channels/channel-runtime.ts";
 import { ChannelSetup } from "./channels/channel-setup.ts";
-import { ContactRepository } from "./conversations/contact-repository.ts";
+import { ContactRepository } from "./contacts/contact-repository.ts";
+import { ContactFieldRepository } from "./contacts/contact-field-repository.ts";
+import { TagRepository } from "./contacts/tag-repository.ts";
+import { NoteRepository } from "./contacts/note-repository.ts";
+import { MergeRepository } from "./contacts/merge-repository.ts";
+import { ErasureRepository } from "./contacts/erasure-repository.ts";
+import { ImportJobRepository } from "./contacts/import-job-repository.ts";
+import { AuditRepository } from "./audit/audit-repository.ts";
+import { ContactIndex } from "./contacts/contact-index.ts";
+import { ContactService } from "./contacts/contact-service.ts";
+import { ContactFieldService } from "./contacts/contact-field-service.ts";
+import { TagService } from "./contacts/tag-service.ts";
+import { MergeService } from "./contacts/merge-service.ts";
+import { ErasureService } from "./contacts/erasure-service.ts";
+import { ContactImportService } from "./contacts/import-service.ts";
+import { ContactExportService } from "./contacts/export-service.ts";
+import { ContactPanels } from "./contacts/contact-panels.ts";
+import { UploadStore } from "./contacts/upload-store.ts";
 import { ConversationRepository } from "./conversations/conversation-repository.ts";
 import { MessageRepository } from "./conversations/message-repository.ts";
 import { OutboxRepository } from "./conversations/outbox-repository.ts";
@@ -71,6 +88,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   c.register(T.SecretBox, { useValue: new SecretBox(infra.masterSecret) });
   c.register(T.PluginRegistry, { useValue: infra.registry ?? new PluginRegistry() });
   c.register(T.MediaSigner, { useValue: new MediaSigner(infra.masterSecret, infra.config.publicUrl) });
+  c.register(T.UploadStore, { useValue: new UploadStore() });
   c.register(T.EventBus, { useValue: new EventBus((event, error) => logger.error("event handler failed", { event, error })) });
 
   const singleton = <X>(token: symbol, cls: new (...args: never[]) => X) =>
@@ -83,6 +101,13 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.ApiTokenRepository, ApiTokenRepository);
   singleton(T.ChannelRepository, ChannelRepository);
   singleton(T.ContactRepository, ContactRepository);
+  singleton(T.ContactFieldRepository, ContactFieldRepository);
+  singleton(T.TagRepository, TagRepository);
+  singleton(T.NoteRepository, NoteRepository);
+  singleton(T.MergeRepository, MergeRepository);
+  singleton(T.ErasureRepository, ErasureRepository);
+  singleton(T.ImportJobRepository, ImportJobRepository);
+  singleton(T.AuditRepository, AuditRepository);
   singleton(T.ConversationRepository, ConversationRepository);
   singleton(T.MessageRepository, MessageRepository);
   singleton(T.OutboxRepository, OutboxRepository);
@@ -112,6 +137,15 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.InboxViews, InboxViews);
   singleton(T.MediaFetcher, MediaFetcher);
   singleton(T.TemplateService, TemplateService);
+  singleton(T.ContactIndex, ContactIndex);
+  singleton(T.ContactService, ContactService);
+  singleton(T.ContactFieldService, ContactFieldService);
+  singleton(T.TagService, TagService);
+  singleton(T.MergeService, MergeService);
+  singleton(T.ErasureService, ErasureService);
+  singleton(T.ContactImportService, ContactImportService);
+  singleton(T.ContactExportService, ContactExportService);
+  singleton(T.ContactPanels, ContactPanels);
 
   singleton(T.Renderer, Renderer);
   singleton(T.Guard, Guard);

@@ -19,6 +19,7 @@ import type { ChannelRuntime } from "./channels/channel-runtime.ts";
 import type { MediaFetcher } from "./media/media-fetcher.ts";
 import type { ReadReceipts } from "./conversations/read-receipts.ts";
 import type { TemplateService } from "./channels/template-service.ts";
+import type { ContactImportService } from "./contacts/import-service.ts";
 
 export interface Runtime {
   config: Config;
@@ -60,6 +61,7 @@ export async function startRuntime(
     fetcher.start();
     stops.push(() => fetcher.stop());
     stops.push(container.resolve<TemplateService>(T.TemplateService).schedule());
+    stops.push(container.resolve<ContactImportService>(T.ContactImportService).start());
     stops.push(() => container.resolve<PresenceService>(T.PresenceService).stop());
     stops.push(() => container.resolve<ChannelRuntime>(T.ChannelRuntime).disposeAll());
   };

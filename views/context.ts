@@ -13,7 +13,7 @@ export interface PageContext {
   csrf: string;
   path: string;
   /** Navigation entries the viewer may open. */
-  nav: { platform: boolean; companyAdmin: boolean; inbox: boolean };
+  nav: { platform: boolean; companyAdmin: boolean; inbox: boolean; contacts: boolean; contactsAdmin: boolean };
   /** Operator's company switcher. */
   companies: { id: number; name: string }[];
   flash: Flash | null;

@@ -62,6 +62,7 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
       <nav class="mainnav">
         {link("/", t("nav.home"))}
         {ctx.nav.inbox ? link("/inbox", t("nav.inbox")) : ""}
+        {ctx.nav.contacts ? link("/contacts", t("nav.contacts")) : ""}
         {ctx.nav.platform ? link("/admin/companies", t("nav.companies")) : ""}
         {ctx.nav.companyAdmin ? (
           <>
@@ -69,6 +70,8 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
             {link("/admin/users", t("nav.users"))}
             {link("/admin/channels", t("nav.channels"))}
             {link("/admin/tokens", t("nav.api"))}
+            {link("/admin/tags", t("nav.tags"))}
+            {link("/admin/fields", t("nav.fields"))}
           </>
         ) : (
           ""

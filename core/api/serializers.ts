@@ -72,3 +72,46 @@ export function channelJson(c: ChannelView) {
     createdAt: iso(c.createdAt),
   };
 }
+
+export function fieldJson(f: import("../contacts/contact.ts").ContactField) {
+  return {
+    id: f.id,
+    key: f.key,
+    label: f.label,
+    type: f.type,
+    required: f.required,
+    options: f.type === "choice" ? f.options : null,
+    min: f.min,
+    max: f.max,
+    display: f.display,
+    position: f.position,
+    createdAt: iso(f.createdAt),
+  };
+}
+
+export function tagJson(t: import("../contacts/contact.ts").TagRef & { contacts?: number }) {
+  return { id: t.id, name: t.name, color: t.color, ...(t.contacts !== undefined ? { contacts: t.contacts } : {}) };
+}
+
+/** A contact with its field values by key (fields of the current template only). */
+export function contactJson(
+  c: import("../contacts/contact.ts").Contact & {
+    values: Map<number, string>;
+    tags: import("../contacts/contact.ts").TagRef[];
+    identities: { channelId: number; externalId: string }[];
+  },
+  template: import("../contacts/contact.ts").ContactField[],
+) {
+  return {
+    id: c.id,
+    name: c.name,
+    phone: c.phone,
+    email: c.email,
+    fields: Object.fromEntries(template.filter((f) => c.values.has(f.id)).map((f) => [f.key, c.values.get(f.id)!])),
+    tags: c.tags.map(tagJson),
+    identities: c.identities.map((i) => ({ channelId: i.channelId, externalId: i.externalId })),
+    blocked: c.blocked,
+    lastContactAt: iso(c.lastContactAt),
+    createdAt: iso(c.createdAt),
+  };
+}

@@ -36,11 +36,15 @@ export const PERMISSIONS = {
   inbox: ["operator", "admin", "supervisor", "agent"],
   /** Company configuration: queues, users, channels, API tokens. */
   "company.admin": ["operator", "admin"],
+  /** Contacts: read and edit people, their fields, tags, notes; block. */
+  contacts: ["operator", "admin", "supervisor", "agent"],
+  /** The contact template and tags themselves; import, export and erasure of contacts. */
+  "contacts.admin": ["operator", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
 /** Permissions whose routes act inside one company and so need a Scope. */
-const COMPANY_SCOPED: ReadonlySet<Permission> = new Set(["company.admin", "inbox"]);
+const COMPANY_SCOPED: ReadonlySet<Permission> = new Set(["company.admin", "inbox", "contacts", "contacts.admin"]);
 
 export function can(viewer: Viewer, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(viewer.role);

@@ -1,6 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../config.ts";
-import type { ContactRepository } from "../conversations/contact-repository.ts";
+import type { ContactRepository } from "../contacts/contact-repository.ts";
 import type { ConversationRepository } from "../conversations/conversation-repository.ts";
 import type { MessageRepository } from "../conversations/message-repository.ts";
 import type { Logger } from "../logger.ts";

@@ -167,8 +167,14 @@ export interface NormalizedInbound {
   /** The customer's id on this channel (phone number, PSID, visitor id). */
   from: string;
   profileName?: string;
-  /** A phone number the customer gave (web chat pre-chat form); WhatsApp's `from` already is one. */
+  /** A phone number of the customer: one they typed (web chat pre-chat form), or their WhatsApp number. */
   profilePhone?: string;
+  /**
+   * The channel itself proves the sender owns profilePhone (WhatsApp). A new
+   * sender is then filed under the company's contact with that phone, if there is
+   * one (imported or created by hand), instead of a new contact.
+   */
+  phoneVerified?: boolean;
   timestamp: number;
   content: InboundContent;
   replyToExternalId?: string;

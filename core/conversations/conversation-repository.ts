@@ -147,10 +147,11 @@ export class ConversationRepository {
     return Number(
       this.db
         .query(
-          `INSERT INTO conversations (company_id, channel_id, contact_id, status, queue_id, last_message_at, queued_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO conversations (company_id, channel_id, contact_id, status, queue_id, last_message_at, queued_at, closed_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(c.companyId, c.channelId, c.contactId, c.status, c.queueId, c.now, c.status === "queued" ? c.now : null, c.now).lastInsertRowid,
+        .run(c.companyId, c.channelId, c.contactId, c.status, c.queueId, c.now, c.status === "queued" ? c.now : null, c.status === "closed" ? c.now : null, c.now)
+        .lastInsertRowid,
     );
   }
 
@@ -161,6 +162,13 @@ export class ConversationRepository {
         `UPDATE conversations SET last_message_at = MAX(last_message_at, ?1), last_preview = ?2, last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?1),
            unanswered_since = COALESCE(unanswered_since, ?1), unread_count = unread_count + 1 WHERE id = ?3`,
       )
+      .run(at, preview, id);
+  }
+
+  /** A blocked person wrote: the message is kept (and the window known), but nothing waits or rings. */
+  touchBlocked(id: number, at: number, preview: string): void {
+    this.db
+      .query("UPDATE conversations SET last_message_at = MAX(last_message_at, ?1), last_preview = ?2, last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?1) WHERE id = ?3")
       .run(at, preview, id);
   }
 
@@ -222,6 +230,20 @@ export class ConversationRepository {
       )
       .all(JSON.stringify(userIds));
     return new Map(rows.map((r) => [r.userId, r.n]));
+  }
+
+  /** Every conversation of a person, newest first (the contact page and side panel). */
+  forContact(companyId: number, contactId: number, limit = 100): ConversationListItem[] {
+    return this.db
+      .query<ConversationListItem, [number, number, number]>(`${LIST} WHERE c.company_id = ? AND c.contact_id = ? ORDER BY c.id DESC LIMIT ?`)
+      .all(companyId, contactId, limit);
+  }
+
+  /** The person's conversations still going, on any channel. */
+  goingForContact(companyId: number, contactId: number): Conversation[] {
+    return this.db
+      .query<Conversation, [number, number]>(`SELECT ${COLUMNS} FROM conversations c WHERE c.company_id = ? AND c.contact_id = ? AND c.status <> 'closed'`)
+      .all(companyId, contactId);
   }
 
   /** A queue goes away: its conversations still going move to another one (the rest keep their history). */

@@ -14,6 +14,7 @@ import { TABS, type InboxFilters } from "../../views/inbox/inbox-page.tsx";
 import type { ConversationFilter, ConversationListItem } from "./conversation.ts";
 import { actorOf, type ConversationService } from "./conversation-service.ts";
 import type { ReplyService } from "./reply-service.ts";
+import type { ContactPanels } from "../contacts/contact-panels.ts";
 
 export const LIST_SIZE = 50;
 export const PANE_SIZE = 60;
@@ -36,6 +37,7 @@ export class InboxViews {
     @inject(T.UserRepository) private readonly users: UserRepository,
     @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.ContactPanels) private readonly contactPanels: ContactPanels,
   ) {}
 
   options(companyId: number): InboxOptions {
@@ -86,6 +88,7 @@ export class InboxViews {
       submissionKey: randomToken(12),
       offlineWarning: offline ? { agentId: offline.id, name: offline.name } : null,
       time: this.timeFormat(viewer),
+      contact: this.contactPanels.data(viewer, id),
     };
   }
 

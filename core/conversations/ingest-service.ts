@@ -6,7 +6,11 @@ import type { UnitOfWork } from "../db/unit-of-work.ts";
 import type { EventBus, Events } from "../events/bus.ts";
 import type { AssignmentService } from "../routing/assignment-service.ts";
 import { T } from "../tokens.ts";
-import type { ContactRepository } from "./contact-repository.ts";
+import type { ContactRepository } from "../contacts/contact-repository.ts";
+import type { ContactIndex } from "../contacts/contact-index.ts";
+import { channelPhone, normalizePhone } from "../contacts/phone.ts";
+import type { Contact } from "../contacts/contact.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { statusAdvances } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
 import { messageIdOfKey } from "./idempotency.ts";
@@ -54,6 +58,8 @@ export class IngestService {
     @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.ContactRepository) private readonly contacts: ContactRepository,
+    @inject(T.ContactIndex) private readonly contactIndex: ContactIndex,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.OutboxRepository) private readonly outbox: OutboxRepository,
@@ -189,7 +195,7 @@ export class IngestService {
 
   private storeInbound(channel: Channel, m: NormalizedInbound, after: AfterCommit): boolean {
     if (this.messages.inboundExists(channel.id, m.externalId)) return false;
-    const { conversationId, needsAgent } = this.conversationFor(channel, m, after);
+    const { conversationId, needsAgent, blocked } = this.conversationFor(channel, m, after);
     const content = storedContent(m.content);
     const replyTo = m.replyToExternalId ? this.findReplyTarget(channel.id, m.replyToExternalId) : null;
     const messageId = this.messages.insert({
@@ -208,9 +214,15 @@ export class IngestService {
     });
     // Providers' media links expire within minutes: fetch right after commit.
     if (m.content.kind === "media") this.mediaFetches.enqueue(messageId, channel.id, this.clock.now());
-    this.conversations.touchInbound(conversationId, m.timestamp, preview(content.kind, content.text, content.payload));
-    if (needsAgent) after.toAssign.set(conversationId, channel.companyId);
+    const shown = preview(content.kind, content.text, content.payload);
     after.events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId, messageId } });
+    // A blocked person's message is kept in their closed conversation: no unread count, no nudge, nobody rung.
+    if (blocked) {
+      this.conversations.touchBlocked(conversationId, m.timestamp, shown);
+      return true;
+    }
+    this.conversations.touchInbound(conversationId, m.timestamp, shown);
+    if (needsAgent) after.toAssign.set(conversationId, channel.companyId);
     after.events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId } });
     return true;
   }
@@ -248,27 +260,63 @@ export class IngestService {
   }
 
   /** `needsAgent`: it now waits in a queue for routing (a conversation without a queue waits for someone to take it). */
-  private conversationFor(channel: Channel, m: NormalizedInbound, after: AfterCommit): { conversationId: number; needsAgent: boolean } {
+  private conversationFor(channel: Channel, m: NormalizedInbound, after: AfterCommit): { conversationId: number; needsAgent: boolean; blocked: boolean } {
     const now = this.clock.now();
-    let contact = this.contacts.byIdentity(channel.id, m.from);
-    if (!contact) {
-      const id = this.contacts.insert(channel.companyId, channel.id, m.from, m.profileName?.trim() ?? "", m.profilePhone ?? null, now);
-      contact = { id, companyId: channel.companyId, name: m.profileName ?? "", phone: m.profilePhone ?? null };
-    } else {
-      this.contacts.complete(contact.id, m.profileName?.trim(), m.profilePhone, now);
-    }
+    const contact = this.contactFor(channel, m);
     const current = this.conversations.current(contact.id, channel.id);
-    if (current && current.status !== "closed") return { conversationId: current.id, needsAgent: false };
+    if (contact.blocked) {
+      if (current) return { conversationId: current.id, needsAgent: false, blocked: true };
+      const id = this.conversations.insert({ companyId: channel.companyId, channelId: channel.id, contactId: contact.id, status: "closed", queueId: null, now });
+      return { conversationId: id, needsAgent: false, blocked: true };
+    }
+    if (current && current.status !== "closed") return { conversationId: current.id, needsAgent: false, blocked: false };
     // A customer writing again shortly after a close picks up where they left off.
     const windowMs = channel.reopenWindowMinutes * 60_000;
     if (current && current.closedAt !== null && windowMs > 0 && now - current.closedAt <= windowMs) {
       this.conversations.reopen(current.id, current.assigneeId ? "open" : "queued", now);
       const line = this.messages.insert(systemLine(current, { event: "reopened_by_customer" }, now));
       after.events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId: current.id, messageId: line } });
-      return { conversationId: current.id, needsAgent: !current.assigneeId && current.queueId !== null };
+      return { conversationId: current.id, needsAgent: !current.assigneeId && current.queueId !== null, blocked: false };
     }
     const id = this.conversations.insert({ companyId: channel.companyId, channelId: channel.id, contactId: contact.id, status: "queued", queueId: channel.queueId, now });
-    return { conversationId: id, needsAgent: channel.queueId !== null };
+    return { conversationId: id, needsAgent: channel.queueId !== null, blocked: false };
+  }
+
+  /**
+   * The sender's contact: found by their identity on this channel; else, for a
+   * number the channel vouches for (WhatsApp), the company's contact with that
+   * phone (imported or typed in by hand); else a new one. What the customer tells
+   * us fills gaps only (a name an agent corrected stays).
+   */
+  private contactFor(channel: Channel, m: NormalizedInbound): Contact {
+    const now = this.clock.now();
+    const name = m.profileName?.trim() || null;
+    const known = this.contacts.byIdentity(channel.id, m.from);
+    if (known) {
+      const phone = !known.phone && m.profilePhone ? this.phoneOf(channel, m) : null;
+      this.contacts.touch(known.id, m.timestamp, known.name ? null : name, phone);
+      if ((!known.name && name) || phone) this.contactIndex.rewrite(known.id);
+      return known;
+    }
+    const phone = m.profilePhone ? this.phoneOf(channel, m) : null;
+    const owner = phone && m.phoneVerified ? this.contacts.idsByPhone(channel.companyId, phone)[0] : undefined;
+    if (owner !== undefined) {
+      this.contacts.linkIdentity(owner, channel.id, m.from, now);
+      const c = this.contacts.get(channel.companyId, owner)!;
+      this.contacts.touch(owner, m.timestamp, c.name ? null : name, null);
+      if (!c.name && name) this.contactIndex.rewrite(owner);
+      return c;
+    }
+    const id = this.contacts.create(channel.companyId, { name: name ?? "", phone, email: null }, now, m.timestamp);
+    this.contacts.linkIdentity(id, channel.id, m.from, now);
+    this.contactIndex.write(id, { companyId: channel.companyId, name: name ?? "", phone, email: null });
+    return { id, companyId: channel.companyId, name: name ?? "", phone, email: null, blocked: false, lastContactAt: m.timestamp, createdAt: now };
+  }
+
+  /** E.164: as the channel vouches for it, or as the customer typed it (kept only when it is a valid number). */
+  private phoneOf(channel: Channel, m: NormalizedInbound): string | null {
+    const country = this.companies.get(channel.companyId)?.country ?? "";
+    return m.phoneVerified ? channelPhone(m.profilePhone!, country) : normalizePhone(m.profilePhone!, country);
   }
 
   private findReplyTarget(channelId: number, externalId: string): number | null {

@@ -13,7 +13,7 @@ import type { MediaRepository } from "../media/media-repository.ts";
 import { backoffMs } from "../shared/backoff.ts";
 import { DueLoop } from "../shared/due-loop.ts";
 import { T } from "../tokens.ts";
-import type { ContactRepository } from "./contact-repository.ts";
+import type { ContactRepository } from "../contacts/contact-repository.ts";
 import type { Message } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
 import { idempotencyKeyOf } from "./idempotency.ts";

@@ -4,7 +4,7 @@ import type { ChannelRuntime } from "../channels/channel-runtime.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../logger.ts";
 import { T } from "../tokens.ts";
-import type { ContactRepository } from "./contact-repository.ts";
+import type { ContactRepository } from "../contacts/contact-repository.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
 import type { MessageRepository } from "./message-repository.ts";
 

@@ -14,7 +14,9 @@ export type SystemEvent =
   | { event: "transferred_agent"; by: string; to: string; queue: string | null }
   | { event: "closed"; by: string; note: string | null }
   | { event: "reopened"; by: string }
-  | { event: "reopened_by_customer" };
+  | { event: "reopened_by_customer" }
+  | { event: "contact_blocked"; by: string }
+  | { event: "contacts_merged"; by: string };
 
 export type SystemEventName = SystemEvent["event"];
 

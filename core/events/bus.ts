@@ -18,6 +18,12 @@ export interface Events {
    * their live streams end and reconnect with their current rights, or not at all.
    */
   "user.access_changed": { companyId: number; userId: number };
+  /**
+   * A contact's data changed (fields, tags, notes, blocking, merge, erasure): side
+   * panels showing it refresh. `contactId` 0: many contacts (a tag renamed).
+   * `listChanged`: what the inbox list shows (name, phone) changed too.
+   */
+  "contact.changed": { companyId: number; contactId: number; listChanged: boolean };
   /** An agent became available or unavailable. */
   "presence.changed": { companyId: number; userId: number; online: boolean };
   /** A send was queued in the outbox. */

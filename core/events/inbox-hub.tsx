@@ -64,6 +64,7 @@ export class InboxHub {
         this.pushChange(companyId, conversationId, previousAssigneeId ?? null),
       ),
     );
+    this.offs.push(this.bus.on("contact.changed", ({ companyId, contactId, listChanged }) => this.pushContact(companyId, contactId, listChanged)));
     this.offs.push(this.bus.on("user.access_changed", ({ companyId, userId }) => this.endStreamsOf(companyId, userId, "access")));
   }
 
@@ -158,6 +159,23 @@ export class InboxHub {
       const t = translator(conn.viewer.language);
       const html = MessageBubble({ t, m: message, csrf: conn.csrf, time: timeFormatter(conn.viewer.language, zone) }) as string;
       conn.write(data(`<hx-partial hx-target="#messages" hx-swap="upsert">${html}</hx-partial>`));
+    }
+  }
+
+  /**
+   * A contact changed: panels showing that person re-fetch themselves (through the
+   * guarded route, so rights are checked there); lists too when what they show
+   * (name, phone) changed. contactId 0: many contacts at once (a tag renamed).
+   */
+  private pushContact(companyId: number, contactId: number, listChanged: boolean): void {
+    const set = this.byCompany.get(companyId);
+    if (!set?.size) return;
+    const contactOf = new Map<number, number | null>();
+    for (const conn of set) {
+      if (listChanged) conn.write("event: inbox\ndata: changed\n\n");
+      if (conn.open === null) continue;
+      if (!contactOf.has(conn.open)) contactOf.set(conn.open, this.conversations.get(companyId, conn.open)?.contactId ?? null);
+      if (contactId === 0 || contactOf.get(conn.open) === contactId) conn.write("event: contact\ndata: changed\n\n");
     }
   }
 

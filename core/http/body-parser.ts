@@ -27,11 +27,12 @@ export function bodyParser() {
     const api = path.startsWith("/api/");
     const type = (contentType ?? "").toLowerCase().trim();
     if (type === "multipart/form-data" && !api) return multipart(request);
+    // A CSV import is bigger than any form; its bytes go as they are (the importer reads UTF-8 or Latin-1).
+    if (type === "text/csv" && api) return { csv: await readLimited(request, LIMITS.csvBytes) };
     const bytes = await readLimited(request, LIMITS.bodyBytes);
     if (bytes.byteLength === 0) return NO_BODY;
     if (api && (type === "application/json" || type.endsWith("+json"))) return json(bytes);
     if (type === "application/x-www-form-urlencoded" && !api) return urlencoded(bytes);
-    if (type === "text/csv" && api) return { csv: utf8(bytes) };
     throw new AppError(415, "unsupported_media_type", "error.unsupported_media_type", { expected: api ? "application/json" : "application/x-www-form-urlencoded" });
   });
 }

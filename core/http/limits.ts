@@ -10,6 +10,8 @@ export const LIMITS = {
   configValue: 4_000,
   /** A JSON or form body (file uploads are multipart and have their own limit). */
   bodyBytes: 1024 * 1024,
+  /** A CSV of contacts to import (about 200,000 rows). */
+  csvBytes: 16 * 1024 * 1024,
   /** Nesting of a JSON body: Meta's webhooks are about 8 deep, API bodies 4. */
   jsonDepth: 64,
 } as const;

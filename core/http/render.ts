@@ -73,6 +73,8 @@ export class Renderer {
         platform: !!viewer && can(viewer, "platform"),
         companyAdmin: !!viewer && can(viewer, "company.admin"),
         inbox: !!viewer && viewer.companyId !== null && can(viewer, "inbox"),
+        contacts: !!viewer && viewer.companyId !== null && can(viewer, "contacts"),
+        contactsAdmin: !!viewer && viewer.companyId !== null && can(viewer, "contacts.admin"),
       },
       companies: viewer?.role === "operator" ? this.companies.options() : [],
       flash,

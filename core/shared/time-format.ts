@@ -13,3 +13,17 @@ export function timeFormatter(lang: string, timeZone: string): (ms: number) => s
   }
   return f;
 }
+
+const dates = new Map<string, (ms: number) => string>();
+
+/** "05/01/2026 14:05": a day that may be long ago, in the company's time zone and the viewer's language. */
+export function dateTimeFormatter(lang: string, timeZone: string): (ms: number) => string {
+  const key = `${lang}|${timeZone}`;
+  let f = dates.get(key);
+  if (!f) {
+    const fmt = new Intl.DateTimeFormat(lang, { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone });
+    f = (ms: number) => fmt.format(ms);
+    dates.set(key, f);
+  }
+  return f;
+}

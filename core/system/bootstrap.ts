@@ -11,6 +11,12 @@ import type { UserService } from "../users/user-service.ts";
 import type { Scope } from "../auth/access.ts";
 import type { ChannelService } from "../channels/channel-service.ts";
 import type { PluginRegistry } from "../channels/registry.ts";
+import type { TagService } from "../contacts/tag-service.ts";
+import type { ContactFieldService } from "../contacts/contact-field-service.ts";
+import type { ContactService } from "../contacts/contact-service.ts";
+import type { ContactRepository } from "../contacts/contact-repository.ts";
+import type { Actor } from "../conversations/conversation-service.ts";
+import type { ContactInput } from "../contacts/contact.ts";
 
 export interface FirstRun {
   username: string;
@@ -32,6 +38,10 @@ export class Bootstrap {
     @inject(T.QueueService) private readonly queueService: QueueService,
     @inject(T.ChannelService) private readonly channelService: ChannelService,
     @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(T.TagService) private readonly tagService: TagService,
+    @inject(T.ContactFieldService) private readonly fieldService: ContactFieldService,
+    @inject(T.ContactService) private readonly contactService: ContactService,
+    @inject(T.ContactRepository) private readonly contacts: ContactRepository,
   ) {}
 
   /** Idempotent: does nothing once any company exists. */
@@ -83,6 +93,31 @@ export class Bootstrap {
     for (const p of people) {
       if (this.users.usernameTaken(p.username)) continue;
       await this.userService.create(scope, { ...p, password: "demo1234", passwordConfirm: "demo1234", language: "es" });
+    }
+    this.demoContacts(scope);
+  }
+
+  /** The manual's "Gestión de contactos" examples: regional tags, a template, two people. */
+  private demoContacts(scope: Scope): void {
+    const actor: Actor = { companyId: scope.companyId, userId: null, name: "Demo", role: "api" };
+    const palette = ["#1e88e5", "#43a047", "#f4511e", "#8e24aa"];
+    const tags = this.tagService.options(scope);
+    const tagId = (name: string, i: number) => tags.find((t) => t.name === name)?.id ?? this.tagService.create(scope, { name, color: palette[i]! }).id;
+    const ids = ["Regional Atlántico", "Regional Bogotá", "Regional Santanderes", "Regional Sur"].map(tagId);
+    const fields = this.fieldService.list(scope);
+    if (!fields.some((f) => f.key === "cedula")) {
+      this.fieldService.create(scope, { key: "cedula", label: "Cédula", type: "id_document", required: false, options: [], min: null, max: null, display: true });
+    }
+    if (!fields.some((f) => f.key === "ciudad")) {
+      this.fieldService.create(scope, { key: "ciudad", label: "Ciudad", type: "text", required: false, options: [], min: null, max: null, display: false });
+    }
+    const people: ContactInput[] = [
+      { name: "Luis Carlos Herrera De Costa Rica", phone: "+506 8888 7777", email: "", fields: { cedula: "1-0234-0567", ciudad: "San José" }, tagIds: [ids[3]!] },
+      { name: "Francy", phone: "+34 612 34 56 78", email: "francy@example.com", fields: { ciudad: "Madrid" }, tagIds: [ids[1]!] },
+    ];
+    for (const p of people) {
+      if (this.contacts.idsByPhone(scope.companyId, p.phone.replace(/\s/g, "")).length) continue;
+      this.contactService.create(actor, p);
     }
   }
 }

@@ -37,6 +37,12 @@ export function parseMessage(raw: unknown, scope: MessageScope): NormalizedInbou
   if (scope.channelKey) out.channelKey = scope.channelKey;
   const profileName = findProfileName(scope.contacts, str(m.from), str(m.from_user_id));
   if (profileName) out.profileName = profileName;
+  // WhatsApp identifies senders by their number (wa_id): the contact's phone, vouched for by WhatsApp.
+  const waId = str(m.from);
+  if (waId && /^[1-9]\d{5,14}$/.test(waId)) {
+    out.profilePhone = `+${waId}`;
+    out.phoneVerified = true;
+  }
   // A forwarded message carries `context.forwarded` without an id: only a quote has one.
   const replyTo = str(context.id);
   if (replyTo) out.replyToExternalId = replyTo;

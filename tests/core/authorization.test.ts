@@ -3,6 +3,10 @@ import { api, type Client } from "../helpers/client.ts";
 import { createTestApp, type TestApp } from "../helpers/test-app.ts";
 import type { ReplyService } from "../../core/conversations/reply-service.ts";
 import { T } from "../../core/tokens.ts";
+import type { ContactService } from "../../core/contacts/contact-service.ts";
+import type { TagService } from "../../core/contacts/tag-service.ts";
+import type { ContactFieldService } from "../../core/contacts/contact-field-service.ts";
+import type { ContactImportService } from "../../core/contacts/import-service.ts";
 
 /**
  * A sweep over every route the app registers, so a route added later without a
@@ -33,12 +37,35 @@ describe("authorization sweep over every route", () => {
   let routes: { method: string; path: string }[];
   let a: number;
   let b: number;
-  let ids: { queue: number; user: number; company: number; token: number; channel: number; conversation: number; message: number; media: number };
+  let ids: {
+    queue: number;
+    user: number;
+    company: number;
+    token: number;
+    channel: number;
+    conversation: number;
+    message: number;
+    media: number;
+    contact: number;
+    tag: number;
+    field: number;
+    note: number;
+    job: number;
+  };
   let adminA: Client;
   let agentA: Client;
   let tokenA: string;
 
-  const fill = (path: string, id: number) => path.replace(":id", String(id)).replace(":name", "htmx.js").replace(":channelId", String(ids.channel)).replace("*", "x");
+  const fill = (path: string, id: number) =>
+    path
+      .replace(":id", String(id))
+      .replace(":name", "htmx.js")
+      .replace(":channelId", String(ids.channel))
+      .replace(":tagId", String(ids.tag))
+      .replace(":noteId", String(ids.note))
+      .replace(":key", "secreto_b")
+      .replace(":token", "x")
+      .replace("*", "x");
   /** The company-B object a route's :id names. */
   const idFor = (path: string) =>
     path.includes("/companies") ? ids.company
@@ -46,7 +73,11 @@ describe("authorization sweep over every route", () => {
     : path.includes("/tokens") ? ids.token
     : path.includes("/channels") ? ids.channel
     : path.includes("/messages/:id") ? ids.message
+    : path.includes("/imports") ? ids.job
     : path.includes("/inbox") || path.includes("/conversations") ? ids.conversation
+    : path.includes("/contacts/") ? ids.contact
+    : path.includes("/tags") ? ids.tag
+    : path.includes("/fields") ? ids.field
     : path.includes("/media") ? ids.media
     : ids.user;
   const snapshot = () =>
@@ -60,6 +91,14 @@ describe("authorization sweep over every route", () => {
       app.db.query("SELECT * FROM conversations WHERE company_id = ?").all(b),
       app.db.query("SELECT * FROM messages WHERE company_id = ?").all(b),
       app.db.query("SELECT message_id, channel_id FROM outbox").all(),
+      app.db.query("SELECT * FROM contacts WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM contact_values WHERE contact_id IN (SELECT id FROM contacts WHERE company_id = ?)").all(b),
+      app.db.query("SELECT * FROM contact_tags WHERE contact_id IN (SELECT id FROM contacts WHERE company_id = ?)").all(b),
+      app.db.query("SELECT * FROM contact_identities WHERE contact_id IN (SELECT id FROM contacts WHERE company_id = ?)").all(b),
+      app.db.query("SELECT * FROM contact_fields WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM contact_notes WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM tags WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM import_jobs WHERE company_id = ?").all(b),
     ]);
 
   beforeAll(async () => {
@@ -80,7 +119,35 @@ describe("authorization sweep over every route", () => {
     const sent = app.container
       .resolve<ReplyService>(T.ReplyService)
       .send({ companyId: b, userId: userB, name: "B", role: "agent" }, conversationB, { text: "adjunto", file: { bytes: new TextEncoder().encode("B file"), mimeType: "text/plain", filename: "b.txt" } });
-    ids = { queue: qb, user: userB, company: b, token: tokenB, channel: channelB, conversation: conversationB, message: sent.id, media: sent.mediaId! };
+    // Company B's contact data: a tag, a template field with a value, a note, an import job.
+    const scopeB = { companyId: b, userId: null, role: "admin" as const };
+    const actorB = { companyId: b, userId: userB, name: "B", role: "admin" as const };
+    const contactB = app.db.query<{ id: number }, [number]>("SELECT contact_id AS id FROM conversations WHERE id = ?").get(conversationB)!.id;
+    const tagB = app.container.resolve<TagService>(T.TagService).create(scopeB, { name: "tag-b", color: "#123456" }).id;
+    const fieldB = app.container
+      .resolve<ContactFieldService>(T.ContactFieldService)
+      .create(scopeB, { key: "secreto_b", label: "Secreto B", type: "text", required: false, options: [], min: null, max: null, display: true }).id;
+    const contactService = app.container.resolve<ContactService>(T.ContactService);
+    contactService.update(actorB, contactB, { name: "Cliente B", phone: "", email: "", fields: { secreto_b: "secreto de B" }, tagIds: [tagB] }, "patch");
+    const noteB = contactService.addNote(actorB, contactB, "secreto de B en nota").id;
+    const importer = app.container.resolve<ContactImportService>(T.ContactImportService);
+    const jobB = importer.begin(actorB, new TextEncoder().encode("nombre,secreto_b\nAna,secreto de B\n"), { dryRun: true, duplicates: "merge" });
+    await importer.settled();
+    ids = {
+      queue: qb,
+      user: userB,
+      company: b,
+      token: tokenB,
+      channel: channelB,
+      conversation: conversationB,
+      message: sent.id,
+      media: sent.mediaId!,
+      contact: contactB,
+      tag: tagB,
+      field: fieldB,
+      note: noteB,
+      job: jobB,
+    };
     tokenA = app.makeToken(a);
     adminA = app.client();
     await adminA.login("admin-a", "password-123");
@@ -113,7 +180,10 @@ describe("authorization sweep over every route", () => {
     const supervisor = app.client();
     await supervisor.login("super-a", "password-123");
     for (const who of [agentA, supervisor]) {
-      for (const r of routes.filter((r) => r.path.startsWith("/admin/") || r.path === "/session/company")) {
+      // Contact import, export and erasure are the admin's, like the template and tags under /admin.
+      const adminOnly = (path: string) => path.startsWith("/admin/") || path === "/session/company" || /^\/contacts\/(import|imports|export)|^\/contacts\/:id\/erase$/.test(path);
+      expect(routes.filter((r) => /^\/contacts\/(import|imports|export)|\/erase$/.test(r.path)).length).toBeGreaterThanOrEqual(8);
+      for (const r of routes.filter((r) => adminOnly(r.path))) {
         const res = await who.request(r.method, fill(r.path, 1), { form: {} });
         expect({ route: `${r.method} ${r.path}`, status: res.status }).toEqual({ route: `${r.method} ${r.path}`, status: 403 });
         if (r.method === "GET") expect(await res.text()).toContain("No tiene permiso para ver esta página.");
@@ -125,7 +195,21 @@ describe("authorization sweep over every route", () => {
     const before = snapshot();
     for (const r of routes.filter((r) => r.path.includes(":id") && !r.path.startsWith("/api/") && !PUBLIC.has(`${r.method} ${r.path}`))) {
       const res = await adminA.request(r.method, fill(r.path, idFor(r.path)), {
-        form: { name: "hacked", username: "hacked", role: "admin", language: "es", password: "", passwordConfirm: "", text: "hacked", queueId: String(ids.queue) },
+        form: {
+          name: "hacked",
+          username: "hacked",
+          role: "admin",
+          language: "es",
+          password: "",
+          passwordConfirm: "",
+          text: "hacked",
+          queueId: String(ids.queue),
+          tagId: String(ids.tag),
+          otherId: String(ids.contact),
+          confirm: "1",
+          value: "hacked",
+          blocked: "1",
+        },
       });
       expect({ route: `${r.method} ${r.path}`, status: [403, 404].includes(res.status) }).toEqual({ route: `${r.method} ${r.path}`, status: true });
       const body = await res.text();
@@ -136,6 +220,11 @@ describe("authorization sweep over every route", () => {
     // Lists never show the other company's rows either.
     expect(await adminA.html("/admin/queues")).not.toContain("ventas-b");
     expect(await adminA.html("/admin/users")).not.toContain("agent-b");
+    expect(await adminA.html("/contacts")).not.toContain("Cliente B");
+    expect(await adminA.html("/contacts?q=secreto")).not.toContain("Cliente B");
+    expect(await adminA.html("/admin/tags")).not.toContain("tag-b");
+    expect(await adminA.html("/admin/fields")).not.toContain("Secreto B");
+    expect(await (await adminA.request("GET", "/contacts/export")).text()).not.toContain("Cliente B");
     // Nor can an admin pick another company to administer.
     expect((await adminA.post("/session/company", { companyId: String(b) })).status).toBe(403);
   });
@@ -143,11 +232,20 @@ describe("authorization sweep over every route", () => {
   test("an API token of company A gets 404 for every company-B id, and B's data is untouched", async () => {
     const before = snapshot();
     for (const r of routes.filter((r) => r.path.startsWith("/api/v1/") && r.path.includes(":id"))) {
-      const body = r.method === "GET" || r.method === "DELETE" ? undefined : r.path.includes("/conversations/") ? { text: "hacked", queueId: ids.queue } : { name: "hacked" };
+      const body =
+        r.method === "GET" || r.method === "DELETE" ? undefined
+        : r.path.includes("/conversations/") ? { text: "hacked", queueId: ids.queue }
+        : r.path.endsWith("/merge") ? { otherId: ids.contact }
+        : r.path.endsWith("/tags") ? { tagId: ids.tag }
+        : r.path.endsWith("/notes") ? { text: "hacked" }
+        : { name: "hacked" };
       const res = await api(app.app, r.method, fill(r.path, idFor(r.path)), tokenA, body);
       expect({ route: `${r.method} ${r.path}`, status: res.status }).toEqual({ route: `${r.method} ${r.path}`, status: 404 });
     }
     expect(snapshot()).toBe(before);
+    for (const path of ["/api/v1/contacts", "/api/v1/contacts?q=secreto", "/api/v1/tags", "/api/v1/fields", "/api/v1/contacts/export"]) {
+      expect(await (await api(app.app, "GET", path, tokenA)).text()).not.toMatch(/Cliente B|tag-b|Secreto B|secreto de B/);
+    }
     const list = (await (await api(app.app, "GET", "/api/v1/users", tokenA)).json()) as { data: { username: string }[] };
     expect(list.data.map((u) => u.username)).not.toContain("agent-b");
     // Assigning a company-B queue through the API is refused too.

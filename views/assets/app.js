@@ -278,8 +278,11 @@
 // editable), and the identifier follows the name until someone edits it.
 (function () {
   "use strict";
-  function slugify(s) {
-    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, "");
+  function slugify(s, sep) {
+    var out = s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, sep).replace(/^[-_]+|[-_]+$/g, "");
+    // A template field's key starts with a letter ("fecha_nacimiento", not "2_fecha").
+    if (sep === "_") out = out.replace(/^[^a-z]+/, "");
+    return out.slice(0, 40).replace(/[-_]+$/, "");
   }
   document.addEventListener("change", function (evt) {
     var select = evt.target;
@@ -298,7 +301,7 @@
     var slug = el.form.querySelector("[data-slug-from]");
     if (!slug) return;
     if (el === slug) slug.setAttribute("data-touched", "1");
-    else if (el.name === slug.getAttribute("data-slug-from") && !slug.hasAttribute("data-touched")) slug.value = slugify(el.value);
+    else if (el.name === slug.getAttribute("data-slug-from") && !slug.hasAttribute("data-touched")) slug.value = slugify(el.value, slug.getAttribute("data-slug-sep") || "-");
   });
 })();
 
@@ -308,5 +311,25 @@
   "use strict";
   document.addEventListener("reauth", function () {
     window.location.reload();
+  });
+})();
+
+// The inbox's contact panel refreshes itself when another agent changes the
+// contact, but never over what this agent is typing: an open field editor or a
+// note being written keeps the panel as it is (the next change refreshes it).
+(function () {
+  "use strict";
+  document.addEventListener("htmx:before:request", function (evt) {
+    var el = evt.target;
+    if (!el || el.id !== "contact-panel") return;
+    var note = el.querySelector('textarea[name="text"]');
+    if (el.querySelector(".field-row.editing") || (note && note.value.trim() !== "")) evt.preventDefault();
+  });
+  // Escape closes a field editor without saving.
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Escape" || !evt.target || !evt.target.closest) return;
+    var row = evt.target.closest(".field-row.editing");
+    var cancel = row && row.querySelector("button.link[hx-get]");
+    if (cancel) cancel.click();
   });
 })();

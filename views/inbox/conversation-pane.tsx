@@ -6,6 +6,7 @@ import type { WindowState } from "../../core/conversations/messaging-window.ts";
 import { MessageBubble } from "./message-bubble.tsx";
 import { Composer } from "./composer.tsx";
 import { BackIcon } from "../components/icons.tsx";
+import { ContactPanel, type ContactPanelData } from "../contacts/contact-panel.tsx";
 
 export interface PaneData {
   conversation: ConversationListItem;
@@ -26,6 +27,8 @@ export interface PaneData {
   /** The pane shows the latest page; older pages load on demand. */
   hasOlder: boolean;
   time: (ms: number) => string;
+  /** The person beside the conversation (fields, tags, notes, history). */
+  contact: ContactPanelData;
 }
 
 /** Replaced by the older page it loads (and a new button when there is more). */
@@ -42,6 +45,9 @@ export function ConversationPane(props: { t: Translate; csrf: string; data: Pane
   const c = data.conversation;
   return (
     <section class="pane" id="pane" data-conversation={String(c.id)}>
+      {/* Shows (narrow screens) or hides (wide ones) the contact panel; no script needed. */}
+      <input type="checkbox" id="contact-toggle" class="panel-toggle" aria-hidden="true" tabindex="-1" />
+      <div class="pane-main">
       <PaneHeader t={t} csrf={props.csrf} data={data} backHref={props.backHref} />
       {data.offlineWarning ? <OfflineWarning t={t} csrf={props.csrf} conversationId={c.id} agent={data.offlineWarning} /> : ""}
       <div id="messages" class="messages" hx-ext="upsert">
@@ -57,6 +63,8 @@ export function ConversationPane(props: { t: Translate; csrf: string; data: Pane
       ) : (
         <Composer t={t} csrf={props.csrf} data={data} />
       )}
+      </div>
+      <ContactPanel t={t} csrf={props.csrf} data={data.contact} />
     </section>
   );
 }
@@ -188,6 +196,9 @@ export function PaneHeader(props: { t: Translate; csrf: string; data: PaneData; 
             </details>
           </>
         )}
+        <label for="contact-toggle" class="button contact-toggle-label" id="contact-toggle-label">
+          {t("contact.panel_toggle")}
+        </label>
       </div>
     </header>
   );

@@ -11,6 +11,8 @@ const EVENT_KEYS: Record<SystemEventName, MessageKey> = {
   closed: "event.closed",
   reopened: "event.reopened",
   reopened_by_customer: "event.reopened_by_customer",
+  contact_blocked: "event.contact_blocked",
+  contacts_merged: "event.contacts_merged",
 };
 
 /** Failure classes plugins report (SEND_ERROR_CODES), explained in the agent's language. */

@@ -4,6 +4,7 @@ import metaChannels from "./0003_meta_channels.sql" with { type: "text" };
 import conversationLookup from "./0004_conversation_lookup.sql" with { type: "text" };
 import robustness from "./0005_robustness.sql" with { type: "text" };
 import firstHour from "./0006_first_hour.sql" with { type: "text" };
+import contacts from "./0007_contacts.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -13,4 +14,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 4, name: "conversation_lookup", sql: conversationLookup },
   { version: 5, name: "robustness", sql: robustness },
   { version: 6, name: "first_hour", sql: firstHour },
+  { version: 7, name: "contacts", sql: contacts },
 ];

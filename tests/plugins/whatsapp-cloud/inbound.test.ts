@@ -16,6 +16,8 @@ describe("inbound messages", () => {
       channelKey: PNID,
       from: CUSTOMER,
       profileName: "Sheena Nelson",
+      profilePhone: `+${CUSTOMER}`,
+      phoneVerified: true,
       timestamp: 1749416383000,
       content: { kind: "text", text: "Does it come in another color?" },
     });
