@@ -81,13 +81,18 @@ export async function seedInbox(app: TestApp, conversations: number, contacts: n
   })();
   const text = () => Array.from({ length: 4 + Math.floor(rnd() * 10) }, () => WORDS[Math.floor(rnd() * rnd() * WORDS.length)]!).join(" ");
   const BATCH = 10_000;
+  const going = new Set<number>();
   for (let b = 0; b < conversations; b += BATCH) {
     db.transaction(() => {
       for (let i = b; i < Math.min(conversations, b + BATCH); i++) {
         const id = conv0 + i;
         const created = start + Math.floor((i / conversations) * (span - 3_600_000) + rnd() * 60_000);
         const r = rnd();
-        const status = i < conversations - 3_000 ? (r < 0.99 ? "closed" : "queued") : r < 0.45 ? "open" : r < 0.75 ? "queued" : r < 0.8 ? "bot" : "closed";
+        let status = i < conversations - 3_000 ? (r < 0.99 ? "closed" : "queued") : r < 0.45 ? "open" : r < 0.75 ? "queued" : r < 0.8 ? "bot" : "closed";
+        // One conversation going per contact and channel (the database insists): a second one is an old, closed one.
+        const contact = contact0 + (i % contacts);
+        if (status !== "closed" && going.has(contact)) status = "closed";
+        if (status !== "closed") going.add(contact);
         const queue = pick(queues);
         const assignee = status === "open" || status === "closed" ? pick(members.get(queue)!) : null;
         let lastIn = created;

@@ -19,6 +19,6 @@ export class ContactIndex {
 
   /** A new contact whose values are known already (ingest, import): no read back. */
   write(contactId: number, c: { companyId: number; name: string; phone: string | null; email: string | null }, values: { type: string; value: string }[] = []): void {
-    this.contacts.insertDoc(contactId, searchDoc(c, values));
+    this.contacts.writeDoc(contactId, searchDoc(c, values));
   }
 }

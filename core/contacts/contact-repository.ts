@@ -2,7 +2,11 @@ import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
 import type { Contact, ContactDetail, ContactFilter, ContactListItem, Identity, TagRef } from "./contact.ts";
 
-const COLUMNS = `c.id, c.company_id AS companyId, c.name, c.phone, c.email, c.blocked, c.last_contact_at AS lastContactAt, c.created_at AS createdAt`;
+/** For ingest: one row, no subquery; lastContactAt as stored (to the quarter hour, see touch()). */
+const STORED = `c.id, c.company_id AS companyId, c.name, c.phone, c.email, c.blocked, c.last_contact_at AS lastContactAt, c.created_at AS createdAt`;
+/** For people reading it: the exact time of the person's last message. */
+const COLUMNS = `c.id, c.company_id AS companyId, c.name, c.phone, c.email, c.blocked,
+  COALESCE((SELECT MAX(v.last_inbound_at) FROM conversations v WHERE v.contact_id = c.id), c.last_contact_at) AS lastContactAt, c.created_at AS createdAt`;
 const TAGS_JSON = `(SELECT json_group_array(json_object('id', id, 'name', name, 'color', color)) FROM
   (SELECT t.id, t.name, t.color FROM contact_tags x JOIN tags t ON t.id = x.tag_id WHERE x.contact_id = c.id ORDER BY t.name COLLATE NOCASE))`;
 const PLUGINS = `(SELECT group_concat(DISTINCT ch.plugin_id) FROM contact_identities i JOIN channels ch ON ch.id = i.channel_id WHERE i.contact_id = c.id)`;
@@ -10,6 +14,10 @@ const PLUGINS = `(SELECT group_concat(DISTINCT ch.plugin_id) FROM contact_identi
 type Row = Omit<Contact, "blocked"> & { blocked: number };
 type ListRow = Row & { displayValue: string | null; tags: string; plugins: string | null };
 type Params = Record<string, string | number>;
+/** How stale the list's sort time may get before a customer message writes it again. */
+export const LAST_CONTACT_STEP_MS = 15 * 60_000;
+/** Up to this many matches, a search's page is built from its matches (see page()). */
+const SEARCH_DRIVEN_MAX = 3000;
 
 const contact = (r: Row): Contact => ({ ...r, blocked: r.blocked === 1 });
 
@@ -21,7 +29,7 @@ export class ContactRepository {
   byIdentity(channelId: number, externalId: string): Contact | null {
     const r = this.db
       .query<Row, [number, string]>(
-        `SELECT ${COLUMNS} FROM contact_identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel_id = ? AND i.external_id = ?`,
+        `SELECT ${STORED} FROM contact_identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel_id = ? AND i.external_id = ?`,
       )
       .get(channelId, externalId);
     return r ? contact(r) : null;
@@ -79,8 +87,10 @@ export class ContactRepository {
   }
 
   /**
-   * A customer wrote again: the last-contact time, and what they told us that we did
-   * not know yet (never overwriting a name an agent corrected). One statement.
+   * A customer wrote again: what they told us that we did not know yet (never
+   * overwriting a name an agent corrected), and the list's sort time. The caller
+   * skips this while the stored time is less than LAST_CONTACT_STEP_MS old, so a
+   * busy conversation costs no write here; pages show the exact time (COLUMNS).
    */
   touch(id: number, at: number, name: string | null, phone: string | null): void {
     this.db
@@ -114,6 +124,28 @@ export class ContactRepository {
       .map((r) => r.id);
   }
 
+  /** The oldest contact with each of these phones (a whole import chunk at once). */
+  idsByPhones(companyId: number, phones: string[]): Map<string, number> {
+    if (phones.length === 0) return new Map();
+    const rows = this.db
+      .query<{ key: string; id: number }, [number, string]>(
+        "SELECT phone AS key, MIN(id) AS id FROM contacts WHERE company_id = ? AND phone IN (SELECT value FROM json_each(?)) GROUP BY phone",
+      )
+      .all(companyId, JSON.stringify(phones));
+    return new Map(rows.map((r) => [r.key, r.id]));
+  }
+
+  /** The oldest contact with each of these e-mails (lower case), a chunk at once. */
+  idsByEmails(companyId: number, emails: string[]): Map<string, number> {
+    if (emails.length === 0) return new Map();
+    const rows = this.db
+      .query<{ key: string; id: number }, [number, string]>(
+        "SELECT lower(email) AS key, MIN(id) AS id FROM contacts WHERE company_id = ? AND email COLLATE NOCASE IN (SELECT value FROM json_each(?)) GROUP BY lower(email)",
+      )
+      .all(companyId, JSON.stringify(emails));
+    return new Map(rows.map((r) => [r.key, r.id]));
+  }
+
   setValue(contactId: number, fieldId: number, value: string, num: number | null): void {
     this.db
       .query("INSERT INTO contact_values (contact_id, field_id, value, value_num) VALUES (?, ?, ?, ?) ON CONFLICT (contact_id, field_id) DO UPDATE SET value = excluded.value, value_num = excluded.value_num")
@@ -141,7 +173,7 @@ export class ContactRepository {
 
   /** What the search document is made of: the contact and its values with their field types. */
   docParts(id: number): { contact: Contact; values: { type: string; value: string }[] } | null {
-    const r = this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM contacts c WHERE c.id = ?`).get(id);
+    const r = this.db.query<Row, [number]>(`SELECT ${STORED} FROM contacts c WHERE c.id = ?`).get(id);
     if (!r) return null;
     const values = this.db
       .query<{ type: string; value: string }, [number]>(
@@ -151,31 +183,36 @@ export class ContactRepository {
     return { contact: contact(r), values };
   }
 
+  /** The contact's one search document, replacing any earlier one (deletes go by trigger with the contact). */
   writeDoc(id: number, doc: string): void {
-    this.db.query("DELETE FROM contacts_fts WHERE rowid = ?").run(id);
-    this.db.query("INSERT INTO contacts_fts (rowid, doc) VALUES (?, ?)").run(id, doc);
-  }
-
-  insertDoc(id: number, doc: string): void {
-    this.db.query("INSERT INTO contacts_fts (rowid, doc) VALUES (?, ?)").run(id, doc);
+    this.db.query("INSERT OR REPLACE INTO contacts_fts (rowid, doc) VALUES (?, ?)").run(id, doc);
   }
 
   deleteDoc(id: number): void {
     this.db.query("DELETE FROM contacts_fts WHERE rowid = ?").run(id);
   }
 
-  /** A numbered page of the list, people who wrote last first. */
+  /**
+   * A numbered page of the list, people who wrote last first. A search that
+   * matches few contacts is driven by the full-text index (its matches, sorted);
+   * one that matches many walks the list's index in order and stops at the page,
+   * which is cheaper than sorting thousands of matches.
+   */
   page(companyId: number, f: ContactFilter & { fts?: string | null }, displayFieldId: number | null, limit: number, offset: number): { rows: ContactListItem[]; total: number } {
     const { where, params } = this.where(companyId, f);
+    const total = this.db.query<{ n: number }, Params>(`SELECT COUNT(*) AS n FROM contacts c WHERE ${where}`).get(params)!.n;
+    const bySearch = !!f.fts && total <= SEARCH_DRIVEN_MAX;
+    const from = bySearch
+      ? `contacts_fts CROSS JOIN contacts c ON c.id = contacts_fts.rowid WHERE contacts_fts MATCH $fts AND ${this.where(companyId, { ...f, fts: null }).where}`
+      : `contacts c WHERE ${where}`;
     const rows = this.db
       .query<ListRow, Params>(
         `SELECT ${COLUMNS}, (SELECT value FROM contact_values WHERE contact_id = c.id AND field_id = $display) AS displayValue,
            ${TAGS_JSON} AS tags, ${PLUGINS} AS plugins
-         FROM contacts c WHERE ${where} ORDER BY c.last_contact_at DESC, c.id DESC LIMIT $limit OFFSET $offset`,
+         FROM ${from} ORDER BY c.last_contact_at DESC, c.id DESC LIMIT $limit OFFSET $offset`,
       )
       .all({ ...params, display: displayFieldId ?? 0, limit, offset })
       .map(listItem);
-    const total = this.db.query<{ n: number }, Params>(`SELECT COUNT(*) AS n FROM contacts c WHERE ${where}`).get(params)!.n;
     return { rows, total };
   }
 

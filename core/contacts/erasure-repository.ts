@@ -31,7 +31,7 @@ export class ErasureRepository {
 
   /**
    * Deletes the contact and all that hangs from it (conversations, messages and
-   * their search entries, outbox rows, field values, tags, notes, identities) and
+   * their search entries (by trigger), outbox rows, field values, tags, notes, identities) and
    * the media its messages carried. secure_delete overwrites the freed pages, so
    * the bytes do not linger in the file; the search indexes delete for real too
    * (their secure-delete option, set by the migration).
@@ -45,10 +45,9 @@ export class ErasureRepository {
              WHERE v.company_id = ?1 AND v.contact_id = ?2 AND m.media_id IS NOT NULL)`,
         )
         .run(companyId, contactId);
-      this.db.query("DELETE FROM contacts_fts WHERE rowid = (SELECT id FROM contacts WHERE company_id = ? AND id = ?)").run(companyId, contactId);
       this.db.query("DELETE FROM contacts WHERE company_id = ? AND id = ?").run(companyId, contactId);
     } finally {
-      this.db.exec("PRAGMA secure_delete = OFF");
+      this.db.exec("PRAGMA secure_delete = FAST");
     }
   }
 }

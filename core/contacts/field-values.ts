@@ -41,7 +41,7 @@ export function checkValue(field: Pick<ContactField, "type" | "required" | "opti
       return iso ? { ok: true, value: iso, num: dayNumber(iso) } : { ok: false, error: "contact.error.date" };
     }
     case "choice": {
-      const match = field.options.find((o) => o.localeCompare(text, undefined, { sensitivity: "base" }) === 0);
+      const match = choicesOf(field.options).get(baseForm(text));
       return match ? { ok: true, value: match, num: null } : { ok: false, error: "contact.error.choice" };
     }
     case "id_document": {
@@ -49,6 +49,19 @@ export function checkValue(field: Pick<ContactField, "type" | "required" | "opti
       return /^[A-Z0-9-]{3,20}$/.test(doc) && /\d/.test(doc) ? { ok: true, value: doc, num: null } : { ok: false, error: "contact.error.id_document" };
     }
   }
+}
+
+/** "medellin", "MEDELLÍN" and "Medellín" are the same option. */
+function baseForm(s: string): string {
+  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/** Options by their base form, built once per template (an import checks 100k rows against them). */
+const choiceMaps = new WeakMap<readonly string[], Map<string, string>>();
+function choicesOf(options: readonly string[]): Map<string, string> {
+  let m = choiceMaps.get(options);
+  if (!m) choiceMaps.set(options, (m = new Map(options.map((o) => [baseForm(o), o]))));
+  return m;
 }
 
 export function checkEmail(raw: string): Checked | null {

@@ -86,7 +86,6 @@ export class MergeService {
       // The other's phone and e-mail leave with it first, so the survivor may take them.
       const moved = this.merges.moveAll(actor.companyId, other.id, survivor.id);
       this.merges.repointHistory(actor.companyId, other.id, survivor.id);
-      this.contacts.deleteDoc(other.id);
       this.merges.deleteContact(actor.companyId, other.id);
       this.contacts.update(actor.companyId, survivor.id, { name, phone, email }, now);
       if (other.blocked && !survivor.blocked) this.contacts.setBlocked(actor.companyId, survivor.id, true, now);

@@ -6,7 +6,7 @@ import type { UnitOfWork } from "../db/unit-of-work.ts";
 import type { EventBus, Events } from "../events/bus.ts";
 import type { AssignmentService } from "../routing/assignment-service.ts";
 import { T } from "../tokens.ts";
-import type { ContactRepository } from "../contacts/contact-repository.ts";
+import { LAST_CONTACT_STEP_MS, type ContactRepository } from "../contacts/contact-repository.ts";
 import type { ContactIndex } from "../contacts/contact-index.ts";
 import { channelPhone, normalizePhone } from "../contacts/phone.ts";
 import type { Contact } from "../contacts/contact.ts";
@@ -294,8 +294,11 @@ export class IngestService {
     const known = this.contacts.byIdentity(channel.id, m.from);
     if (known) {
       const phone = !known.phone && m.profilePhone ? this.phoneOf(channel, m) : null;
-      this.contacts.touch(known.id, m.timestamp, known.name ? null : name, phone);
-      if ((!known.name && name) || phone) this.contactIndex.rewrite(known.id);
+      const newName = known.name ? null : name;
+      // Most messages change nothing here: no statement at all (the list's sort time moves in steps).
+      const stale = known.lastContactAt === null || m.timestamp - known.lastContactAt >= LAST_CONTACT_STEP_MS;
+      if (stale || newName || phone) this.contacts.touch(known.id, m.timestamp, newName, phone);
+      if (newName || phone) this.contactIndex.rewrite(known.id);
       return known;
     }
     const phone = m.profilePhone ? this.phoneOf(channel, m) : null;

@@ -23,6 +23,10 @@ export function openDatabase(path: string): Database {
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA synchronous = NORMAL");
+  // What is deleted or overwritten (an old preview, an erased person's messages) is
+  // zeroed inside its page instead of lingering in free space; FAST costs no extra
+  // I/O. Erasure switches to full secure_delete for freed pages too (erasure-repository.ts).
+  db.exec("PRAGMA secure_delete = FAST");
   return db;
 }
 

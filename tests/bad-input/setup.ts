@@ -45,6 +45,13 @@ export async function badInputWorld() {
       messages: db.query("SELECT id, status, text, external_id FROM messages ORDER BY id").all(),
       outbox: db.query("SELECT * FROM outbox ORDER BY id").all(),
       media: db.query("SELECT COUNT(*) AS n FROM media").get(),
+      contactValues: db.query("SELECT * FROM contact_values ORDER BY contact_id, field_id").all(),
+      contactFields: db.query("SELECT * FROM contact_fields ORDER BY id").all(),
+      tags: db.query("SELECT * FROM tags ORDER BY id").all(),
+      contactTags: db.query("SELECT * FROM contact_tags ORDER BY contact_id, tag_id").all(),
+      notes: db.query("SELECT * FROM contact_notes ORDER BY id").all(),
+      identities: db.query("SELECT * FROM contact_identities ORDER BY channel_id, external_id").all(),
+      imports: db.query("SELECT COUNT(*) AS n FROM import_jobs").get(),
     });
   };
 

@@ -58,6 +58,9 @@ describe("bad input: webhooks, cookies, search and query strings", () => {
       expect({ q, status: res.status }).toEqual({ q, status: 200 });
       const page = await w.raw("GET", `/inbox?q=${encodeURIComponent(q)}`);
       expect({ q, panel: page.status }).toEqual({ q, panel: 200 });
+      const contacts = await fetch(`${w.server.url}/api/v1/contacts?q=${encodeURIComponent(q)}`, { headers: { authorization: `Bearer ${w.token}` } });
+      expect({ q, contacts: contacts.status }).toEqual({ q, contacts: 200 });
+      expect({ q, contactsPage: (await w.raw("GET", `/contacts?q=${encodeURIComponent(q)}`)).status }).toEqual({ q, contactsPage: 200 });
     }
     // Text search still finds words, accents and case folded.
     const found = (await (await fetch(`${w.server.url}/api/v1/conversations?q=INFORMACION`, { headers: { authorization: `Bearer ${w.token}` } })).json()) as { data: unknown[] };
@@ -79,6 +82,14 @@ describe("bad input: webhooks, cookies, search and query strings", () => {
       "/inbox/0",
       "/media/abc",
       "/admin/users/1e3/edit",
+      "/api/v1/contacts?tagId=abc",
+      "/api/v1/contacts?field.nada=1",
+      "/api/v1/contacts?cursor=x",
+      "/api/v1/contacts/abc",
+      "/api/v1/imports/0",
+      "/contacts/abc",
+      "/contacts/1/merge?with=abc",
+      "/contacts/imports/abc",
     ];
     for (const path of paths) {
       const res = await w.raw("GET", path);

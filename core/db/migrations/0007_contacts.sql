@@ -83,6 +83,8 @@ CREATE INDEX contact_notes_contact ON contact_notes (contact_id, id);
 CREATE VIRTUAL TABLE contacts_fts USING fts5 (doc, tokenize = 'unicode61 remove_diacritics 2');
 -- Erasure must leave nothing behind: deleted entries leave the index itself, not just its results.
 INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('secure-delete', 1);
+-- However a contact goes (erased, merged away, its company deleted), its document goes too.
+CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN DELETE FROM contacts_fts WHERE rowid = old.id; END;
 INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
 
 -- Who merged what into whom (the merged contact is gone; this line stays).
