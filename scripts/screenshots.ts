@@ -3,7 +3,8 @@
  * Screenshots of panel pages in real Chromium, at 1280x800 and 390x844, for looking
  * at what a change did. Starts the real app with demo data on a free port, signs in
  * as the given user, and writes <out>/<name>-<desktop|phone>.png.
- *   bun scripts/screenshots.ts [--out /tmp/shots] [--user admin] [--lang es|en] [/path ...]
+ *   bun scripts/screenshots.ts [--out /tmp/shots] [--user admin] [--lang es|en] [--import] [/path ...]
+ * --import also walks a CSV import: upload, column preview, dry-run report.
  * Without paths it shoots the main pages. Not part of the test suite.
  */
 import { mkdirSync } from "node:fs";
@@ -58,6 +59,18 @@ try {
       const wide = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
       await page.screenshot({ path: join(out, `${name}-${size}.png`), fullPage: true });
       console.log(`${name}-${size}.png${wide.scroll > wide.inner ? `  (page ${wide.scroll}px wide for a ${wide.inner}px screen)` : ""}`);
+    }
+    if (args.includes("--import")) {
+      const csv = ["Nombre;Teléfono;Correo;Cédula;Ciudad;Etiquetas", "Ana Pérez;300 111 2233;ana@example.com;1023456;Bogotá;Regional Bogotá", "Mal Número;12345;;555;Cali;", "Correo Malo;312 555 6677;no-es-correo;9999;Cali;"].join("\r\n");
+      await page.goto(`${server.url}/contacts/import`);
+      await page.setInputFiles('input[name="file"]', { name: "clientes.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "latin1") });
+      await page.click('#import-form button[type="submit"]');
+      await page.waitForSelector("#import-preview");
+      await page.screenshot({ path: join(out, `import_preview-${size}.png`), fullPage: true });
+      await page.click("#dry-run");
+      await page.waitForSelector("#import-progress.done");
+      await page.screenshot({ path: join(out, `import_report-${size}.png`), fullPage: true });
+      console.log(`import_preview-${size}.png, import_report-${size}.png`);
     }
     await context.close();
   }

@@ -25,6 +25,8 @@ import type { ContactService } from "./contact-service.ts";
 import type { ErasureService } from "./erasure-service.ts";
 import type { MergeChoices, MergeService } from "./merge-service.ts";
 import { formatPhone } from "./phone.ts";
+import type { FieldError } from "../i18n/index.ts";
+import type { PageContext } from "../../views/context.ts";
 
 /** "Contactos" in the panel: the list, a person's page, create and edit, block, merge, erase. */
 @injectable()
@@ -60,18 +62,18 @@ export class ContactRoutes {
         },
         { panel: "contacts" },
       )
-      .get("/new", ({ request, viewer }) => this.form(request, viewer, null, BLANK), { panel: "contacts" })
+      .get("/new", ({ request, viewer }) => this.render.page(request, viewer, this.formView(viewer, null, BLANK)), { panel: "contacts" })
       .post(
         "/",
         ({ request, viewer, body }) => {
           const form = readForm(body);
-          try {
-            const c = this.contactService.create(actorOf(viewer), toInput(form));
-            return this.render.redirect(`/contacts/${c.id}`, { kind: "ok", key: "common.created" });
-          } catch (e) {
-            if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.form(request, viewer, null, form, e.fields);
-          }
+          return this.render.submit(
+            request,
+            viewer,
+            () => this.render.redirect(`/contacts/${this.contactService.create(actorOf(viewer), toInput(form)).id}`, { kind: "ok", key: "common.created" }),
+            (errors) => this.formView(viewer, null, form, errors),
+            "/contacts/new",
+          );
         },
         { panel: "contacts" },
       )
@@ -99,7 +101,7 @@ export class ContactRoutes {
         "/:id/edit",
         ({ request, viewer, params }) => {
           const c = this.contactService.get(actorOf(viewer), positiveInt(params.id));
-          return this.form(request, viewer, c.id, this.formOf(viewer, c));
+          return this.render.page(request, viewer, this.formView(viewer, c.id, this.formOf(viewer, c)));
         },
         { panel: "contacts" },
       )
@@ -108,13 +110,13 @@ export class ContactRoutes {
         ({ request, viewer, params, body }) => {
           const id = positiveInt(params.id);
           const form = readForm(body);
-          try {
-            this.contactService.update(actorOf(viewer), id, toInput(form));
-            return this.render.redirect(`/contacts/${id}`, { kind: "ok", key: "common.saved" });
-          } catch (e) {
-            if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.form(request, viewer, id, form, e.fields);
-          }
+          return this.render.submit(
+            request,
+            viewer,
+            () => (this.contactService.update(actorOf(viewer), id, toInput(form)), this.render.redirect(`/contacts/${id}`, { kind: "ok", key: "common.saved" })),
+            (errors) => this.formView(viewer, id, form, errors),
+            `/contacts/${id}/edit`,
+          );
         },
         { panel: "contacts" },
       )
@@ -245,16 +247,12 @@ export class ContactRoutes {
     return { page, filters, query: filterQuery(filters), displayField: template.find((f) => f.display) ?? null, errors, time: this.time(viewer) };
   }
 
-  private form(request: Request, viewer: Viewer, id: number | null, form: ContactFormValues, errors?: Record<string, import("../i18n/index.ts").FieldError>): Response {
+  private formView(viewer: Viewer, id: number | null, form: ContactFormValues, errors?: Record<string, FieldError>): (ctx: PageContext) => JSX.Element {
     const actor = actorOf(viewer);
     const template = this.contactService.template(actor);
     const tags = this.contactService.tagOptions(actor);
     const country = this.companies.get(actor.companyId)?.country ?? "";
-    const view = (ctx: Parameters<typeof ContactFormPage>[0]["ctx"]) => (
-      <ContactFormPage ctx={ctx} id={id ?? undefined} form={form} template={template} tags={tags} country={country} errors={errors} />
-    );
-    if (errors) return this.render.formErrors(request, viewer, view, id ? `/contacts/${id}/edit` : "/contacts/new");
-    return this.render.page(request, viewer, view);
+    return (ctx) => <ContactFormPage ctx={ctx} id={id ?? undefined} form={form} template={template} tags={tags} country={country} errors={errors} />;
   }
 
   private formOf(viewer: Viewer, c: ContactDetail): ContactFormValues {

@@ -1,6 +1,5 @@
 import { Elysia } from "elysia";
 import { inject, injectable } from "tsyringe";
-import { AppError } from "../errors.ts";
 import { bool, positiveInt, str } from "../http/forms.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
@@ -38,13 +37,13 @@ export class FieldRoutes {
         "/",
         ({ request, viewer, scope, body }) => {
           const form = readForm(body);
-          try {
-            this.fieldService.create(scope, toInput(form));
-            return this.render.redirect("/admin/fields", { kind: "ok", key: "common.created" });
-          } catch (e) {
-            if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.formErrors(request, viewer, (ctx) => <FieldFormPage ctx={ctx} form={form} errors={e.fields} />, "/admin/fields/new");
-          }
+          return this.render.submit(
+            request,
+            viewer,
+            () => (this.fieldService.create(scope, toInput(form)), this.render.redirect("/admin/fields", { kind: "ok", key: "common.created" })),
+            (errors) => (ctx) => <FieldFormPage ctx={ctx} form={form} errors={errors} />,
+            "/admin/fields/new",
+          );
         },
         { panel: "contacts.admin" },
       )
@@ -61,13 +60,13 @@ export class FieldRoutes {
         ({ request, viewer, scope, params, body }) => {
           const id = positiveInt(params.id);
           const form = readForm(body);
-          try {
-            this.fieldService.update(scope, id, toInput(form));
-            return this.render.redirect("/admin/fields", { kind: "ok", key: "common.saved" });
-          } catch (e) {
-            if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.formErrors(request, viewer, (ctx) => <FieldFormPage ctx={ctx} id={id} form={form} errors={e.fields} />, `/admin/fields/${id}/edit`);
-          }
+          return this.render.submit(
+            request,
+            viewer,
+            () => (this.fieldService.update(scope, id, toInput(form)), this.render.redirect("/admin/fields", { kind: "ok", key: "common.saved" })),
+            (errors) => (ctx) => <FieldFormPage ctx={ctx} id={id} form={form} errors={errors} />,
+            `/admin/fields/${id}/edit`,
+          );
         },
         { panel: "contacts.admin" },
       )

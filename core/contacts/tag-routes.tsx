@@ -1,6 +1,5 @@
 import { Elysia } from "elysia";
 import { inject, injectable } from "tsyringe";
-import { AppError } from "../errors.ts";
 import { pageParam, positiveInt, str } from "../http/forms.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
@@ -41,13 +40,13 @@ export class TagRoutes {
         "/",
         ({ request, viewer, scope, body }) => {
           const form = { name: str(body, "name"), color: str(body, "color") };
-          try {
-            this.tagService.create(scope, form);
-            return this.render.redirect("/admin/tags", { kind: "ok", key: "common.created" });
-          } catch (e) {
-            if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.formErrors(request, viewer, (ctx) => <TagFormPage ctx={ctx} form={form} errors={e.fields} />, "/admin/tags/new");
-          }
+          return this.render.submit(
+            request,
+            viewer,
+            () => (this.tagService.create(scope, form), this.render.redirect("/admin/tags", { kind: "ok", key: "common.created" })),
+            (errors) => (ctx) => <TagFormPage ctx={ctx} form={form} errors={errors} />,
+            "/admin/tags/new",
+          );
         },
         { panel: "contacts.admin" },
       )
@@ -64,13 +63,13 @@ export class TagRoutes {
         ({ request, viewer, scope, params, body }) => {
           const id = positiveInt(params.id);
           const form = { name: str(body, "name"), color: str(body, "color") };
-          try {
-            this.tagService.update(scope, id, form);
-            return this.render.redirect("/admin/tags", { kind: "ok", key: "common.saved" });
-          } catch (e) {
-            if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.formErrors(request, viewer, (ctx) => <TagFormPage ctx={ctx} id={id} form={form} errors={e.fields} />, `/admin/tags/${id}/edit`);
-          }
+          return this.render.submit(
+            request,
+            viewer,
+            () => (this.tagService.update(scope, id, form), this.render.redirect("/admin/tags", { kind: "ok", key: "common.saved" })),
+            (errors) => (ctx) => <TagFormPage ctx={ctx} id={id} form={form} errors={errors} />,
+            `/admin/tags/${id}/edit`,
+          );
         },
         { panel: "contacts.admin" },
       )

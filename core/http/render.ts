@@ -1,7 +1,8 @@
 import { inject, injectable } from "tsyringe";
 import { can, type Viewer } from "../auth/access.ts";
 import type { Language } from "../auth/roles.ts";
-import type { MessageKey } from "../i18n/index.ts";
+import type { FieldError, MessageKey } from "../i18n/index.ts";
+import { AppError } from "../errors.ts";
 import { pickLanguage, translator } from "../i18n/index.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
@@ -43,6 +44,25 @@ export class Renderer {
     const res = this.page(request, viewer, view, 422);
     if (request.headers.get("hx-request") === "true") res.headers.set("hx-push-url", url);
     return res;
+  }
+
+  /**
+   * A form's save: what `save` answers (usually a redirect), or, when it refuses the
+   * input (422), the form again with its per-field errors at the form's own address.
+   */
+  submit(
+    request: Request,
+    viewer: Viewer | null,
+    save: () => Response,
+    form: (errors: Record<string, FieldError>) => (ctx: PageContext) => JSX.Element,
+    url: string,
+  ): Response {
+    try {
+      return save();
+    } catch (e) {
+      if (!(e instanceof AppError && e.status === 422)) throw e;
+      return this.formErrors(request, viewer, form(e.fields), url);
+    }
   }
 
   context(request: Request, viewer: Viewer | null, headers: Headers, lang?: Language): PageContext {

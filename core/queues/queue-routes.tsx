@@ -1,6 +1,5 @@
 import { Elysia } from "elysia";
 import { inject, injectable } from "tsyringe";
-import { AppError } from "../errors.ts";
 import { pageParam, positiveInt, str } from "../http/forms.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
@@ -36,13 +35,13 @@ export class QueueRoutes {
         "/",
         ({ request, viewer, scope, body }) => {
           const form = readForm(body);
-          try {
-            this.queueService.create(scope, form);
-            return this.render.redirect("/admin/queues", { kind: "ok", key: "common.created" });
-          } catch (e) {
-            if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.formErrors(request, viewer, (ctx) => <QueueFormPage ctx={ctx} form={form} errors={e.fields} />, "/admin/queues/new");
-          }
+          return this.render.submit(
+            request,
+            viewer,
+            () => (this.queueService.create(scope, form), this.render.redirect("/admin/queues", { kind: "ok", key: "common.created" })),
+            (errors) => (ctx) => <QueueFormPage ctx={ctx} form={form} errors={errors} />,
+            "/admin/queues/new",
+          );
         },
         { panel: "company.admin" },
       )
@@ -59,13 +58,13 @@ export class QueueRoutes {
         ({ request, viewer, scope, params, body }) => {
           const id = positiveInt(params.id);
           const form = readForm(body);
-          try {
-            this.queueService.update(scope, id, form);
-            return this.render.redirect("/admin/queues", { kind: "ok", key: "common.saved" });
-          } catch (e) {
-            if (!(e instanceof AppError && e.status === 422)) throw e;
-            return this.render.formErrors(request, viewer, (ctx) => <QueueFormPage ctx={ctx} id={id} form={form} errors={e.fields} />, `/admin/queues/${id}/edit`);
-          }
+          return this.render.submit(
+            request,
+            viewer,
+            () => (this.queueService.update(scope, id, form), this.render.redirect("/admin/queues", { kind: "ok", key: "common.saved" })),
+            (errors) => (ctx) => <QueueFormPage ctx={ctx} id={id} form={form} errors={errors} />,
+            `/admin/queues/${id}/edit`,
+          );
         },
         { panel: "company.admin" },
       )

@@ -127,10 +127,10 @@ describe("contact merge, erasure and blocking", () => {
     await write(messenger, "psid-otro", "o1", "otro cliente", "Otro");
 
     const confirm = await admin.html(`/contacts/${contact}/erase`);
-    expect(confirm).toContain("1 conversaciones");
-    expect(confirm).toContain("2 mensajes");
-    expect(confirm).toContain("1 archivos adjuntos (1 KB)");
-    expect(confirm).toContain("1 notas");
+    expect(confirm).toContain("Conversaciones: 1");
+    expect(confirm).toContain("Mensajes: 2");
+    expect(confirm).toContain("Archivos adjuntos: 1 (1 KB)");
+    expect(confirm).toContain("Notas: 1");
     // Without the confirmation box ticked nothing happens.
     expect((await admin.post(`/contacts/${contact}/erase`, {})).headers.get("location")).toBe(`/contacts/${contact}/erase`);
     expect(count("SELECT COUNT(*) AS n FROM contacts WHERE id = ?", contact)).toBe(1);

@@ -206,6 +206,27 @@ describe.skipIf(!HAS_CHROMIUM)("contacts in the browser (Chromium)", () => {
     expect(await admin.locator("#contacts tbody tr").count()).toBe(1);
   });
 
+  test("an import from the panel: upload, columns guessed, dry run with its report, then the real import with its bar", async () => {
+    const csv = ["Nombre;Teléfono;Cédula;Ciudad", "Rosa Díaz;315 222 3344;5551;Cali", "Mal Número;123;5552;Cali", "Tomás Ríos;316 444 5566;5553;Bogotá"].join("\r\n");
+    await admin.goto(`${env.server.url}/contacts`);
+    await admin.click('a[href="/contacts/import"]');
+    await admin.setInputFiles('input[name="file"]', { name: "clientes.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "latin1") });
+    await admin.click('#import-form button[type="submit"]');
+    await admin.waitForSelector("#import-preview");
+    expect(await admin.textContent("#import-preview")).toContain("Latin-1");
+    expect(await admin.locator("#import-preview thead select").evaluateAll((ss) => ss.map((s) => (s as HTMLSelectElement).value))).toEqual(["name", "phone", "field:cedula", "field:ciudad"]);
+    await admin.click("#dry-run");
+    await admin.waitForSelector("#import-progress.done");
+    expect(await admin.locator("#import-errors tbody tr").allTextContents()).toEqual([
+      "2TeléfonoNúmero no válido para Colombia (si es de otro país, escríbalo con + y su indicativo)",
+    ]);
+    expect(db().query<{ n: number }, []>("SELECT COUNT(*) AS n FROM contacts WHERE name IN ('Rosa Díaz', 'Tomás Ríos')").get()!.n).toBe(0);
+    await admin.click("#run-after-dry");
+    await admin.waitForSelector("#import-progress.done");
+    expect(await admin.textContent("#import-counts")).toContain("Creados: 2");
+    expect(db().query<{ n: number }, []>("SELECT COUNT(*) AS n FROM contacts WHERE name IN ('Rosa Díaz', 'Tomás Ríos')").get()!.n).toBe(2);
+  });
+
   let conversation: number;
 
   test("the person writes on WhatsApp: the message lands on the same contact, with its identity", async () => {

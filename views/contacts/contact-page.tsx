@@ -40,6 +40,9 @@ export function ContactDetailPage(props: {
           <a class="button" href={`/contacts/${c.id}/edit`}>
             {t("common.edit")}
           </a>
+          <a class="button" href={`/contacts/${c.id}/merge`}>
+            {t("contact.merge_other")}
+          </a>
           <form method="post" action={`/contacts/${c.id}/block`} class="inline" hx-confirm={c.blocked ? undefined : t.plain("contact.block_confirm")}>
             <CsrfField csrf={ctx.csrf} />
             <input type="hidden" name="blocked" value={c.blocked ? "0" : "1"} />

@@ -78,10 +78,10 @@ export function MergePreviewPage(props: { ctx: PageContext; preview: MergePrevie
                 <tr>
                   <th></th>
                   <th>
-                    {t("merge.keep")} <span safe>{label(a)}</span>
+                    {t("merge.keep")} <span class="merge-name" safe>{label(a)}</span>
                   </th>
                   <th>
-                    {t("merge.merged")} <span safe>{label(b)}</span>
+                    {t("merge.merged")} <span class="merge-name" safe>{label(b)}</span>
                   </th>
                 </tr>
               </thead>
