@@ -36,6 +36,10 @@ import { TagRoutes } from "./contacts/tag-routes.tsx";
 import { FieldRoutes } from "./contacts/field-routes.tsx";
 import { ContactApi } from "./api/contact-api.ts";
 import { TemplateApi } from "./api/template-api.ts";
+import { ResponseApi } from "./api/response-api.ts";
+import { AiApi } from "./api/ai-api.ts";
+import { ResponseRoutes } from "./responses/response-routes.tsx";
+import { AiRoutes } from "./ai/ai-routes.tsx";
 
 /** Builds the HTTP app from a container. No listen(): tests call app.handle(). */
 export function buildApp(c: DependencyContainer) {
@@ -76,11 +80,13 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(ContactPanelRoutes))
     .use(routes(TagRoutes))
     .use(routes(FieldRoutes))
+    .use(routes(ResponseRoutes))
+    .use(routes(AiRoutes))
     .use(routes(MediaRoutes))
     .use(routes(WebhookRoutes))
     .use(
       // The docs page speaks the signed-in user's language (else the browser's).
-      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)), (request) =>
+      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)).use(routes(ResponseApi)).use(routes(AiApi)), (request) =>
         renderer.language(request, c.resolve<AuthService>(T.AuthService).viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE))),
       ),
     );

@@ -45,6 +45,18 @@ import { ContactImportService } from "./contacts/import-service.ts";
 import { ContactExportService } from "./contacts/export-service.ts";
 import { ContactPanels } from "./contacts/contact-panels.ts";
 import { UploadStore } from "./contacts/upload-store.ts";
+import { Availability } from "./routing/availability.ts";
+import { ResponseRepository } from "./responses/response-repository.ts";
+import { ResponseService } from "./responses/response-service.ts";
+import { InboundResponder } from "./responses/inbound-responder.ts";
+import { AiProviders } from "./ai/ai-providers.ts";
+import { AiSettingsRepository } from "./ai/ai-settings-repository.ts";
+import { AiCallRepository } from "./ai/ai-call-repository.ts";
+import { AiSettingsService } from "./ai/ai-settings-service.ts";
+import { AiAssistant } from "./ai/ai-assistant.ts";
+import { AiGate } from "./ai/ai-gate.ts";
+import { AiAutoAnswer } from "./ai/ai-auto-answer.ts";
+import { builtinAiProviders } from "../plugins/index.ts";
 import { ConversationRepository } from "./conversations/conversation-repository.ts";
 import { MessageRepository } from "./conversations/message-repository.ts";
 import { OutboxRepository } from "./conversations/outbox-repository.ts";
@@ -72,6 +84,7 @@ export interface Infrastructure {
   logger?: Logger;
   clock?: Clock;
   registry?: PluginRegistry;
+  aiProviders?: AiProviders;
 }
 
 /**
@@ -89,6 +102,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   c.register(T.PluginRegistry, { useValue: infra.registry ?? new PluginRegistry() });
   c.register(T.MediaSigner, { useValue: new MediaSigner(infra.masterSecret, infra.config.publicUrl) });
   c.register(T.UploadStore, { useValue: new UploadStore() });
+  c.register(T.AiProviders, { useValue: infra.aiProviders ?? new AiProviders(builtinAiProviders) });
   c.register(T.EventBus, { useValue: new EventBus((event, error) => logger.error("event handler failed", { event, error })) });
 
   const singleton = <X>(token: symbol, cls: new (...args: never[]) => X) =>
@@ -108,6 +122,9 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.ErasureRepository, ErasureRepository);
   singleton(T.ImportJobRepository, ImportJobRepository);
   singleton(T.AuditRepository, AuditRepository);
+  singleton(T.ResponseRepository, ResponseRepository);
+  singleton(T.AiSettingsRepository, AiSettingsRepository);
+  singleton(T.AiCallRepository, AiCallRepository);
   singleton(T.ConversationRepository, ConversationRepository);
   singleton(T.MessageRepository, MessageRepository);
   singleton(T.OutboxRepository, OutboxRepository);
@@ -146,6 +163,13 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.ContactImportService, ContactImportService);
   singleton(T.ContactExportService, ContactExportService);
   singleton(T.ContactPanels, ContactPanels);
+  singleton(T.Availability, Availability);
+  singleton(T.ResponseService, ResponseService);
+  singleton(T.AiSettingsService, AiSettingsService);
+  singleton(T.AiAssistant, AiAssistant);
+  singleton(T.AiGate, AiGate);
+  singleton(T.AiAutoAnswer, AiAutoAnswer);
+  singleton(T.InboundResponder, InboundResponder);
 
   singleton(T.Renderer, Renderer);
   singleton(T.Guard, Guard);

@@ -72,6 +72,8 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
             {link("/admin/tokens", t("nav.api"))}
             {link("/admin/tags", t("nav.tags"))}
             {link("/admin/fields", t("nav.fields"))}
+            {link("/admin/responses", t("nav.responses"))}
+            {link("/admin/ai", t("nav.ai"))}
           </>
         ) : (
           ""

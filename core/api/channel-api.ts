@@ -83,6 +83,7 @@ export class ChannelApi {
             });
           }
           if (body.enabled !== undefined) await this.channelSetup.setEnabled(scope, c.id, body.enabled);
+          if (body.aiMode !== undefined) this.channelService.setAiMode(scope, c.id, body.aiMode);
           return channelJson(this.channelService.get(scope, c.id));
         },
         {
@@ -94,8 +95,12 @@ export class ChannelApi {
             queueId: t.Optional(t.Nullable(Int({ minimum: 1 }))),
             reopenWindowMinutes: t.Optional(Int({ minimum: 0, maximum: 43_200 })),
             enabled: t.Optional(t.Boolean()),
+            aiMode: t.Optional(t.Union([t.Literal("off"), t.Literal("always"), t.Literal("no_agents")])),
           }),
-          detail: { summary: "Change a channel; omitted fields keep their value; enabled:false stops it receiving and sending", tags: ["channels"] },
+          detail: {
+            summary: "Change a channel; omitted fields keep their value; enabled:false stops it receiving and sending; aiMode: when the company's AI answers first",
+            tags: ["channels"],
+          },
         },
       )
       .delete(

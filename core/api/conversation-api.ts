@@ -3,6 +3,7 @@ import { inject, injectable } from "tsyringe";
 import type { Actor, ConversationService } from "../conversations/conversation-service.ts";
 import type { ConversationFilter } from "../conversations/conversation.ts";
 import type { Guard } from "../http/guard-provider.ts";
+import type { ResponseService } from "../responses/response-service.ts";
 import type { ReplyService } from "../conversations/reply-service.ts";
 import { T } from "../tokens.ts";
 import { Int } from "./schemas.ts";
@@ -27,6 +28,7 @@ export class ConversationApi {
   constructor(
     @inject(T.ConversationService) private readonly conversationService: ConversationService,
     @inject(T.ReplyService) private readonly replyService: ReplyService,
+    @inject(T.ResponseService) private readonly responseService: ResponseService,
     @inject(T.Guard) private readonly guard: Guard,
   ) {}
 
@@ -78,6 +80,8 @@ export class ConversationApi {
           set.status = 201;
           const who = actor(scope.companyId);
           if (body.template) return messageJson(this.replyService.sendTemplate(who, params.id, { ...body.template, parameters: body.template.parameters ?? [] }));
+          // A canned response: its text with the variables filled (or `text` instead), its attachment; FINALIZAR closes after queueing.
+          if (body.responseId) return messageJson(this.responseService.send(who, params.id, body.responseId, body.text === undefined ? {} : { text: body.text }));
           return messageJson(this.replyService.send(who, params.id, { text: body.text, replyToId: body.replyToId ?? null }));
         },
         {
@@ -86,6 +90,7 @@ export class ConversationApi {
           body: t.Object({
             text: t.Optional(t.String({ maxLength: 4096 })),
             replyToId: t.Optional(Int({ minimum: 1 })),
+            responseId: t.Optional(Int({ minimum: 1 })),
             template: t.Optional(
               t.Object({
                 name: t.String({ maxLength: 512 }),
@@ -95,7 +100,7 @@ export class ConversationApi {
             ),
           }),
           detail: {
-            summary: "Send a text (or an approved template outside the 24 h window); status is pending until the channel accepts it",
+            summary: "Send a text, a canned response ({responseId}), or an approved template outside the 24 h window; status is pending until the channel accepts it",
             tags: ["conversations"],
           },
         },

@@ -66,6 +66,7 @@ export function channelJson(c: ChannelView) {
     config: { ...c.config, ...c.maskedSecrets },
     queueId: c.queueId,
     reopenWindowMinutes: c.reopenWindowMinutes,
+    aiMode: c.aiMode,
     webhookUrl: c.webhookUrl,
     status: c.status,
     statusReason: c.statusReason,

@@ -1,11 +1,11 @@
 import { DATABASE, type Database } from "../db/database.ts";
 import { inject, injectable } from "tsyringe";
-import type { Channel, ChannelStatus } from "./channel.ts";
+import type { AiMode, Channel, ChannelStatus } from "./channel.ts";
 
 type Row = Omit<Channel, "config"> & { configJson: string };
 const COLUMNS = `id, company_id AS companyId, plugin_id AS pluginId, name, config_json AS configJson,
   secrets_sealed AS secretsSealed, queue_id AS queueId, reopen_window_minutes AS reopenWindowMinutes,
-  status, status_reason AS statusReason, plugin_error AS pluginError, created_at AS createdAt`;
+  status, status_reason AS statusReason, plugin_error AS pluginError, ai_mode AS aiMode, created_at AS createdAt`;
 const toChannel = ({ configJson, ...r }: Row): Channel => ({ ...r, config: JSON.parse(configJson) as Record<string, unknown> });
 
 @injectable()
@@ -39,7 +39,7 @@ export class ChannelRepository {
     return row ? toChannel(row) : null;
   }
 
-  insert(c: Omit<Channel, "id" | "status" | "statusReason" | "pluginError">): number {
+  insert(c: Omit<Channel, "id" | "status" | "statusReason" | "pluginError" | "aiMode">): number {
     const r = this.db
       .query(
         `INSERT INTO channels (company_id, plugin_id, name, config_json, secrets_sealed, queue_id, reopen_window_minutes, created_at)
@@ -67,6 +67,10 @@ export class ChannelRepository {
     this.db
       .query("UPDATE channels SET status = ?, status_reason = NULL WHERE company_id = ? AND id = ? AND (status = 'disabled') = ?")
       .run(enabled ? "active" : "disabled", companyId, id, enabled ? 1 : 0);
+  }
+
+  setAiMode(companyId: number, id: number, mode: AiMode): void {
+    this.db.query("UPDATE channels SET ai_mode = ? WHERE company_id = ? AND id = ?").run(mode, companyId, id);
   }
 
   setPluginError(id: number, error: string | null): void {

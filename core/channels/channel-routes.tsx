@@ -20,6 +20,7 @@ import { configFields } from "./config-schema.ts";
 import type { JsonSchema } from "./contract.ts";
 import type { PluginRegistry } from "./registry.ts";
 import type { TemplateService } from "./template-service.ts";
+import type { AiSettingsRepository } from "../ai/ai-settings-repository.ts";
 
 /** "Canales": the company's channels and the plugins they can be made from. */
 @injectable()
@@ -31,6 +32,7 @@ export class ChannelRoutes {
     @inject(T.ChannelSetup) private readonly channelSetup: ChannelSetup,
     @inject(T.QueueRepository) private readonly queues: QueueRepository,
     @inject(T.TemplateService) private readonly templateService: TemplateService,
+    @inject(T.AiSettingsRepository) private readonly aiSettings: AiSettingsRepository,
     @inject(T.Config) private readonly config: Config,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
@@ -128,6 +130,15 @@ export class ChannelRoutes {
         { panel: "company.admin" },
       )
       .post(
+        "/:id/ai-mode",
+        ({ scope, params, body }) => {
+          const id = positiveInt(params.id);
+          this.channelService.setAiMode(scope, id, str(body, "aiMode"));
+          return this.render.redirect(`/admin/channels/${id}`, { kind: "ok", key: "common.saved" });
+        },
+        { panel: "company.admin" },
+      )
+      .post(
         "/:id/templates/sync",
         async ({ scope, params }) => {
           const id = positiveInt(params.id);
@@ -172,6 +183,7 @@ export class ChannelRoutes {
           embedSnippet={snippet}
           templates={channel && plugin.manifest.capabilities.includes("templates") ? this.templateService.list(scope, channel.id) : null}
           canTest={!!instance?.testConnection}
+          aiEnabled={!!this.aiSettings.get(scope.companyId)?.enabled}
           formError={problem?.message ? translator(viewer.language).plain(problem.message.key, problem.message.params) : undefined}
           submitted={!!problem}
         />

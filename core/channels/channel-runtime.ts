@@ -7,9 +7,7 @@ import type { Logger } from "../logger.ts";
 import type { Clock } from "../clock.ts";
 import type { MediaSigner } from "../media/media-signer.ts";
 import { T } from "../tokens.ts";
-import type { QueueRepository } from "../queues/queue-repository.ts";
-import type { UserRepository } from "../users/user-repository.ts";
-import type { PresenceService } from "../routing/presence-service.ts";
+import type { Availability } from "../routing/availability.ts";
 import type { Channel } from "./channel.ts";
 import type { ChannelRepository } from "./channel-repository.ts";
 import type { ChannelService } from "./channel-service.ts";
@@ -36,9 +34,7 @@ export class ChannelRuntime {
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.MediaSigner) private readonly signer: MediaSigner,
-    @inject(T.QueueRepository) private readonly queues: QueueRepository,
-    @inject(T.UserRepository) private readonly users: UserRepository,
-    @inject(T.PresenceService) private readonly presenceService: PresenceService,
+    @inject(T.Availability) private readonly availability: Availability,
   ) {}
 
   /**
@@ -171,8 +167,7 @@ export class ChannelRuntime {
     // Read fresh: the queue may have changed since the instance was made.
     const channel = this.channels.byId(channelId);
     if (!channel) return false;
-    const ids = channel.queueId !== null ? this.queues.memberIds(channel.queueId) : this.users.agentOptions(channel.companyId).map((a) => a.id);
-    return ids.some((id) => this.presenceService.isOnline(id));
+    return this.availability.anyoneOnline(channel);
   }
 
   private transcript(channel: Channel, customerId: string, limit: number): TranscriptEntry[] {

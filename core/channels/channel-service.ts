@@ -9,6 +9,7 @@ import { AppError, found } from "../errors.ts";
 import type { FieldError, MessageKey } from "../i18n/index.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import { T } from "../tokens.ts";
+import { AI_MODES, type AiMode } from "./channel.ts";
 import type { Channel, ChannelInput } from "./channel.ts";
 import type { ChannelRepository } from "./channel-repository.ts";
 import { checkConfig, configFields } from "./config-schema.ts";
@@ -133,6 +134,14 @@ export class ChannelService {
   setEnabled(scope: Scope, id: number, enabled: boolean): ChannelView {
     this.raw(scope, id);
     this.channels.setEnabled(scope.companyId, id, enabled);
+    return this.get(scope, id);
+  }
+
+  /** When the company's AI answers this channel's customers first. */
+  setAiMode(scope: Scope, id: number, mode: string): ChannelView {
+    this.raw(scope, id);
+    if (!(AI_MODES as readonly string[]).includes(mode)) throw AppError.invalid({ aiMode: "channel.error.ai_mode" });
+    this.channels.setAiMode(scope.companyId, id, mode as AiMode);
     return this.get(scope, id);
   }
 

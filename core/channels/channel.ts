@@ -1,4 +1,7 @@
 export type ChannelStatus = "active" | "needs_attention" | "disabled";
+/** When the company's AI answers this channel's customers first: never, always, or when nobody of its queue is online. */
+export const AI_MODES = ["off", "always", "no_agents"] as const;
+export type AiMode = (typeof AI_MODES)[number];
 
 export interface Channel {
   id: number;
@@ -16,6 +19,7 @@ export interface Channel {
   statusReason: string | null;
   /** The plugin itself failed (create or webhook handling threw); cleared by its next success. */
   pluginError: string | null;
+  aiMode: AiMode;
   createdAt: number;
 }
 

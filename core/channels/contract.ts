@@ -41,6 +41,8 @@ export interface PluginManifest {
   description?: { es: string; en: string };
   /** The plugin serves its own customer-facing client at /chat/<channelId> (admins get an embed snippet). */
   hostsClient?: boolean;
+  /** The longest text the provider takes in one message (Messenger 2,000; WhatsApp 4,096); the core's limit applies when absent. */
+  maxTextLength?: number;
   /** Sends per second the core's outbox allows on one channel of this kind (default 20). */
   sendsPerSecond?: number;
   /**

@@ -9,6 +9,7 @@ import { T } from "../tokens.ts";
 import type { ContactPanelData } from "../../views/contacts/contact-panel.tsx";
 import type { Note } from "./contact.ts";
 import type { ContactService } from "./contact-service.ts";
+import type { AiSettingsService } from "../ai/ai-settings-service.ts";
 
 /** Who may remove a note: its author; supervisors and admins any. */
 export function noteDeleter(actor: Actor): (n: Note) => boolean {
@@ -25,6 +26,7 @@ export class ContactPanels {
     @inject(T.ConversationService) private readonly conversationService: ConversationService,
     @inject(T.ContactService) private readonly contactService: ContactService,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.AiSettingsService) private readonly aiSettings: AiSettingsService,
   ) {}
 
   /** The conversation (visibility checked) and its contact id. */
@@ -46,6 +48,7 @@ export class ContactPanels {
       canDeleteNote: noteDeleter(actor),
       time: this.time(viewer),
       noteError,
+      aiEnabled: this.aiSettings.raw(actor.companyId).enabled,
     };
   }
 

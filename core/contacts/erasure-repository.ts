@@ -39,10 +39,13 @@ export class ErasureRepository {
   erase(companyId: number, contactId: number): void {
     this.db.exec("PRAGMA secure_delete = ON");
     try {
+      // A file also sent to others (a canned response's attachment) stays: only what is this person's alone goes.
       this.db
         .query(
           `DELETE FROM media WHERE company_id = ?1 AND id IN (SELECT m.media_id FROM messages m JOIN conversations v ON v.id = m.conversation_id
-             WHERE v.company_id = ?1 AND v.contact_id = ?2 AND m.media_id IS NOT NULL)`,
+             WHERE v.company_id = ?1 AND v.contact_id = ?2 AND m.media_id IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM canned_responses r WHERE r.media_id = media.id)
+           AND NOT EXISTS (SELECT 1 FROM messages o JOIN conversations w ON w.id = o.conversation_id WHERE o.media_id = media.id AND w.contact_id <> ?2)`,
         )
         .run(companyId, contactId);
       this.db.query("DELETE FROM contacts WHERE company_id = ? AND id = ?").run(companyId, contactId);

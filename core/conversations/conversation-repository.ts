@@ -6,7 +6,7 @@ const COLUMNS = `c.id, c.company_id AS companyId, c.channel_id AS channelId, c.c
   c.queue_id AS queueId, c.assignee_id AS assigneeId, c.last_message_at AS lastMessageAt, c.last_preview AS lastPreview,
   c.last_inbound_at AS lastInboundAt, c.unanswered_since AS unansweredSince, c.unread_count AS unreadCount,
   c.queued_at AS queuedAt, c.assigned_at AS assignedAt, c.first_response_at AS firstResponseAt,
-  c.closed_at AS closedAt, c.closed_by AS closedBy, c.close_note AS closeNote, c.avoid_assignee_id AS avoidAssigneeId, c.created_at AS createdAt`;
+  c.closed_at AS closedAt, c.closed_by AS closedBy, c.close_note AS closeNote, c.avoid_assignee_id AS avoidAssigneeId, c.ai_turns AS aiTurns, c.created_at AS createdAt`;
 const LIST = `SELECT ${COLUMNS}, ct.name AS contactName, ct.phone AS contactPhone, ch.name AS channelName,
   ch.plugin_id AS pluginId, q.name AS queueName, u.name AS assigneeName
   FROM conversations c
@@ -230,6 +230,11 @@ export class ConversationRepository {
       )
       .all(JSON.stringify(userIds));
     return new Map(rows.map((r) => [r.userId, r.n]));
+  }
+
+  /** One more AI answer in this conversation. */
+  addAiTurn(id: number): void {
+    this.db.query("UPDATE conversations SET ai_turns = ai_turns + 1 WHERE id = ?").run(id);
   }
 
   /** Every conversation of a person, newest first (the contact page and side panel). */

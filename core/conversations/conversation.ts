@@ -22,6 +22,8 @@ export interface Conversation {
   closeNote: string | null;
   /** Handed back to its queue by this user: routing gives it to someone else. */
   avoidAssigneeId: number | null;
+  /** AI answers so far (status "bot" with AI on); it hands off after the company's maximum. */
+  aiTurns: number;
   createdAt: number;
 }
 

@@ -14,6 +14,7 @@ import { MessageBubble } from "../../views/inbox/message-bubble.tsx";
 import { actorOf, type ConversationService, type TransferOutcome } from "./conversation-service.ts";
 import type { InboxViews } from "./inbox-views.ts";
 import type { ReplyService } from "./reply-service.ts";
+import type { ResponseService } from "../responses/response-service.ts";
 
 /** What agents do from the conversation pane: answer, retry, templates, reactions, take, transfer, finalize, reopen. */
 @injectable()
@@ -21,6 +22,7 @@ export class InboxActionRoutes {
   constructor(
     @inject(T.ConversationService) private readonly conversationService: ConversationService,
     @inject(T.ReplyService) private readonly replyService: ReplyService,
+    @inject(T.ResponseService) private readonly responseService: ResponseService,
     @inject(T.InboxViews) private readonly views: InboxViews,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
@@ -39,13 +41,21 @@ export class InboxActionRoutes {
               ? { bytes: new Uint8Array(await file.arrayBuffer()), mimeType: file.type, filename: file.name || "file" }
               : undefined;
           const replyTo = str(body, "replyToId");
-          const m = this.replyService.send(actorOf(viewer), id, {
-            text: str(body, "text"),
-            file: upload,
-            replyToId: replyTo ? positiveInt(replyTo) : null,
-            submissionKey: str(body, "submission") || null,
-            intervene: bool(body, "intervene"),
-          });
+          const responseId = str(body, "responseId");
+          // A canned response picked in the composer: its attachment and FINALIZAR come along with the (edited) text.
+          const m = responseId
+            ? this.responseService.send(actorOf(viewer), id, positiveInt(responseId), {
+                text: str(body, "text"),
+                submissionKey: str(body, "submission") || null,
+                intervene: bool(body, "intervene"),
+              })
+            : this.replyService.send(actorOf(viewer), id, {
+                text: str(body, "text"),
+                file: upload,
+                replyToId: replyTo ? positiveInt(replyTo) : null,
+                submissionKey: str(body, "submission") || null,
+                intervene: bool(body, "intervene"),
+              });
           if (!isHtmx(request)) return this.render.redirect(`/inbox/${id}`);
           return this.bubble(request, viewer, m.id);
         },

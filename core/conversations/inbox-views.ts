@@ -15,6 +15,7 @@ import type { ConversationFilter, ConversationListItem } from "./conversation.ts
 import { actorOf, type ConversationService } from "./conversation-service.ts";
 import type { ReplyService } from "./reply-service.ts";
 import type { ContactPanels } from "../contacts/contact-panels.ts";
+import type { AiSettingsService } from "../ai/ai-settings-service.ts";
 
 export const LIST_SIZE = 50;
 export const PANE_SIZE = 60;
@@ -38,6 +39,7 @@ export class InboxViews {
     @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
     @inject(T.ContactPanels) private readonly contactPanels: ContactPanels,
+    @inject(T.AiSettingsService) private readonly aiSettings: AiSettingsService,
   ) {}
 
   options(companyId: number): InboxOptions {
@@ -89,7 +91,13 @@ export class InboxViews {
       offlineWarning: offline ? { agentId: offline.id, name: offline.name } : null,
       time: this.timeFormat(viewer),
       contact: this.contactPanels.data(viewer, id),
+      ai: this.aiState(actor.companyId),
     };
+  }
+
+  aiState(companyId: number): { enabled: boolean; budgetSpent: boolean } {
+    const enabled = this.aiSettings.raw(companyId).enabled;
+    return { enabled, budgetSpent: enabled && this.aiSettings.budgetSpent(companyId) };
   }
 
   timeFormat(viewer: Viewer): (ms: number) => string {

@@ -11,6 +11,7 @@ import type { ContactIndex } from "../contacts/contact-index.ts";
 import { channelPhone, normalizePhone } from "../contacts/phone.ts";
 import type { Contact } from "../contacts/contact.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import type { AiGate } from "../ai/ai-gate.ts";
 import { statusAdvances } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
 import { messageIdOfKey } from "./idempotency.ts";
@@ -60,6 +61,7 @@ export class IngestService {
     @inject(T.ContactRepository) private readonly contacts: ContactRepository,
     @inject(T.ContactIndex) private readonly contactIndex: ContactIndex,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.AiGate) private readonly aiGate: AiGate,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.OutboxRepository) private readonly outbox: OutboxRepository,
@@ -224,6 +226,8 @@ export class IngestService {
     this.conversations.touchInbound(conversationId, m.timestamp, shown);
     if (needsAgent) after.toAssign.set(conversationId, channel.companyId);
     after.events.push({ name: "conversation.changed", payload: { companyId: channel.companyId, conversationId } });
+    // Automatic answers (canned AUTOMÁTICO, the AI) start from here, after the commit and never before the 200.
+    after.events.push({ name: "message.received", payload: { companyId: channel.companyId, conversationId, messageId } });
     return true;
   }
 
@@ -273,13 +277,16 @@ export class IngestService {
     // A customer writing again shortly after a close picks up where they left off.
     const windowMs = channel.reopenWindowMinutes * 60_000;
     if (current && current.closedAt !== null && windowMs > 0 && now - current.closedAt <= windowMs) {
-      this.conversations.reopen(current.id, current.assigneeId ? "open" : "queued", now);
+      const status = current.assigneeId ? "open" : this.aiGate.startsWithAi(channel) ? "bot" : "queued";
+      this.conversations.reopen(current.id, status, now);
       const line = this.messages.insert(systemLine(current, { event: "reopened_by_customer" }, now));
       after.events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId: current.id, messageId: line } });
-      return { conversationId: current.id, needsAgent: !current.assigneeId && current.queueId !== null, blocked: false };
+      return { conversationId: current.id, needsAgent: status === "queued" && current.queueId !== null, blocked: false };
     }
-    const id = this.conversations.insert({ companyId: channel.companyId, channelId: channel.id, contactId: contact.id, status: "queued", queueId: channel.queueId, now });
-    return { conversationId: id, needsAgent: channel.queueId !== null, blocked: false };
+    // The AI answers first when the channel says so (AI mode); it hands over to the queue later.
+    const status = this.aiGate.startsWithAi(channel) ? "bot" : "queued";
+    const id = this.conversations.insert({ companyId: channel.companyId, channelId: channel.id, contactId: contact.id, status, queueId: channel.queueId, now });
+    return { conversationId: id, needsAgent: status === "queued" && channel.queueId !== null, blocked: false };
   }
 
   /**

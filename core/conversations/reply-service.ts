@@ -30,6 +30,10 @@ export interface ReplyInput {
   submissionKey?: string | null;
   /** A supervisor or admin confirmed writing into a conversation another person has. */
   intervene?: boolean;
+  /** A file already stored for the company (a canned response's attachment), sent instead of `file`. */
+  mediaId?: number | null;
+  /** Who wrote it when nobody did: an automatic canned answer or the AI (agents see it marked). */
+  origin?: "auto_response" | "ai";
 }
 
 export interface TemplateInput {
@@ -75,7 +79,9 @@ export class ReplyService {
     this.mayWrite(actor, c, input.intervene === true);
     // Browsers send a textarea's line breaks as CRLF: the customer gets plain line breaks.
     const text = (input.text ?? "").replace(/\r\n?/g, "\n").trim();
-    if (!text && !input.file) throw AppError.invalid({ text: "inbox.error.empty_message" });
+    const stored = input.mediaId ? this.media.info(actor.companyId, input.mediaId) : null;
+    if (input.mediaId && !stored) throw AppError.invalid({ file: "inbox.error.file_unknown" });
+    if (!text && !input.file && !stored) throw AppError.invalid({ text: "inbox.error.empty_message" });
     if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
     if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
     const { state } = this.windowFor(c);
@@ -85,11 +91,13 @@ export class ReplyService {
     const replyToId = input.replyToId ? this.conversationService.message(actor, input.replyToId).id : null;
     const now = this.clock.now();
     return this.queue(actor, c, now, (tx) => {
-      const mediaId = input.file ? this.media.store(actor.companyId, input.file.mimeType || "application/octet-stream", input.file.filename, input.file.bytes, now) : null;
+      const mediaId = input.file ? this.media.store(actor.companyId, input.file.mimeType || "application/octet-stream", input.file.filename, input.file.bytes, now) : (stored?.id ?? null);
+      const mime = input.file?.mimeType ?? stored?.mimeType ?? "";
+      const origin = input.origin ? { origin: input.origin } : {};
       tx({
         kind: mediaId ? "media" : "text",
         text: text || null,
-        payload: mediaId ? { mediaType: mediaTypeOf(input.file!.mimeType) } : null,
+        payload: mediaId ? { mediaType: mediaTypeOf(mime), ...origin } : input.origin ? origin : null,
         mediaId,
         replyToId,
         submissionKey: key,

@@ -16,7 +16,11 @@ export type SystemEvent =
   | { event: "reopened"; by: string }
   | { event: "reopened_by_customer" }
   | { event: "contact_blocked"; by: string }
-  | { event: "contacts_merged"; by: string };
+  | { event: "contacts_merged"; by: string }
+  | { event: "ai_handoff"; reason: AiHandoffReason; detail: string | null };
+
+/** Why the AI gave a conversation to a person. */
+export type AiHandoffReason = "customer_asked" | "tool" | "turns" | "budget" | "error" | "disabled" | "empty";
 
 export type SystemEventName = SystemEvent["event"];
 

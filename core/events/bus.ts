@@ -7,6 +7,8 @@
 export interface Events {
   /** A message was stored (inbound, outbound, bot or system line). */
   "message.created": { companyId: number; conversationId: number; messageId: number };
+  /** A customer's message was stored (not an echo, not from a blocked contact): automatic answers may follow. */
+  "message.received": { companyId: number; conversationId: number; messageId: number };
   /** Delivery status or failure of an outbound message changed. */
   "message.status": { companyId: number; conversationId: number; messageId: number };
   /** Status, queue, assignee, counters or preview of a conversation changed. */

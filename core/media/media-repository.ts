@@ -34,6 +34,16 @@ export class MediaRepository {
     return id;
   }
 
+  /** Deletes a file nothing refers to any more (no message, no canned response). */
+  deleteIfUnused(companyId: number, id: number): void {
+    this.db
+      .query(
+        `DELETE FROM media WHERE company_id = ?1 AND id = ?2
+           AND NOT EXISTS (SELECT 1 FROM messages WHERE media_id = ?2) AND NOT EXISTS (SELECT 1 FROM canned_responses WHERE media_id = ?2)`,
+      )
+      .run(companyId, id);
+  }
+
   info(companyId: number, id: number): MediaInfo | null {
     return this.db
       .query<MediaInfo, [number, number]>("SELECT id, company_id AS companyId, mime_type AS mimeType, filename, size FROM media WHERE company_id = ? AND id = ?")

@@ -5,7 +5,7 @@ import { describe, TokenHealth } from "./errors.ts";
 import { GraphClient, isObject } from "./graph-client.ts";
 import { ProfileNames } from "./profile.ts";
 import { SentLog } from "./read-receipts.ts";
-import { HUMAN_AGENT_WINDOW_HOURS, RESPONSE_WINDOW_HOURS, Sender } from "./send.ts";
+import { HUMAN_AGENT_WINDOW_HOURS, RESPONSE_WINDOW_HOURS, Sender, TEXT_LIMIT } from "./send.ts";
 import { WebhookHandler } from "./webhook.ts";
 
 export type { MessengerConfig } from "./config.ts";
@@ -27,6 +27,7 @@ const messenger: ChannelPlugin<MessengerConfig> = {
     humanAgentWindowHours: HUMAN_AGENT_WINDOW_HOURS,
     // Meta's Send API allows far more per page; 40/s keeps a burst well inside it.
     sendsPerSecond: 40,
+    maxTextLength: TEXT_LIMIT,
     // Our key rides in message.metadata and comes back in the echo (subscribe the page to message_echoes).
     idempotency: "callback",
     description: {

@@ -5,7 +5,7 @@ import { describeError } from "./errors.ts";
 import { GraphClient } from "./graph-client.ts";
 import { TokenHealth } from "./health.ts";
 import { fetchMedia } from "./media.ts";
-import { markRead, sendMessage } from "./send.ts";
+import { MAX_TEXT_CHARS, markRead, sendMessage } from "./send.ts";
 import { listTemplates } from "./templates.ts";
 import { handleWebhook } from "./webhook.ts";
 
@@ -28,6 +28,7 @@ const whatsappCloud: ChannelPlugin<WhatsAppCloudConfig> = {
     // Default throughput of a business number is 80 messages/s (error 130429 beyond it).
     // https://developers.facebook.com/docs/whatsapp/throughput
     sendsPerSecond: 80,
+    maxTextLength: MAX_TEXT_CHARS,
     // Pair rate limit (131056): roughly one message every 6 s per recipient sustained, short bursts allowed;
     // spacing sends to one customer keeps bursts of agent replies under it.
     recipientGapMs: 600,

@@ -7,6 +7,7 @@ import type { ContactService } from "../../core/contacts/contact-service.ts";
 import type { TagService } from "../../core/contacts/tag-service.ts";
 import type { ContactFieldService } from "../../core/contacts/contact-field-service.ts";
 import type { ContactImportService } from "../../core/contacts/import-service.ts";
+import type { ResponseService } from "../../core/responses/response-service.ts";
 
 /**
  * A sweep over every route the app registers, so a route added later without a
@@ -51,6 +52,7 @@ describe("authorization sweep over every route", () => {
     field: number;
     note: number;
     job: number;
+    response: number;
   };
   let adminA: Client;
   let agentA: Client;
@@ -74,6 +76,7 @@ describe("authorization sweep over every route", () => {
     : path.includes("/channels") ? ids.channel
     : path.includes("/messages/:id") ? ids.message
     : path.includes("/imports") ? ids.job
+    : path.includes("/responses") && !path.includes("/inbox") ? ids.response
     : path.includes("/inbox") || path.includes("/conversations") ? ids.conversation
     : path.includes("/contacts/") ? ids.contact
     : path.includes("/tags") ? ids.tag
@@ -99,6 +102,8 @@ describe("authorization sweep over every route", () => {
       app.db.query("SELECT * FROM contact_notes WHERE company_id = ?").all(b),
       app.db.query("SELECT * FROM tags WHERE company_id = ?").all(b),
       app.db.query("SELECT * FROM import_jobs WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM canned_responses WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM ai_settings WHERE company_id = ?").all(b),
     ]);
 
   beforeAll(async () => {
@@ -133,6 +138,9 @@ describe("authorization sweep over every route", () => {
     const importer = app.container.resolve<ContactImportService>(T.ContactImportService);
     const jobB = importer.begin(actorB, new TextEncoder().encode("nombre,secreto_b\nAna,secreto de B\n"), { dryRun: true, duplicates: "merge" });
     await importer.settled();
+    const responseB = app.container
+      .resolve<ResponseService>(T.ResponseService)
+      .create(scopeB, { name: "secreto de B", key: "sb", text: "secreto de B", finalize: false, automatic: false, queueIds: [] }).id;
     ids = {
       queue: qb,
       user: userB,
@@ -147,6 +155,7 @@ describe("authorization sweep over every route", () => {
       field: fieldB,
       note: noteB,
       job: jobB,
+      response: responseB,
     };
     tokenA = app.makeToken(a);
     adminA = app.client();
@@ -224,6 +233,7 @@ describe("authorization sweep over every route", () => {
     expect(await adminA.html("/contacts?q=secreto")).not.toContain("Cliente B");
     expect(await adminA.html("/admin/tags")).not.toContain("tag-b");
     expect(await adminA.html("/admin/fields")).not.toContain("Secreto B");
+    expect(await adminA.html("/admin/responses")).not.toContain("secreto de B");
     expect(await (await adminA.request("GET", "/contacts/export")).text()).not.toContain("Cliente B");
     // Nor can an admin pick another company to administer.
     expect((await adminA.post("/session/company", { companyId: String(b) })).status).toBe(403);
@@ -238,12 +248,13 @@ describe("authorization sweep over every route", () => {
         : r.path.endsWith("/merge") ? { otherId: ids.contact }
         : r.path.endsWith("/tags") ? { tagId: ids.tag }
         : r.path.endsWith("/notes") ? { text: "hacked" }
+        : r.path.endsWith("/messages") ? { responseId: ids.response }
         : { name: "hacked" };
       const res = await api(app.app, r.method, fill(r.path, idFor(r.path)), tokenA, body);
       expect({ route: `${r.method} ${r.path}`, status: res.status }).toEqual({ route: `${r.method} ${r.path}`, status: 404 });
     }
     expect(snapshot()).toBe(before);
-    for (const path of ["/api/v1/contacts", "/api/v1/contacts?q=secreto", "/api/v1/tags", "/api/v1/fields", "/api/v1/contacts/export"]) {
+    for (const path of ["/api/v1/contacts", "/api/v1/contacts?q=secreto", "/api/v1/tags", "/api/v1/fields", "/api/v1/contacts/export", "/api/v1/responses"]) {
       expect(await (await api(app.app, "GET", path, tokenA)).text()).not.toMatch(/Cliente B|tag-b|Secreto B|secreto de B/);
     }
     const list = (await (await api(app.app, "GET", "/api/v1/users", tokenA)).json()) as { data: { username: string }[] };

@@ -221,7 +221,11 @@ describe.skipIf(!HAS_CHROMIUM)("contacts in the browser (Chromium)", () => {
       "2TeléfonoNúmero no válido para Colombia (si es de otro país, escríbalo con + y su indicativo)",
     ]);
     expect(db().query<{ n: number }, []>("SELECT COUNT(*) AS n FROM contacts WHERE name IN ('Rosa Díaz', 'Tomás Ríos')").get()!.n).toBe(0);
+    const dryUrl = admin.url();
     await admin.click("#run-after-dry");
+    // A new job page (the dry run's report also says "done"): wait for it first.
+    await admin.waitForURL((u) => u.toString() !== dryUrl);
+    await admin.waitForFunction(() => document.querySelector("h1")?.textContent === "Importación de contactos");
     await admin.waitForSelector("#import-progress.done");
     expect(await admin.textContent("#import-counts")).toContain("Creados: 2");
     expect(db().query<{ n: number }, []>("SELECT COUNT(*) AS n FROM contacts WHERE name IN ('Rosa Díaz', 'Tomás Ríos')").get()!.n).toBe(2);

@@ -1,6 +1,7 @@
 import type { PluginManifest } from "../../core/channels/contract.ts";
 import type { ConfigField } from "../../core/channels/config-schema.ts";
 import type { ChannelView } from "../../core/channels/channel-service.ts";
+import { AI_MODES } from "../../core/channels/channel.ts";
 import type { StoredTemplate } from "../../core/channels/template-repository.ts";
 import type { PageContext } from "../context.ts";
 import { ActionButton, CsrfField, FormSummary, SelectField, TextField, type FieldErrors } from "../components/fields.tsx";
@@ -29,6 +30,8 @@ export function ChannelFormPage(props: {
   templates: StoredTemplate[] | null;
   /** The plugin can check its credentials against the provider. */
   canTest: boolean;
+  /** The company has its AI switched on (the AI mode says what it would do otherwise). */
+  aiEnabled?: boolean;
   /** A refusal that belongs to no single field (the plugin's own reason), already translated. */
   formError?: string;
   /** The form shows a submission back (with its errors): secrets typed in it are kept in their fields. */
@@ -160,6 +163,28 @@ export function ChannelFormPage(props: {
           </div>
         </form>
       </section>
+      {channel ? (
+        <section class="card" id="channel-ai">
+          <h2>{t("channel.ai_title")}</h2>
+          <form method="post" action={`/admin/channels/${channel.id}/ai-mode`} class="row">
+            <CsrfField csrf={ctx.csrf} />
+            <label class="field grow">
+              <span class="label">{t("channel.ai_mode")}</span>
+              <select name="aiMode">
+                {AI_MODES.map((m) => (
+                  <option value={m} selected={channel.aiMode === m}>
+                    {t(`channel.ai_mode.${m}`)}
+                  </option>
+                ))}
+              </select>
+              <span class="help">{props.aiEnabled ? t("channel.ai_mode_help") : t("channel.ai_off_help")}</span>
+            </label>
+            <button type="submit">{t("common.save")}</button>
+          </form>
+        </section>
+      ) : (
+        ""
+      )}
       {channel && props.templates ? (
         <section class="card" id="templates">
           <div class="page-head">

@@ -333,3 +333,181 @@
     if (cancel) cancel.click();
   });
 })();
+
+// Canned responses in the composer: "/" (or "/" and the start of a key or name)
+// opens suggestions; arrows move, Enter or a click picks, Escape closes. Picking
+// fills the composer with the text (variables already filled by the server) for
+// the agent to edit; the response's id goes along, so its attachment and
+// FINALIZAR apply, and a note says so before sending.
+(function () {
+  "use strict";
+  var timer = null;
+  var last = null;
+  function parts(area) {
+    var form = area.form;
+    return {
+      form: form,
+      list: form && form.querySelector("#response-suggestions"),
+      id: form && form.querySelector("[data-response-id]"),
+      note: document.getElementById("response-note"),
+    };
+  }
+  function close(list) {
+    if (!list) return;
+    list.hidden = true;
+    list.innerHTML = "";
+    last = null;
+  }
+  function options(list) {
+    return Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
+  }
+  function move(list, step) {
+    var all = options(list);
+    if (!all.length) return;
+    var i = all.findIndex(function (o) { return o.getAttribute("aria-selected") === "true"; });
+    var j = (i + step + all.length) % all.length;
+    all.forEach(function (o, k) { o.setAttribute("aria-selected", k === j ? "true" : "false"); });
+    all[j].scrollIntoView({ block: "nearest" });
+  }
+  function showNote(p, option) {
+    if (!p.note) return;
+    var label = p.note.querySelector("[data-response-label]");
+    var fin = p.note.querySelector("[data-finalize-note]");
+    var name = option.querySelector("strong");
+    var attachment = option.getAttribute("data-attachment");
+    if (label) label.textContent = (name ? name.textContent : "") + (attachment ? " · 📎 " + attachment : "");
+    if (fin) fin.hidden = option.getAttribute("data-finalize") !== "1";
+    p.note.hidden = false;
+  }
+  function pick(area, option) {
+    var p = parts(area);
+    area.value = option.getAttribute("data-text") || "";
+    if (p.id) p.id.value = option.getAttribute("data-response-id") || "";
+    showNote(p, option);
+    close(p.list);
+    area.focus();
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  function load(area, q) {
+    var p = parts(area);
+    if (!p.list) return;
+    var url = p.list.getAttribute("data-suggest-url") + "?q=" + encodeURIComponent(q);
+    if (url === last) return;
+    last = url;
+    fetch(url, { headers: { "HX-Request": "true", "HX-Request-Type": "partial" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        if (last !== url) return;
+        p.list.innerHTML = html;
+        p.list.hidden = !html;
+      })
+      .catch(function () { close(p.list); });
+  }
+  document.addEventListener("input", function (evt) {
+    var area = evt.target;
+    if (!area || area.tagName !== "TEXTAREA" || !area.form || area.form.id !== "composer") return;
+    var p = parts(area);
+    var m = /^\/(\S{0,40})$/.exec(area.value);
+    if (!m) return close(p.list);
+    clearTimeout(timer);
+    timer = setTimeout(function () { load(area, m[1]); }, 120);
+  });
+  // Capture phase: when the list is open, Enter picks instead of sending.
+  document.addEventListener(
+    "keydown",
+    function (evt) {
+      var area = evt.target;
+      if (!area || area.tagName !== "TEXTAREA" || !area.form || area.form.id !== "composer") return;
+      var list = parts(area).list;
+      if (!list || list.hidden) return;
+      if (evt.key === "ArrowDown" || evt.key === "ArrowUp") {
+        evt.preventDefault();
+        move(list, evt.key === "ArrowDown" ? 1 : -1);
+      } else if (evt.key === "Enter" && !evt.shiftKey) {
+        var chosen = list.querySelector("[role=option][aria-selected=true]") || list.querySelector("[role=option]");
+        evt.preventDefault();
+        evt.stopImmediatePropagation();
+        if (chosen) pick(area, chosen);
+      } else if (evt.key === "Escape") {
+        evt.preventDefault();
+        close(list);
+      }
+    },
+    true,
+  );
+  document.addEventListener("mousedown", function (evt) {
+    var option = evt.target && evt.target.closest ? evt.target.closest("#response-suggestions [role=option]") : null;
+    if (!option) return;
+    evt.preventDefault();
+    var area = document.querySelector('#composer textarea[name="text"]');
+    if (area) pick(area, option);
+  });
+  document.addEventListener("click", function (evt) {
+    var clear = evt.target && evt.target.closest ? evt.target.closest("[data-response-clear]") : null;
+    if (!clear) return;
+    var id = document.querySelector("#composer [data-response-id]");
+    if (id) id.value = "";
+    var note = document.getElementById("response-note");
+    if (note) note.hidden = true;
+  });
+  // Sent: the response's note goes with the text.
+  document.addEventListener("htmx:after:request", function (evt) {
+    var form = evt.target;
+    var ctx = evt.detail && evt.detail.ctx;
+    if (!form || form.id !== "composer" || !ctx || !ctx.response || ctx.response.status >= 300) return;
+    var note = document.getElementById("response-note");
+    if (note) note.hidden = true;
+  });
+})();
+
+// "Sugerir respuesta": the AI's draft streams into the composer, where the agent
+// edits it; nothing is sent by itself. A refusal (AI off, budget spent, provider
+// down) shows as a notice instead.
+(function () {
+  "use strict";
+  function notice(text) {
+    var box = document.getElementById("flash");
+    if (!box) return;
+    var p = document.createElement("p");
+    p.className = "flash flash-error";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    box.innerHTML = "";
+    box.appendChild(p);
+  }
+  document.addEventListener("click", function (evt) {
+    var button = evt.target && evt.target.closest ? evt.target.closest("[data-suggest]") : null;
+    if (!button || button.disabled) return;
+    var area = document.querySelector('#composer textarea[name="text"]');
+    if (!area) return;
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    var before = area.value;
+    fetch(button.getAttribute("data-suggest"), { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": meta ? meta.getAttribute("content") : "" } })
+      .then(function (res) {
+        if (!res.ok || !res.body) return res.text().then(function (t) { notice(t || res.statusText); });
+        area.value = "";
+        var reader = res.body.getReader();
+        var decoder = new TextDecoder();
+        function pump() {
+          return reader.read().then(function (r) {
+            if (r.done) return;
+            area.value += decoder.decode(r.value, { stream: true });
+            area.scrollTop = area.scrollHeight;
+            return pump();
+          });
+        }
+        return pump().then(function () {
+          if (!area.value.trim()) area.value = before;
+          area.dispatchEvent(new Event("input", { bubbles: true }));
+          area.focus();
+        });
+      })
+      .catch(function (e) { notice(String(e)); })
+      .finally(function () {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+      });
+  });
+})();

@@ -2,6 +2,7 @@ import type { ContactDetail, ContactField, Note, TagRef } from "../../core/conta
 import type { ConversationListItem } from "../../core/conversations/conversation.ts";
 import { formatPhone } from "../../core/contacts/phone.ts";
 import type { FieldError, Translate } from "../../core/i18n/index.ts";
+import { AiSummary } from "./ai-summary.tsx";
 import { ConversationHistory, FieldList, IdentityList, NoteSection, TagSection, type SectionTarget } from "./contact-sections.tsx";
 
 export interface ContactPanelData {
@@ -14,6 +15,8 @@ export interface ContactPanelData {
   canDeleteNote: (n: Note) => boolean;
   time: (ms: number) => string;
   noteError?: FieldError;
+  /** The company's AI is on: "Resumir" shows. */
+  aiEnabled: boolean;
 }
 
 /**
@@ -56,6 +59,14 @@ export function ContactPanel(props: { t: Translate; csrf: string; data: ContactP
           {c.blocked ? <span class="badge needs_attention">{t("contact.blocked")}</span> : ""}
         </p>
       </header>
+      {data.aiEnabled ? (
+        <section>
+          <h3>{t("ai.summary_title")}</h3>
+          <AiSummary t={t} conversationId={data.conversationId} text={null} error={null} />
+        </section>
+      ) : (
+        ""
+      )}
       {data.fields.length ? (
         <section>
           <h3>{t("contact.data")}</h3>

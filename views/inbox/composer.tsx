@@ -50,16 +50,23 @@ export function Composer(props: { t: Translate; csrf: string; data: PaneData }):
         <input type="hidden" name="_csrf" value={props.csrf} />
         <input type="hidden" name="replyToId" value="" id="reply-to-id" />
         <input type="hidden" name="submission" value={data.submissionKey} data-submission />
+        <input type="hidden" name="responseId" value="" data-response-id />
         {data.writeAccess === "confirm" ? <input type="hidden" name="intervene" value="1" /> : ""}
-        <textarea
-          name="text"
-          rows="2"
-          maxlength="4096"
-          placeholder={t.plain("inbox.write")}
-          aria-label={t.plain("inbox.write")}
-          data-enter-sends
-          data-draft={`conversation-${c.id}`}
-        ></textarea>
+        <div class="composer-input">
+          {/* "/" opens the canned responses (app.js): arrows and Enter pick one, Escape closes. */}
+          <ul class="suggestions" id="response-suggestions" role="listbox" aria-label={t.plain("response.title")} hidden data-suggest-url={`/inbox/${c.id}/responses`}></ul>
+          <textarea
+            name="text"
+            rows="2"
+            maxlength="4096"
+            placeholder={t.plain("inbox.write_slash")}
+            aria-label={t.plain("inbox.write")}
+            aria-controls="response-suggestions"
+            aria-autocomplete="list"
+            data-enter-sends
+            data-draft={`conversation-${c.id}`}
+          ></textarea>
+        </div>
         {data.capabilities.includes("media") ? (
           <label class="attach" title={t.plain("inbox.attach")}>
             <PaperclipIcon />
@@ -73,7 +80,25 @@ export function Composer(props: { t: Translate; csrf: string; data: PaneData }):
           {t("inbox.send")}
         </button>
       </form>
-      <p class="composer-hint">{t("inbox.enter_hint")}</p>
+      <p class="response-note" id="response-note" hidden role="status">
+        <span data-response-label></span> <span class="finalize-note" data-finalize-note hidden>{t("response.will_finalize")}</span>{" "}
+        <button type="button" class="link" data-response-clear>
+          {t("response.clear")}
+        </button>
+      </p>
+      <div class="composer-tools">
+        <p class="composer-hint">{t("inbox.enter_hint")}</p>
+        {data.ai.enabled ? (
+          <span class="assist">
+            <button type="button" class="link" id="ai-suggest" data-suggest={`/inbox/${c.id}/ai/suggest`} disabled={data.ai.budgetSpent} title={data.ai.budgetSpent ? t.plain("ai.error.budget_spent") : undefined}>
+              {t("ai.suggest")}
+            </button>
+            {data.ai.budgetSpent ? <span class="muted">{t("ai.error.budget_spent")}</span> : ""}
+          </span>
+        ) : (
+          ""
+        )}
+      </div>
       {w.kind === "open" && data.templates.length ? <TemplatePicker t={t} csrf={props.csrf} data={data} /> : ""}
     </>
   );

@@ -29,6 +29,8 @@ export interface PaneData {
   time: (ms: number) => string;
   /** The person beside the conversation (fields, tags, notes, history). */
   contact: ContactPanelData;
+  /** The company's AI: whether the assist buttons show, and whether the month's budget is spent. */
+  ai: { enabled: boolean; budgetSpent: boolean };
 }
 
 /** Replaced by the older page it loads (and a new button when there is more). */

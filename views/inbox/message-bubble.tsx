@@ -13,6 +13,7 @@ const EVENT_KEYS: Record<SystemEventName, MessageKey> = {
   reopened_by_customer: "event.reopened_by_customer",
   contact_blocked: "event.contact_blocked",
   contacts_merged: "event.contacts_merged",
+  ai_handoff: "event.ai_handoff",
 };
 
 /** Failure classes plugins report (SEND_ERROR_CODES), explained in the agent's language. */
@@ -40,7 +41,13 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
   if (m.author === "system") {
     const p = m.payload ?? {};
     const key = EVENT_KEYS[String(p.event) as SystemEventName] ?? "event.unknown";
-    const params = { by: String(p.by ?? ""), to: String(p.to ?? ""), queue: String(p.queue ?? "") };
+    const params = {
+      by: String(p.by ?? ""),
+      to: String(p.to ?? ""),
+      queue: String(p.queue ?? ""),
+      // The AI's hand-off says why, in the agent's language (the model's own words for a tool call).
+      reason: p.event === "ai_handoff" ? t.plain(`ai.handoff.${String(p.reason)}` as MessageKey, { detail: String(p.detail ?? "") }) : "",
+    };
     return (
       <div id={`msg-${m.id}`} class="msg system">
         <span>{t(key, params)}</span>
@@ -52,7 +59,7 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
   const side = m.direction === "in" ? "in" : "out";
   return (
     <div id={`msg-${m.id}`} class={`msg ${side} ${m.status === "failed" ? "failed" : ""}`} data-status={m.status}>
-      {m.author !== "customer" ? <span class="who" safe>{m.authorName ?? t.plain(m.author === "bot" ? "inbox.bot" : "inbox.agent")}</span> : ""}
+      {m.author !== "customer" ? <span class="who" safe>{m.authorName ?? t.plain(botLabel(m))}</span> : ""}
       {m.replyToId && m.kind !== "reaction" ? (
         <q class="quote" safe>
           {m.replyToText ?? "…"}
@@ -109,6 +116,13 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
       )}
     </div>
   );
+}
+
+/** Who wrote a message nobody typed: the AI, an automatic canned answer, another bot, or an agent. */
+function botLabel(m: Message): MessageKey {
+  if (m.author !== "bot") return "inbox.agent";
+  const origin = m.payload?.origin;
+  return origin === "ai" ? "inbox.by_ai" : origin === "auto_response" ? "inbox.by_auto_response" : "inbox.bot";
 }
 
 function Body({ t, m }: { t: Translate; m: Message }): JSX.Element {

@@ -5,6 +5,7 @@ import conversationLookup from "./0004_conversation_lookup.sql" with { type: "te
 import robustness from "./0005_robustness.sql" with { type: "text" };
 import firstHour from "./0006_first_hour.sql" with { type: "text" };
 import contacts from "./0007_contacts.sql" with { type: "text" };
+import responsesAi from "./0008_responses_ai.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -15,4 +16,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 5, name: "robustness", sql: robustness },
   { version: 6, name: "first_hour", sql: firstHour },
   { version: 7, name: "contacts", sql: contacts },
+  { version: 8, name: "responses_ai", sql: responsesAi },
 ];

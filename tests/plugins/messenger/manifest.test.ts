@@ -17,6 +17,7 @@ describe("messenger plugin: manifest and config", () => {
       messagingWindowHours: 24,
       humanAgentWindowHours: 168,
       sendsPerSecond: 40,
+      maxTextLength: 2000,
       idempotency: "callback",
       description: { es: expect.stringContaining("Messenger"), en: expect.stringContaining("Messenger") },
     });

@@ -18,6 +18,7 @@ describe("manifest and settings", () => {
       capabilities: ["text", "media", "location", "contacts", "interactive", "reactions", "templates", "read_receipts", "delivery_status"],
       messagingWindowHours: 24,
       sendsPerSecond: 80,
+      maxTextLength: 4096,
       recipientGapMs: 600,
       idempotency: "callback",
       description: whatsappCloud.manifest.description!,

@@ -1,0 +1,140 @@
+import { inject, injectable } from "tsyringe";
+import type { Clock } from "../clock.ts";
+import type { Actor, ConversationService } from "../conversations/conversation-service.ts";
+import type { Message } from "../conversations/conversation.ts";
+import type { MessageRepository } from "../conversations/message-repository.ts";
+import { AppError } from "../errors.ts";
+import type { ResponseService } from "../responses/response-service.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import { T } from "../tokens.ts";
+import type { AiCallKind, AiCallRepository } from "./ai-call-repository.ts";
+import type { AiSettings } from "./ai-settings.ts";
+import type { AiSettingsService } from "./ai-settings-service.ts";
+import type { AiMessage, AiOutcome, AiTool } from "./contract.ts";
+
+/** Messages of the conversation the model sees (the newest). */
+const HISTORY = 30;
+
+export const HANDOFF_TOOL: AiTool = {
+  name: "handoff_to_human",
+  description:
+    "Hand the conversation to a person of the business. Call it when the customer asks for a person, when you cannot help with what they need, or when the answer is not in the business's information.",
+  parameters: { type: "object", properties: { reason: { type: "string", description: "Why, in a few words, in the customer's language." } }, required: ["reason"] },
+};
+
+/**
+ * What Charla asks of the AI: an answer to the customer (with the business's
+ * instructions and knowledge, the conversation so far and the hand-off tool), a
+ * draft for an agent (streamed), a summary for an agent. Every call is recorded
+ * with its tokens, model and latency, whatever its outcome.
+ */
+@injectable()
+export class AiAssistant {
+  constructor(
+    @inject(T.AiSettingsService) private readonly settings: AiSettingsService,
+    @inject(T.AiCallRepository) private readonly calls: AiCallRepository,
+    @inject(T.MessageRepository) private readonly messages: MessageRepository,
+    @inject(T.ConversationService) private readonly conversationService: ConversationService,
+    @inject(T.ResponseService) private readonly responseService: ResponseService,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.Clock) private readonly clock: Clock,
+  ) {}
+
+  /** The customer's answer, or what to do instead (the caller hands off on a tool call or a failure). */
+  async answer(companyId: number, conversationId: number, maxTextLength: number): Promise<AiOutcome & { settings?: AiSettings }> {
+    const p = this.settings.provider(companyId);
+    if (!p) return { ok: false, error: { code: "unavailable", message: "AI is off" } };
+    const system = [
+      this.preamble(companyId, p.settings),
+      "Write to the customer in the language they write in. Keep answers short and friendly, plain text without markdown tables.",
+      `Never write more than ${maxTextLength} characters.`,
+      "If they ask for a person, or you cannot help from the information above, call handoff_to_human instead of answering.",
+    ].join("\n\n");
+    const out = await this.call(companyId, conversationId, "answer", (provider) =>
+      provider.complete({ system, messages: this.history(companyId, conversationId), tools: [HANDOFF_TOOL], maxTokens: p.settings.maxTokens, temperature: p.settings.temperature }),
+    );
+    return { ...out, settings: p.settings };
+  }
+
+  /** A draft reply for an agent, streamed a piece at a time; nothing is sent. */
+  async suggest(actor: Actor, conversationId: number, language: "es" | "en", onDelta: (text: string) => void): Promise<AiOutcome> {
+    this.conversationService.get(actor, conversationId);
+    const p = this.ready(actor.companyId);
+    const system = [
+      this.preamble(actor.companyId, p.settings),
+      `You draft the business's next reply to the customer for an agent to review. Write it in the customer's language (if unclear, ${language === "en" ? "English" : "Spanish"}). Only the reply text, no preface.`,
+    ].join("\n\n");
+    return this.call(actor.companyId, conversationId, "suggest", (provider) =>
+      provider.stream({ system, messages: this.history(actor.companyId, conversationId), maxTokens: p.settings.maxTokens, temperature: p.settings.temperature }, onDelta),
+    );
+  }
+
+  /** A short summary of the conversation for an agent, in the agent's language. */
+  async summarize(actor: Actor, conversationId: number, language: "es" | "en"): Promise<AiOutcome> {
+    this.conversationService.get(actor, conversationId);
+    const p = this.ready(actor.companyId);
+    const transcript = this.history(actor.companyId, conversationId)
+      .map((m) => `${m.role === "user" ? "Customer" : "Business"}: ${m.content}`)
+      .join("\n");
+    return this.call(actor.companyId, conversationId, "summarize", (provider) =>
+      provider.complete({
+        system: `Summarize this customer conversation for a support agent in ${language === "en" ? "English" : "Spanish"}: who the customer is, what they want, what was answered, what is pending. At most 5 short lines.`,
+        messages: [{ role: "user", content: transcript || "(no messages)" }],
+        maxTokens: Math.min(300, p.settings.maxTokens),
+        temperature: 0.2,
+      }),
+    );
+  }
+
+  /** AI is on and has budget left, or the reason why not (shown on the assist buttons). */
+  private ready(companyId: number) {
+    const p = this.settings.provider(companyId);
+    if (!p) throw new AppError(409, "ai_disabled", "ai.error.disabled");
+    if (this.settings.budgetSpent(companyId)) throw new AppError(409, "ai_budget_spent", "ai.error.budget_spent");
+    return p;
+  }
+
+  private preamble(companyId: number, s: AiSettings): string {
+    const company = this.companies.get(companyId)?.name ?? "";
+    const parts = [`You answer customers on behalf of the business "${company}".`];
+    if (s.instructions) parts.push(`The business's instructions:\n${s.instructions}`);
+    const knowledge = [s.knowledge, s.includeResponses ? this.responseService.knowledge(companyId) : ""].filter((k) => k.trim()).join("\n\n");
+    if (knowledge) parts.push(`What the business knows (hours, prices, policies):\n${knowledge}`);
+    return parts.join("\n\n");
+  }
+
+  /** The conversation as chat turns: the customer is "user", the business (agents, bots) "assistant"; internal lines are left out. */
+  private history(companyId: number, conversationId: number): AiMessage[] {
+    const page = this.messages.page(companyId, conversationId, HISTORY);
+    return page.filter((m) => m.author !== "system").map((m) => ({ role: m.direction === "in" ? "user" : "assistant", content: contentOf(m) }));
+  }
+
+  private async call(companyId: number, conversationId: number, kind: AiCallKind, run: (provider: NonNullable<ReturnType<AiSettingsService["provider"]>>["provider"]) => Promise<AiOutcome>): Promise<AiOutcome> {
+    const p = this.settings.provider(companyId)!;
+    const started = this.clock.now();
+    const t0 = performance.now();
+    const out = await run(p.provider);
+    this.calls.record(
+      {
+        companyId,
+        conversationId,
+        kind,
+        model: out.ok ? out.model : p.settings.model,
+        promptTokens: out.ok ? out.usage.promptTokens : 0,
+        completionTokens: out.ok ? out.usage.completionTokens : 0,
+        latencyMs: Math.round(performance.now() - t0),
+        outcome: !out.ok ? "error" : out.toolCall ? "handoff" : "ok",
+        error: out.ok ? null : `${out.error.code}: ${out.error.message}`.slice(0, 500),
+      },
+      started,
+    );
+    return out;
+  }
+}
+
+function contentOf(m: Message): string {
+  if (m.kind === "text" || m.kind === "template" || m.kind === "interactive_reply") return m.text ?? "";
+  if (m.kind === "media") return `[${String(m.payload?.mediaType ?? "file")}]${m.text ? ` ${m.text}` : ""}`;
+  if (m.kind === "location") return `[location] ${m.text ?? ""}`;
+  return `[${m.kind}]`;
+}

@@ -1,0 +1,25 @@
+/** Calendar arithmetic in a company's time zone (no library: Intl has what is needed). */
+
+function parts(ms: number, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+  const f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour) % 24, mi: Number(p.minute), s: Number(p.second) };
+}
+
+/** The instant a wall-clock time in `timeZone` happens (DST: the first one). */
+export function zonedInstant(y: number, m: number, d: number, h: number, mi: number, timeZone: string): number {
+  let guess = Date.UTC(y, m - 1, d, h, mi);
+  for (let i = 0; i < 2; i++) {
+    const p = parts(guess, timeZone);
+    const shown = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
+    guess -= shown - Date.UTC(y, m - 1, d, h, mi);
+  }
+  return guess;
+}
+
+/** Midnight of the first day of the month `ms` falls in, in `timeZone`, and of the next month. */
+export function monthRange(ms: number, timeZone: string): { from: number; to: number } {
+  const p = parts(ms, timeZone);
+  const next = p.m === 12 ? { y: p.y + 1, m: 1 } : { y: p.y, m: p.m + 1 };
+  return { from: zonedInstant(p.y, p.m, 1, 0, 0, timeZone), to: zonedInstant(next.y, next.m, 1, 0, 0, timeZone) };
+}
