@@ -40,6 +40,7 @@ import { ResponseApi } from "./api/response-api.ts";
 import { AiApi } from "./api/ai-api.ts";
 import { ResponseRoutes } from "./responses/response-routes.tsx";
 import { AiRoutes } from "./ai/ai-routes.tsx";
+import { SettingsRoutes } from "./system/settings-routes.tsx";
 
 /** Builds the HTTP app from a container. No listen(): tests call app.handle(). */
 export function buildApp(c: DependencyContainer) {
@@ -69,6 +70,7 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(AuthRoutes))
     .use(routes(AccountRoutes))
     .use(routes(CompanyRoutes))
+    .use(routes(SettingsRoutes))
     .use(routes(QueueRoutes))
     .use(routes(UserRoutes))
     .use(routes(ChannelRoutes))

@@ -3,6 +3,7 @@ import type { PageContext } from "./context.ts";
 import { FlashMessage } from "./components/flash.tsx";
 import { CompanySwitcher } from "./components/company-switcher.tsx";
 import { MenuIcon } from "./components/icons.tsx";
+import type { MessageKey } from "../core/i18n/index.ts";
 
 export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: string; wide?: boolean }>): JSX.Element {
   const { ctx } = props;
@@ -27,6 +28,7 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
         {/* Every form's submit buttons are disabled while its request is in flight: one click, one request. */}
         <body hx-boost:inherited="true" hx-disable:inherited="findAll [type=submit]" data-lang={t.lang}>
           {ctx.viewer ? <Header ctx={ctx} /> : ""}
+          {ctx.viewer && ctx.nav.companyAdmin && isSettings(ctx.path) ? <SettingsNav ctx={ctx} /> : ""}
           <main id="main" class={props.wide ? "wide" : undefined}>
             {props.children}
           </main>
@@ -44,7 +46,7 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
   const { t, viewer } = ctx;
   if (!viewer) return "";
   const link = (href: string, label: JSX.Element) => (
-    <a href={href} class={ctx.path === href || (href !== "/" && ctx.path.startsWith(`${href}/`)) ? "active" : undefined}>
+    <a href={href} class={isActive(ctx.path, href) ? "active" : undefined}>
       {label}
     </a>
   );
@@ -64,20 +66,7 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
         {ctx.nav.inbox ? link("/inbox", t("nav.inbox")) : ""}
         {ctx.nav.contacts ? link("/contacts", t("nav.contacts")) : ""}
         {ctx.nav.platform ? link("/admin/companies", t("nav.companies")) : ""}
-        {ctx.nav.companyAdmin ? (
-          <>
-            {link("/admin/queues", t("nav.queues"))}
-            {link("/admin/users", t("nav.users"))}
-            {link("/admin/channels", t("nav.channels"))}
-            {link("/admin/tokens", t("nav.api"))}
-            {link("/admin/tags", t("nav.tags"))}
-            {link("/admin/fields", t("nav.fields"))}
-            {link("/admin/responses", t("nav.responses"))}
-            {link("/admin/ai", t("nav.ai"))}
-          </>
-        ) : (
-          ""
-        )}
+        {ctx.nav.companyAdmin ? link("/admin", t("nav.settings")) : ""}
       </nav>
       <div class="who">
         {ctx.nav.platform ? <CompanySwitcher ctx={ctx} /> : <span class="company" safe>{viewer.companyName ?? ""}</span>}
@@ -92,5 +81,40 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
         </form>
       </div>
     </header>
+  );
+}
+
+/** The company's settings: one section each, the same list as the "Configuración" page. */
+export const SETTINGS: readonly { href: string; label: MessageKey; help: MessageKey }[] = [
+  { href: "/admin/queues", label: "nav.queues", help: "settings.queues" },
+  { href: "/admin/users", label: "nav.users", help: "settings.users" },
+  { href: "/admin/channels", label: "nav.channels", help: "settings.channels" },
+  { href: "/admin/responses", label: "nav.responses", help: "settings.responses" },
+  { href: "/admin/tags", label: "nav.tags", help: "settings.tags" },
+  { href: "/admin/fields", label: "nav.fields", help: "settings.fields" },
+  { href: "/admin/ai", label: "nav.ai", help: "settings.ai" },
+  { href: "/admin/tokens", label: "nav.api", help: "settings.api" },
+];
+
+function isSettings(path: string): boolean {
+  return path === "/admin" || (path.startsWith("/admin/") && !path.startsWith("/admin/companies"));
+}
+
+function isActive(path: string, href: string): boolean {
+  if (href === "/admin") return isSettings(path);
+  return path === href || (href !== "/" && path.startsWith(`${href}/`));
+}
+
+/** A second bar under the top one while in the settings: its sections side by side (scrolling sideways on a phone). */
+function SettingsNav({ ctx }: { ctx: PageContext }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <nav class="settings-nav" aria-label={t.plain("nav.settings")}>
+      {SETTINGS.map((s) => (
+        <a href={s.href} class={ctx.path === s.href || ctx.path.startsWith(`${s.href}/`) ? "active" : undefined}>
+          {t(s.label)}
+        </a>
+      ))}
+    </nav>
   );
 }

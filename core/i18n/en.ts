@@ -773,4 +773,13 @@ export const en: Record<MessageKey, string> = {
   "response.error.queues": "Some queue does not exist",
   "response.error.file_type": "Images (JPG, PNG, WebP) or PDF only",
   "response.error.file_too_big": "The file is too big",
+  "nav.settings": "Settings",
+  "settings.queues": "Groups of agents that receive conversations, and how they are shared out.",
+  "settings.users": "Agents, supervisors and admins, their queues and passwords.",
+  "settings.channels": "WhatsApp, Messenger and the web chat: connection, queue and AI mode.",
+  "settings.responses": "Canned responses with their key, FINALIZE and AUTOMATIC.",
+  "settings.tags": "Coloured tags for contacts.",
+  "settings.fields": "Contact template: what you keep about each person.",
+  "settings.ai": "ChatGPT or another model: automatic answers, assist and usage.",
+  "settings.api": "Tokens for integrations with the JSON API.",
 };

@@ -772,4 +772,13 @@ export const es = {
   "response.error.queues": "Alguna cola no existe",
   "response.error.file_type": "Solo imágenes (JPG, PNG, WebP) o PDF",
   "response.error.file_too_big": "El archivo es demasiado grande",
+  "nav.settings": "Configuración",
+  "settings.queues": "Grupos de agentes que reciben las conversaciones, y cómo se reparten.",
+  "settings.users": "Agentes, supervisores y administradores, sus colas y contraseñas.",
+  "settings.channels": "WhatsApp, Messenger y el chat web: conexión, cola y modo de IA.",
+  "settings.responses": "Respuestas predeterminadas con su key, FINALIZAR y AUTOMÁTICO.",
+  "settings.tags": "Etiquetas de colores para los contactos.",
+  "settings.fields": "Plantilla de contacto: los datos que guarda de cada persona.",
+  "settings.ai": "ChatGPT u otro modelo: respuestas automáticas, ayudas y consumo.",
+  "settings.api": "Tokens para integraciones con la API JSON.",
 } as const;

@@ -17,6 +17,7 @@ import type { ContactService } from "../contacts/contact-service.ts";
 import type { ContactRepository } from "../contacts/contact-repository.ts";
 import type { Actor } from "../conversations/conversation-service.ts";
 import type { ContactInput } from "../contacts/contact.ts";
+import type { ResponseService } from "../responses/response-service.ts";
 
 export interface FirstRun {
   username: string;
@@ -42,6 +43,7 @@ export class Bootstrap {
     @inject(T.ContactFieldService) private readonly fieldService: ContactFieldService,
     @inject(T.ContactService) private readonly contactService: ContactService,
     @inject(T.ContactRepository) private readonly contacts: ContactRepository,
+    @inject(T.ResponseService) private readonly responseService: ResponseService,
   ) {}
 
   /** Idempotent: does nothing once any company exists. */
@@ -95,6 +97,25 @@ export class Bootstrap {
       await this.userService.create(scope, { ...p, password: "demo1234", passwordConfirm: "demo1234", language: "es" });
     }
     this.demoContacts(scope);
+    this.demoResponses(scope);
+  }
+
+  /** The manual's "Respuestas Predeterminadas" examples. */
+  private demoResponses(scope: Scope): void {
+    const existing = new Set(this.responseService.page(scope, "", 1).items.map((r) => r.key.toLowerCase()));
+    const examples = [
+      { name: "saludo", key: "sl", text: "Hola, {{contact.name}}, ¿cómo está? Le saluda {{agent.name}} de {{company.name}}.", finalize: false, automatic: false, queueIds: [] },
+      {
+        name: "MEDIOS DE PAGO",
+        key: "PAGOS",
+        text: "Tenemos distintos medios de pago:\n- Transferencia o consignación\n- Nequi y Daviplata\n- Tarjeta de crédito en nuestra tienda",
+        finalize: false,
+        automatic: true,
+        queueIds: [],
+      },
+      { name: "despedida", key: "chao", text: "Gracias por escribirnos, {{contact.name}}. ¡Que tenga un buen día!", finalize: true, automatic: false, queueIds: [] },
+    ];
+    for (const r of examples) if (!existing.has(r.key.toLowerCase())) this.responseService.create(scope, r);
   }
 
   /** The manual's "Gestión de contactos" examples: regional tags, a template, two people. */

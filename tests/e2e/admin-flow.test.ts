@@ -65,8 +65,11 @@ describe.skipIf(!HAS_CHROMIUM)("panel in real Chromium", () => {
     expect(await page.locator('select[name="companyId"] option:checked').textContent()).toBe("Tienda Sol");
 
     // Two queues.
+    // Company settings are under "Configuración", each section in its own bar.
+    await page.click('nav.mainnav >> text="Configuración"');
+    await page.waitForSelector("#settings");
     for (const name of ["contabilidad", "ventas"]) {
-      await page.click('nav >> text="Colas"');
+      await page.click('.settings-nav >> text="Colas"');
       await page.click('text="Nueva cola"');
       await page.fill('input[name="name"]', name);
       await page.click('#queue-form button[type="submit"]');
@@ -86,7 +89,7 @@ describe.skipIf(!HAS_CHROMIUM)("panel in real Chromium", () => {
     expect(await page.locator('#queues >> text="temporal"').count()).toBe(0);
 
     // A user in both queues; first a mismatch error, shown inline, nothing saved.
-    await page.click('nav >> text="Usuarios"');
+    await page.click('.settings-nav >> text="Usuarios"');
     await page.click('text="Nuevo usuario"');
     await page.fill('input[name="username"]', "fulanito");
     await page.fill('input[name="name"]', "Fulanito De Tal");

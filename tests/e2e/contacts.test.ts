@@ -49,7 +49,10 @@ describe.skipIf(!HAS_CHROMIUM)("contacts in the browser (Chromium)", () => {
 
   test("the admin defines the template: ID document (required), single choice, date and text", async () => {
     admin = await open("gerente");
-    await admin.click('nav.mainnav a[href="/admin/fields"]');
+    // Settings live under "Configuración", one section each in its bar.
+    await admin.click('nav.mainnav a[href="/admin"]');
+    await admin.waitForSelector("#settings");
+    await admin.click('.settings-nav a[href="/admin/fields"]');
     await admin.waitForSelector("#fields");
     expect(await admin.textContent("#fields")).toContain("La plantilla está vacía");
 
@@ -92,7 +95,7 @@ describe.skipIf(!HAS_CHROMIUM)("contacts in the browser (Chromium)", () => {
   });
 
   test("a new tag with a real colour input, shown as a swatch", async () => {
-    await admin.click('nav.mainnav a[href="/admin/tags"]');
+    await admin.click('.settings-nav a[href="/admin/tags"]');
     await admin.waitForSelector("#tags");
     expect(await admin.textContent("#tags")).toContain("Aún no hay etiquetas");
     expect(await admin.textContent(".pager")).toContain("Página 1 de 1");

@@ -70,7 +70,9 @@ describe.skipIf(!HAS_CHROMIUM)("every panel page works under the Content-Securit
     }
     // htmx at work under the policy: a boosted navigation and the live list refresh.
     await page.goto(`${server.url}/inbox`);
-    await page.click('nav >> text="Colas"');
+    await page.click('nav >> text="Configuración"');
+    await page.waitForURL(/\/admin$/);
+    await page.click('.settings-nav >> text="Colas"');
     await page.waitForURL(/\/admin\/queues$/);
     expect(visited.length).toBe(pages.length + 3);
     expect(violations).toEqual([]);

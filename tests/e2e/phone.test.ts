@@ -63,9 +63,13 @@ describe.skipIf(!HAS_CHROMIUM)("the panel on a phone (390x844)", () => {
       expect({ path, fits: await fitsScreen(page) }).toEqual({ path, fits: true });
     }
     // The navigation folds behind "Menú" and opens on a tap.
-    expect(await page.isVisible('nav.mainnav >> text="Usuarios"')).toBe(false);
+    expect(await page.isVisible('nav.mainnav >> text="Configuración"')).toBe(false);
     await page.click("label.nav-toggle-label");
-    await page.click('nav.mainnav >> text="Usuarios"');
+    await page.click('nav.mainnav >> text="Configuración"');
+    await page.waitForURL(/\/admin$/);
+    expect(await fitsScreen(page)).toBe(true);
+    // The settings' own bar scrolls sideways inside itself; every section is in it.
+    await page.click('.settings-nav >> text="Usuarios"');
     await page.waitForURL(/\/admin\/users$/);
     // The inbox tabs are all reachable (they scroll sideways inside their bar).
     await page.goto(`${server.url}/inbox`);
