@@ -77,6 +77,13 @@ import { InboxViews } from "./conversations/inbox-views.ts";
 import { PresenceService } from "./routing/presence-service.ts";
 import { AssignmentService } from "./routing/assignment-service.ts";
 
+import { BotContextFactory } from "./bot/bot-context.ts";
+import { BotRepository } from "./bot/bot-repository.ts";
+import { BotRunner } from "./bot/bot-runner.ts";
+import { BotService } from "./bot/bot-service.ts";
+import { BotTry } from "./bot/bot-try.ts";
+import { HolidayCalendar } from "./bot/holidays.ts";
+import { BotSessionRepository } from "./bot/session-repository.ts";
 export interface Infrastructure {
   config: Config;
   db: Database;
@@ -103,6 +110,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   c.register(T.MediaSigner, { useValue: new MediaSigner(infra.masterSecret, infra.config.publicUrl) });
   c.register(T.UploadStore, { useValue: new UploadStore() });
   c.register(T.AiProviders, { useValue: infra.aiProviders ?? new AiProviders(builtinAiProviders) });
+  c.register(T.HolidayCalendar, { useValue: new HolidayCalendar() });
   c.register(T.EventBus, { useValue: new EventBus((event, error) => logger.error("event handler failed", { event, error })) });
 
   const singleton = <X>(token: symbol, cls: new (...args: never[]) => X) =>
@@ -132,6 +140,8 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.MediaFetchRepository, MediaFetchRepository);
   singleton(T.TemplateRepository, TemplateRepository);
   singleton(T.SystemRepository, SystemRepository);
+  singleton(T.BotRepository, BotRepository);
+  singleton(T.BotSessionRepository, BotSessionRepository);
 
   singleton(T.CompanyService, CompanyService);
   singleton(T.UserService, UserService);
@@ -170,6 +180,10 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.AiGate, AiGate);
   singleton(T.AiAutoAnswer, AiAutoAnswer);
   singleton(T.InboundResponder, InboundResponder);
+  singleton(T.BotContextFactory, BotContextFactory);
+  singleton(T.BotRunner, BotRunner);
+  singleton(T.BotService, BotService);
+  singleton(T.BotTry, BotTry);
 
   singleton(T.Renderer, Renderer);
   singleton(T.Guard, Guard);

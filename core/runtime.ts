@@ -21,6 +21,7 @@ import type { ReadReceipts } from "./conversations/read-receipts.ts";
 import type { TemplateService } from "./channels/template-service.ts";
 import type { ContactImportService } from "./contacts/import-service.ts";
 import type { InboundResponder } from "./responses/inbound-responder.ts";
+import type { BotRunner } from "./bot/bot-runner.ts";
 
 export interface Runtime {
   config: Config;
@@ -64,6 +65,7 @@ export async function startRuntime(
     stops.push(container.resolve<TemplateService>(T.TemplateService).schedule());
     stops.push(container.resolve<ContactImportService>(T.ContactImportService).start());
     stops.push(container.resolve<InboundResponder>(T.InboundResponder).start());
+    stops.push(container.resolve<BotRunner>(T.BotRunner).start());
     stops.push(() => container.resolve<PresenceService>(T.PresenceService).stop());
     stops.push(() => container.resolve<ChannelRuntime>(T.ChannelRuntime).disposeAll());
   };

@@ -75,4 +75,11 @@ export const T = {
   InboxViews: Symbol("InboxViews"),
   Guard: Symbol("Guard"),
   SystemRepository: Symbol("SystemRepository"),
+  HolidayCalendar: Symbol("HolidayCalendar"),
+  BotRepository: Symbol("BotRepository"),
+  BotSessionRepository: Symbol("BotSessionRepository"),
+  BotContextFactory: Symbol("BotContextFactory"),
+  BotRunner: Symbol("BotRunner"),
+  BotService: Symbol("BotService"),
+  BotTry: Symbol("BotTry"),
 } as const;

@@ -90,6 +90,7 @@ export const SETTINGS: readonly { href: string; label: MessageKey; help: Message
   { href: "/admin/users", label: "nav.users", help: "settings.users" },
   { href: "/admin/channels", label: "nav.channels", help: "settings.channels" },
   { href: "/admin/responses", label: "nav.responses", help: "settings.responses" },
+  { href: "/admin/bots", label: "nav.bots", help: "settings.bots" },
   { href: "/admin/tags", label: "nav.tags", help: "settings.tags" },
   { href: "/admin/fields", label: "nav.fields", help: "settings.fields" },
   { href: "/admin/ai", label: "nav.ai", help: "settings.ai" },

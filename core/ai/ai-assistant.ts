@@ -22,6 +22,19 @@ export const HANDOFF_TOOL: AiTool = {
   parameters: { type: "object", properties: { reason: { type: "string", description: "Why, in a few words, in the customer's language." } }, required: ["reason"] },
 };
 
+/** Offered in a bot program's AI step: the model says the customer was helped ("Ir si"). */
+export const RESOLVED_TOOL: AiTool = {
+  name: "conversation_resolved",
+  description: "The customer's question is fully answered and they need nothing else from the business.",
+  parameters: { type: "object", properties: {} },
+};
+
+export interface AnswerExtras {
+  /** The bot step's own instructions, on top of the company's. */
+  instructions?: string | null;
+  tools?: AiTool[];
+}
+
 /**
  * What Charla asks of the AI: an answer to the customer (with the business's
  * instructions and knowledge, the conversation so far and the hand-off tool), a
@@ -41,17 +54,24 @@ export class AiAssistant {
   ) {}
 
   /** The customer's answer, or what to do instead (the caller hands off on a tool call or a failure). */
-  async answer(companyId: number, conversationId: number, maxTextLength: number): Promise<AiOutcome & { settings?: AiSettings }> {
+  async answer(companyId: number, conversationId: number, maxTextLength: number, extra: AnswerExtras = {}): Promise<AiOutcome & { settings?: AiSettings }> {
+    return this.answerTo(companyId, conversationId, this.history(companyId, conversationId), maxTextLength, extra);
+  }
+
+  /** The same for a conversation given as turns (the bot's try-it panel has no stored conversation). */
+  async answerTo(companyId: number, conversationId: number | null, history: AiMessage[], maxTextLength: number, extra: AnswerExtras = {}): Promise<AiOutcome & { settings?: AiSettings }> {
     const p = this.settings.provider(companyId);
     if (!p) return { ok: false, error: { code: "unavailable", message: "AI is off" } };
     const system = [
       this.preamble(companyId, p.settings),
+      ...(extra.instructions ? [`For this part of the conversation:\n${extra.instructions}`] : []),
       "Write to the customer in the language they write in. Keep answers short and friendly, plain text without markdown tables.",
       `Never write more than ${maxTextLength} characters.`,
       "If they ask for a person, or you cannot help from the information above, call handoff_to_human instead of answering.",
+      ...(extra.tools?.some((t) => t.name === RESOLVED_TOOL.name) ? ["When the customer's question is fully answered and they need nothing else, call conversation_resolved (you may also answer)."] : []),
     ].join("\n\n");
     const out = await this.call(companyId, conversationId, "answer", (provider) =>
-      provider.complete({ system, messages: this.history(companyId, conversationId), tools: [HANDOFF_TOOL], maxTokens: p.settings.maxTokens, temperature: p.settings.temperature }),
+      provider.complete({ system, messages: history, tools: [HANDOFF_TOOL, ...(extra.tools ?? [])], maxTokens: p.settings.maxTokens, temperature: p.settings.temperature }),
     );
     return { ...out, settings: p.settings };
   }
@@ -109,7 +129,7 @@ export class AiAssistant {
     return page.filter((m) => m.author !== "system").map((m) => ({ role: m.direction === "in" ? "user" : "assistant", content: contentOf(m) }));
   }
 
-  private async call(companyId: number, conversationId: number, kind: AiCallKind, run: (provider: NonNullable<ReturnType<AiSettingsService["provider"]>>["provider"]) => Promise<AiOutcome>): Promise<AiOutcome> {
+  private async call(companyId: number, conversationId: number | null, kind: AiCallKind, run: (provider: NonNullable<ReturnType<AiSettingsService["provider"]>>["provider"]) => Promise<AiOutcome>): Promise<AiOutcome> {
     const p = this.settings.provider(companyId)!;
     const started = this.clock.now();
     const t0 = performance.now();

@@ -28,6 +28,7 @@ export function conversationJson(c: ConversationListItem) {
   return {
     id: c.id,
     status: c.status,
+    botStep: c.status === "bot" ? c.botStep : null,
     channelId: c.channelId,
     contact: { id: c.contactId, name: c.contactName, phone: c.contactPhone },
     queueId: c.queueId,

@@ -253,7 +253,21 @@ export interface OutboundMessage {
         read(): Promise<Blob>;
       }
     | { kind: "reaction"; emoji: string; targetExternalId: string }
-    | { kind: "template"; name: string; language: string; parameters: string[] };
+    | { kind: "template"; name: string; language: string; parameters: string[] }
+    | {
+        /**
+         * A question with options (bot menus): plugins with the "interactive" capability
+         * send native buttons or a list; a reply comes back as an `interactive_reply`
+         * carrying the option's id. `numberedText` is the same menu as plain text,
+         * for when the options do not fit the provider's limits.
+         */
+        kind: "interactive";
+        text: string;
+        options: { id: string; title: string }[];
+        /** The label of the button that opens a list ("Ver opciones"). */
+        button: string;
+        numberedText: string;
+      };
   replyToExternalId?: string;
 }
 

@@ -1,5 +1,5 @@
 import type { FieldError, Wording } from "../i18n/index.ts";
-import { translator, type MessageKey } from "../i18n/index.ts";
+import { translator, worded } from "../i18n/index.ts";
 import type { ContactField } from "./contact.ts";
 import { normalizePhone } from "./phone.ts";
 
@@ -77,10 +77,6 @@ export function phoneError(country: string): Wording {
     es: translator("es").plain("contact.error.phone", { country: countryName("es", country) }),
     en: translator("en").plain("contact.error.phone", { country: countryName("en", country) }),
   };
-}
-
-function worded(key: MessageKey, params: Record<string, string | number>): Wording {
-  return { es: translator("es").plain(key, params), en: translator("en").plain(key, params) };
 }
 
 function countryName(lang: string, code: string): string {

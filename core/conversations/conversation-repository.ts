@@ -6,7 +6,7 @@ const COLUMNS = `c.id, c.company_id AS companyId, c.channel_id AS channelId, c.c
   c.queue_id AS queueId, c.assignee_id AS assigneeId, c.last_message_at AS lastMessageAt, c.last_preview AS lastPreview,
   c.last_inbound_at AS lastInboundAt, c.unanswered_since AS unansweredSince, c.unread_count AS unreadCount,
   c.queued_at AS queuedAt, c.assigned_at AS assignedAt, c.first_response_at AS firstResponseAt,
-  c.closed_at AS closedAt, c.closed_by AS closedBy, c.close_note AS closeNote, c.avoid_assignee_id AS avoidAssigneeId, c.ai_turns AS aiTurns, c.created_at AS createdAt`;
+  c.closed_at AS closedAt, c.closed_by AS closedBy, c.close_note AS closeNote, c.avoid_assignee_id AS avoidAssigneeId, c.ai_turns AS aiTurns, c.bot_step AS botStep, c.created_at AS createdAt`;
 const LIST = `SELECT ${COLUMNS}, ct.name AS contactName, ct.phone AS contactPhone, ch.name AS channelName,
   ch.plugin_id AS pluginId, q.name AS queueName, u.name AS assigneeName
   FROM conversations c
@@ -194,14 +194,15 @@ export class ConversationRepository {
         `UPDATE conversations SET assignee_id = ?1, queue_id = ?2, status = ?3,
            assigned_at = CASE WHEN ?1 IS NOT NULL THEN ?4 ELSE assigned_at END,
            queued_at = CASE WHEN ?3 = 'queued' THEN ?4 ELSE queued_at END,
-           avoid_assignee_id = CASE WHEN ?1 IS NOT NULL THEN NULL ELSE ?6 END WHERE id = ?5`,
+           avoid_assignee_id = CASE WHEN ?1 IS NOT NULL THEN NULL ELSE ?6 END,
+           bot_step = CASE WHEN ?3 = 'bot' THEN bot_step ELSE NULL END WHERE id = ?5`,
       )
       .run(assigneeId, queueId, status, now, id, avoid);
   }
 
   close(id: number, by: number | null, note: string | null, now: number): void {
     this.db
-      .query("UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?, close_note = ?, unanswered_since = NULL, unread_count = 0 WHERE id = ?")
+      .query("UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?, close_note = ?, unanswered_since = NULL, unread_count = 0, bot_step = NULL WHERE id = ?")
       .run(now, by, note, id);
   }
 
@@ -233,6 +234,11 @@ export class ConversationRepository {
   }
 
   /** One more AI answer in this conversation. */
+  /** The bot step shown in the inbox (null: not in a program). */
+  setBotStep(id: number, step: string | null): void {
+    this.db.query("UPDATE conversations SET bot_step = ? WHERE id = ?").run(step, id);
+  }
+
   addAiTurn(id: number): void {
     this.db.query("UPDATE conversations SET ai_turns = ai_turns + 1 WHERE id = ?").run(id);
   }

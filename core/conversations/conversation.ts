@@ -24,6 +24,8 @@ export interface Conversation {
   avoidAssigneeId: number | null;
   /** AI answers so far (status "bot" with AI on); it hands off after the company's maximum. */
   aiTurns: number;
+  /** The bot program's step it is on (status "bot" with a program), for the inbox. */
+  botStep: string | null;
   createdAt: number;
 }
 

@@ -62,6 +62,7 @@ export class InboxViews {
     if (filters.tab === "mine") Object.assign(f, { assigneeId: viewer.userId, status: "open" });
     else if (filters.tab === "waiting") Object.assign(f, { status: "queued", unassigned: true });
     else if (filters.tab === "closed") f.status = "closed";
+    else if (filters.tab === "bot") f.status = "bot";
     else f.status = "active";
     const items = this.conversationService.list(actorOf(viewer), f, LIST_SIZE);
     const last = items[items.length - 1];

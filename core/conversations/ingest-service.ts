@@ -277,14 +277,14 @@ export class IngestService {
     // A customer writing again shortly after a close picks up where they left off.
     const windowMs = channel.reopenWindowMinutes * 60_000;
     if (current && current.closedAt !== null && windowMs > 0 && now - current.closedAt <= windowMs) {
-      const status = current.assigneeId ? "open" : this.aiGate.startsWithAi(channel) ? "bot" : "queued";
+      const status = current.assigneeId ? "open" : this.aiGate.startsWithBot(channel) ? "bot" : "queued";
       this.conversations.reopen(current.id, status, now);
       const line = this.messages.insert(systemLine(current, { event: "reopened_by_customer" }, now));
       after.events.push({ name: "message.created", payload: { companyId: channel.companyId, conversationId: current.id, messageId: line } });
       return { conversationId: current.id, needsAgent: status === "queued" && current.queueId !== null, blocked: false };
     }
     // The AI answers first when the channel says so (AI mode); it hands over to the queue later.
-    const status = this.aiGate.startsWithAi(channel) ? "bot" : "queued";
+    const status = this.aiGate.startsWithBot(channel) ? "bot" : "queued";
     const id = this.conversations.insert({ companyId: channel.companyId, channelId: channel.id, contactId: contact.id, status, queueId: channel.queueId, now });
     return { conversationId: id, needsAgent: status === "queued" && channel.queueId !== null, blocked: false };
   }

@@ -266,6 +266,16 @@ export class OutboxDispatcher {
     if (m.kind === "template") {
       return { ...base, content: { kind: "template", name: String(p.name), language: String(p.language), parameters: (p.parameters as string[]) ?? [] } };
     }
+    if (m.kind === "interactive" && this.capabilitiesOf(m.channelId).includes("interactive")) {
+      const options = Array.isArray(p.options) ? (p.options as { id: string; title: string }[]) : [];
+      return { ...base, content: { kind: "interactive", text: String(p.body ?? m.text ?? ""), options, button: String(p.button ?? "Ver opciones"), numberedText: m.text ?? "" } };
+    }
+    // A menu on a channel without buttons is its numbered text (stored as the message's text).
     return { ...base, content: { kind: "text", text: m.text ?? "" } };
+  }
+
+  private capabilitiesOf(channelId: number): readonly string[] {
+    const channel = this.channels.byId(channelId);
+    return (channel ? this.channelService.pluginOrNull(channel.pluginId)?.manifest.capabilities : undefined) ?? [];
   }
 }

@@ -33,7 +33,15 @@ export interface ReplyInput {
   /** A file already stored for the company (a canned response's attachment), sent instead of `file`. */
   mediaId?: number | null;
   /** Who wrote it when nobody did: an automatic canned answer or the AI (agents see it marked). */
-  origin?: "auto_response" | "ai";
+  origin?: "auto_response" | "ai" | "bot";
+}
+
+/** A bot menu (see OutboundMessage content "interactive"). */
+export interface MenuInput {
+  text: string;
+  options: { id: string; title: string }[];
+  /** The label of the button that opens a list. */
+  button: string;
 }
 
 export interface TemplateInput {
@@ -84,10 +92,7 @@ export class ReplyService {
     if (!text && !input.file && !stored) throw AppError.invalid({ text: "inbox.error.empty_message" });
     if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
     if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
-    const { state } = this.windowFor(c);
-    if (!allowsFreeText(state)) throw this.outsideWindow(state);
-    // Messenger's HUMAN_AGENT tag is for answers written by a person, never by a bot or an integration.
-    if (state.kind === "human_agent" && actor.userId === null) throw new AppError(409, "outside_window", "inbox.window.human_only");
+    this.freeTextAllowed(actor, c);
     const replyToId = input.replyToId ? this.conversationService.message(actor, input.replyToId).id : null;
     const now = this.clock.now();
     return this.queue(actor, c, now, (tx) => {
@@ -103,6 +108,18 @@ export class ReplyService {
         submissionKey: key,
       });
     });
+  }
+
+  /** A menu: native buttons or a list where the channel has them, else the numbered text stored as the message's text. */
+  sendMenu(actor: Actor, id: number, menu: MenuInput): Message {
+    const c = this.open(actor, id);
+    this.mayWrite(actor, c, false);
+    this.freeTextAllowed(actor, c);
+    const text = menu.text.trim();
+    if (!text || menu.options.length === 0) throw AppError.invalid({ text: "inbox.error.empty_message" });
+    const numbered = [text, ...menu.options.map((o, i) => `${i + 1}. ${o.title}`)].join("\n");
+    if (numbered.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
+    return this.queue(actor, c, this.clock.now(), (tx) => tx({ kind: "interactive", text: numbered, payload: { body: text, options: menu.options, button: menu.button, origin: "bot" } }));
   }
 
   /** An approved template with its {{n}} parameters filled in: the way back in after the 24 h window. */
@@ -143,6 +160,14 @@ export class ReplyService {
     this.bus.emit("message.status", { companyId: actor.companyId, conversationId: m.conversationId, messageId: m.id });
     this.bus.emit("outbox.queued", { channelId: m.channelId });
     return this.messages.get(actor.companyId, m.id)!;
+  }
+
+  /** Free text (and menus, reactions) only inside the channel's window. */
+  private freeTextAllowed(actor: Actor, c: ConversationListItem): void {
+    const { state } = this.windowFor(c);
+    if (!allowsFreeText(state)) throw this.outsideWindow(state);
+    // Messenger's HUMAN_AGENT tag is for answers written by a person, never by a bot or an integration.
+    if (state.kind === "human_agent" && actor.userId === null) throw new AppError(409, "outside_window", "inbox.window.human_only");
   }
 
   private mayWrite(actor: Actor, c: ConversationListItem, intervene: boolean): void {

@@ -17,7 +17,9 @@ export type SystemEvent =
   | { event: "reopened_by_customer" }
   | { event: "contact_blocked"; by: string }
   | { event: "contacts_merged"; by: string }
-  | { event: "ai_handoff"; reason: AiHandoffReason; detail: string | null };
+  | { event: "ai_handoff"; reason: AiHandoffReason; detail: string | null }
+  /** The bot program handed the conversation to the queue (ran out of steps, or failed). */
+  | { event: "bot_handoff"; program: string; step: string | null };
 
 /** Why the AI gave a conversation to a person. */
 export type AiHandoffReason = "customer_asked" | "tool" | "turns" | "budget" | "error" | "disabled" | "empty";

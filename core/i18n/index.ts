@@ -37,6 +37,11 @@ export function translator(lang: Language): Translate {
   return t;
 }
 
+/** A message with its values filled in, in both languages (a FieldError that carries values). */
+export function worded(key: MessageKey, params: Params): Wording {
+  return { es: translator("es").plain(key, params), en: translator("en").plain(key, params) };
+}
+
 function format(template: string, params?: Params): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import type { AiAutoAnswer } from "../ai/ai-auto-answer.ts";
+import type { BotRunner } from "../bot/bot-runner.ts";
 import type { Actor } from "../conversations/conversation-service.ts";
 import type { ConversationRepository } from "../conversations/conversation-repository.ts";
 import type { MessageRepository } from "../conversations/message-repository.ts";
@@ -10,7 +11,7 @@ import type { ResponseService } from "./response-service.ts";
 
 /**
  * Answers that need no person, after a customer's message is committed (never
- * delaying the webhook's 200): first a canned response marked AUTOMÁTICO whose key
+ * delaying the webhook's 200): the bot program of a conversation in one; else a canned response marked AUTOMÁTICO whose key
  * is the whole message, once per message however often the provider redelivers;
  * else, while the conversation is with the AI, the AI.
  */
@@ -22,6 +23,7 @@ export class InboundResponder {
   constructor(
     @inject(T.ResponseService) private readonly responseService: ResponseService,
     @inject(T.AiAutoAnswer) private readonly aiAutoAnswer: AiAutoAnswer,
+    @inject(T.BotRunner) private readonly botRunner: BotRunner,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.EventBus) private readonly bus: EventBus,
@@ -47,12 +49,15 @@ export class InboundResponder {
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
     await this.aiAutoAnswer.idle();
+    await this.botRunner.idle();
   }
 
   private async respond(companyId: number, conversationId: number, messageId: number): Promise<void> {
     const c = this.conversations.get(companyId, conversationId);
     const m = this.messages.get(companyId, messageId);
     if (!c || !m || c.status === "closed") return;
+    // A conversation in a bot program is the program's: its menus and questions get every answer.
+    if (c.status === "bot" && this.botRunner.runs(c)) return this.botRunner.handle(companyId, conversationId, messageId);
     const canned = m.text ? this.responseService.automaticFor(companyId, m.text, c) : null;
     if (canned) {
       if (!this.responseService.claimAutoReply(messageId, canned.id)) return;

@@ -23,3 +23,19 @@ export function monthRange(ms: number, timeZone: string): { from: number; to: nu
   const next = p.m === 12 ? { y: p.y + 1, m: 1 } : { y: p.y, m: p.m + 1 };
   return { from: zonedInstant(p.y, p.m, 1, 0, 0, timeZone), to: zonedInstant(next.y, next.m, 1, 0, 0, timeZone) };
 }
+
+/**
+ * "2026-07-20T10:00" as a wall clock in `timeZone` (what a datetime-local input
+ * sends), or an ISO instant with its own offset ("…Z", "…-05:00"); null when neither.
+ */
+export function parseDateTime(s: string, timeZone: string): number | null {
+  const local = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2})?$/.exec(s.trim());
+  if (local) {
+    const [, y, m, d, h, mi] = local.map(Number) as [number, number, number, number, number, number];
+    if (m < 1 || m > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
+    return zonedInstant(y, m, d, h, mi, timeZone);
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(s.trim())) return null;
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? null : ms;
+}

@@ -33,6 +33,19 @@ export interface SenderDeps {
   logger: PluginLogger;
 }
 
+/**
+ * A menu as quick replies (up to 13, titles cut at 20 characters: the payload names
+ * the option); more options than that go as numbered text.
+ * https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies
+ */
+export function quickReplies(c: Extract<OutboundMessage["content"], { kind: "interactive" }>): { text: string; quick_replies?: { content_type: "text"; title: string; payload: string }[] } {
+  if (c.options.length > 13) return { text: c.numberedText.slice(0, TEXT_LIMIT) };
+  return {
+    text: c.text.slice(0, TEXT_LIMIT),
+    quick_replies: c.options.map((o) => ({ content_type: "text", title: [...o.title].slice(0, 20).join(""), payload: o.id })),
+  };
+}
+
 /** Text and media through `POST /me/messages`; sender actions (mark_seen) too. */
 export class Sender {
   constructor(private readonly deps: SenderDeps) {}
@@ -64,6 +77,7 @@ export class Sender {
     // `metadata` comes back in the message's echo: it names our message even when its mid was never recorded.
     const metadata = msg.idempotencyKey.slice(0, 1000);
     if (c.kind === "text") return this.post(msg.to, window, { text: c.text, metadata });
+    if (c.kind === "interactive") return this.post(msg.to, window, { ...quickReplies(c), metadata });
 
     const sent = await this.post(msg.to, window, { attachment: attachmentOf(c.mediaType, c.url), metadata });
     // Attachments take no caption on Messenger: it follows as its own text message.
@@ -84,7 +98,7 @@ export class Sender {
     if (!res.ok) this.deps.logger.warn("messenger: mark_seen failed", { psid, error: describe(res.error) });
   }
 
-  private async post(psid: string, window: Window, message: ({ text: string } | { attachment: Attachment }) & { metadata?: string }): Promise<SendResult> {
+  private async post(psid: string, window: Window, message: ({ text: string; quick_replies?: { content_type: "text"; title: string; payload: string }[] } | { attachment: Attachment }) & { metadata?: string }): Promise<SendResult> {
     const res = await this.deps.client.post<{ recipient_id?: string; message_id?: string }>("me/messages", {
       recipient: { id: psid },
       ...window,

@@ -88,5 +88,8 @@ function toStreamMessage(msg: OutboundMessage, now: number): StreamMessage | { r
       return { reason: "The web chat cannot show reactions" };
     case "template":
       return { reason: "The web chat has no message templates; send a normal message instead" };
+    case "interactive":
+      // No buttons in the web chat: the menu as numbered text (the core sends it so already).
+      return { ...base, kind: "text", text: c.numberedText, mediaUrl: null, mediaType: null, filename: null };
   }
 }

@@ -61,6 +61,9 @@ export async function sendMessage(graph: GraphClient, phoneNumberId: string, msg
       payload = { type: "template", template };
       break;
     }
+    case "interactive":
+      payload = interactivePayload(c);
+      break;
   }
   const body: Json = { messaging_product: "whatsapp", recipient_type: "individual", to: msg.to, ...payload };
   // Up to 512 characters, echoed in this message's status webhooks (parse-status.ts).
@@ -73,6 +76,26 @@ export async function sendMessage(graph: GraphClient, phoneNumberId: string, msg
   // Accepted without an id should not happen; a retry could duplicate, so give up loudly.
   if (typeof id !== "string" || !id) return { ok: false, retryable: false, reason: "The Graph API accepted the message but returned no id" };
   return { ok: true, externalId: id };
+}
+
+/**
+ * Reply buttons for up to 3 options (titles ≤ 20), a list for up to 10 (row titles
+ * ≤ 24), numbered text beyond: the customer's tap comes back as button_reply or
+ * list_reply with the option's id.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages
+ */
+export function interactivePayload(c: Extract<OutboundMessage["content"], { kind: "interactive" }>): Json {
+  const body = { text: [...c.text].slice(0, 1024).join("") };
+  if (c.options.length <= 3 && c.options.every((o) => [...o.title].length <= 20)) {
+    return { type: "interactive", interactive: { type: "button", body, action: { buttons: c.options.map((o) => ({ type: "reply", reply: { id: o.id, title: o.title } })) } } };
+  }
+  if (c.options.length <= 10 && c.options.every((o) => [...o.title].length <= 24)) {
+    return {
+      type: "interactive",
+      interactive: { type: "list", body, action: { button: [...c.button].slice(0, 20).join(""), sections: [{ title: [...c.button].slice(0, 24).join(""), rows: c.options.map((o) => ({ id: o.id, title: o.title })) }] } },
+    };
+  }
+  return { type: "text", text: { preview_url: false, body: c.numberedText } };
 }
 
 /** https://developers.facebook.com/docs/whatsapp/cloud-api/guides/mark-message-as-read */

@@ -10,10 +10,10 @@ export const NUMBER_B = { phoneNumberId: "106540352249999", displayPhoneNumber: 
 export const PAGE = { pageId: "1234567890123", pageAccessToken: "EAAG-page-token", name: "Tienda Sol" };
 
 /** The real app on a real port, its Graph API pointed at the Meta fake. */
-export async function startWithMeta() {
+export async function startWithMeta(opts: Parameters<typeof startLiveServer>[1] = {}) {
   const meta = new MetaGraphFake();
   const graph = await meta.start();
-  const server = await startLiveServer({ META_GRAPH_URL: graph, META_GRAPH_VERSION: "v24.0" });
+  const server = await startLiveServer({ META_GRAPH_URL: graph, META_GRAPH_VERSION: "v24.0" }, opts);
   meta.addWhatsAppNumber({ wabaId: WABA, ...NUMBER_A });
   meta.addWhatsAppNumber({ wabaId: WABA, ...NUMBER_B });
   meta.addPage(PAGE);

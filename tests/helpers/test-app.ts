@@ -50,8 +50,9 @@ export interface TestApp extends Runtime {
  * The real app on a real SQLite file in a fresh temp DATA_DIR, first-run done
  * (operator "admin" + company "mi-empresa"). Requests go through app.handle().
  */
-export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), "charla-test-"));
+export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; dir?: string; keepDir?: boolean } = {}): Promise<TestApp> {
+  // `dir`: open an existing DATA_DIR again (a restart); `keepDir`: leave it behind on close.
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "charla-test-"));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "error", ADMIN_PASSWORD, PLUGINS_DIR: RELAY_PLUGINS_DIR, ...opts.env });
   let rt: Runtime;
   try {
@@ -66,7 +67,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
   const app: TestApp = {
     ...rt,
     dir,
-    companyId: first!.companyId,
+    companyId: first?.companyId ?? 1,
     client: () => new Client(rt.app),
     operator: async () => {
       const c = new Client(rt.app);
@@ -108,7 +109,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
       ),
     close: async () => {
       await rt.shutdown();
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
   return app;

@@ -31,6 +31,7 @@ export function ConversationList(props: {
               <span class="preview" safe>{c.lastPreview}</span>
               <span class="row3">
                 <span class={`status ${c.status}`}>{t(`conv.status.${c.status}`)}</span>
+                {c.status === "bot" && c.botStep ? <span class="bot-step" safe>{t.plain("inbox.bot_step", { step: c.botStep })}</span> : ""}
                 <span class="channel" safe>{c.channelName}</span>
                 {c.queueName ? <span class="queue" safe>{c.queueName}</span> : ""}
                 {c.assigneeName ? <span class="assignee" safe>{c.assigneeName}</span> : ""}

@@ -121,7 +121,15 @@ export function PaneHeader(props: { t: Translate; csrf: string; data: PaneData; 
       <div>
         <h2 safe>{c.contactName || c.contactPhone || t.plain("inbox.anonymous")}</h2>
         <p class="muted who-has">
-          <span class={`status ${c.status}`}>{t(`conv.status.${c.status}`)}</span> · <span safe>{c.channelName}</span>
+          <span class={`status ${c.status}`}>{t(`conv.status.${c.status}`)}</span>
+          {c.status === "bot" && c.botStep ? (
+            <span class="bot-step" id="bot-step" safe>
+              {` ${t.plain("inbox.bot_step", { step: c.botStep })}`}
+            </span>
+          ) : (
+            ""
+          )}{" "}
+          · <span safe>{c.channelName}</span>
           {c.queueName ? (
             <>
               {" · "}

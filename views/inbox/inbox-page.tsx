@@ -5,7 +5,7 @@ import { ConversationPane, type PaneData } from "./conversation-pane.tsx";
 import type { ConversationListItem } from "../../core/conversations/conversation.ts";
 
 export interface InboxFilters {
-  tab: "mine" | "waiting" | "all" | "closed";
+  tab: "mine" | "waiting" | "bot" | "all" | "closed";
   queueId: string;
   assigneeId: string;
   channelId: string;
@@ -13,7 +13,7 @@ export interface InboxFilters {
   q: string;
 }
 
-export const TABS: InboxFilters["tab"][] = ["mine", "waiting", "all", "closed"];
+export const TABS: InboxFilters["tab"][] = ["mine", "waiting", "bot", "all", "closed"];
 
 export function InboxPage(props: {
   ctx: PageContext;

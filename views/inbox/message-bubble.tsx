@@ -14,6 +14,7 @@ const EVENT_KEYS: Record<SystemEventName, MessageKey> = {
   contact_blocked: "event.contact_blocked",
   contacts_merged: "event.contacts_merged",
   ai_handoff: "event.ai_handoff",
+  bot_handoff: "event.bot_handoff",
 };
 
 /** Failure classes plugins report (SEND_ERROR_CODES), explained in the agent's language. */
@@ -45,6 +46,8 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
       by: String(p.by ?? ""),
       to: String(p.to ?? ""),
       queue: String(p.queue ?? ""),
+      program: String(p.program ?? ""),
+      step: String(p.step ?? ""),
       // The AI's hand-off says why, in the agent's language (the model's own words for a tool call).
       reason: p.event === "ai_handoff" ? t.plain(`ai.handoff.${String(p.reason)}` as MessageKey, { detail: String(p.detail ?? "") }) : "",
     };

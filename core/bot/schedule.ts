@@ -1,0 +1,44 @@
+import { minutesOf } from "./definition-check.ts";
+import type { Day, StepOf } from "./program.ts";
+
+const WEEKDAYS: readonly Day[] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock in a time zone: its date (YYYY-MM-DD), weekday and minute of the day. */
+export function wallClock(ms: number, timeZone: string): { date: string; day: Day; minute: number } {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+    formatters.set(timeZone, f);
+  }
+  const p: Record<string, string> = {};
+  for (const x of f.formatToParts(ms)) p[x.type] = x.value;
+  const date = `${p.year}-${p.month}-${p.day}`;
+  return { date, day: WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()]!, minute: (Number(p.hour) % 24) * 60 + Number(p.minute) };
+}
+
+function previousDate(date: string): { date: string; day: Day } {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return { date: d.toISOString().slice(0, 10), day: WEEKDAYS[d.getUTCDay()]! };
+}
+
+/**
+ * Whether a schedule step is open now. A holiday counts as "Festivo", not as its
+ * weekday: open on it only when Festivo is ticked (with the same hours). An
+ * overnight range (22:00–06:00) belongs to the day it starts on, so Friday's
+ * night includes Saturday 02:00.
+ */
+export function isOpen(step: Pick<StepOf<"schedule">, "days" | "start" | "end">, now: number, timeZone: string, isHoliday: (date: string) => boolean): boolean {
+  const { date, day, minute } = wallClock(now, timeZone);
+  const start = minutesOf(step.start);
+  const end = minutesOf(step.end);
+  const dayOpen = (d: string, wd: Day) => step.days.includes(isHoliday(d) ? "holiday" : wd);
+  if (start < end) return minute >= start && minute < end && dayOpen(date, day);
+  if (minute >= start) return dayOpen(date, day);
+  if (minute < end) {
+    const prev = previousDate(date);
+    return dayOpen(prev.date, prev.day);
+  }
+  return false;
+}
