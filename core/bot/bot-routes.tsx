@@ -218,8 +218,11 @@ export class BotRoutes {
           let tryout: EditorData["tryout"] = null;
           let tryError: FieldError | null = null;
           try {
-            const r: TryResult = await this.tryout.run(scope, id, { session: restart ? null : str(body, "session") || null, text: restart ? "" : str(body, "text"), at, source, timeout: str(body, "timeout") === "1" });
-            tryout = { ...r, source };
+            // "Reiniciar" forgets the session; the next message starts the program again.
+            if (!restart) {
+              const r: TryResult = await this.tryout.run(scope, id, { session: str(body, "session") || null, text: str(body, "text"), at, source, timeout: str(body, "timeout") === "1" });
+              tryout = { ...r, source };
+            }
           } catch (e) {
             if (!(e instanceof AppError) || e.status >= 500) throw e;
             tryError = e.key;

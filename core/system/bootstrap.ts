@@ -17,6 +17,7 @@ import type { ContactService } from "../contacts/contact-service.ts";
 import type { ContactRepository } from "../contacts/contact-repository.ts";
 import type { Actor } from "../conversations/conversation-service.ts";
 import type { ContactInput } from "../contacts/contact.ts";
+import type { BotService } from "../bot/bot-service.ts";
 import type { ResponseService } from "../responses/response-service.ts";
 
 export interface FirstRun {
@@ -44,6 +45,7 @@ export class Bootstrap {
     @inject(T.ContactService) private readonly contactService: ContactService,
     @inject(T.ContactRepository) private readonly contacts: ContactRepository,
     @inject(T.ResponseService) private readonly responseService: ResponseService,
+    @inject(T.BotService) private readonly botService: BotService,
   ) {}
 
   /** Idempotent: does nothing once any company exists. */
@@ -98,6 +100,7 @@ export class Bootstrap {
     }
     this.demoContacts(scope);
     this.demoResponses(scope);
+    this.demoBot(scope);
   }
 
   /** The manual's "Respuestas Predeterminadas" examples. */
@@ -116,6 +119,32 @@ export class Bootstrap {
       { name: "despedida", key: "chao", text: "Gracias por escribirnos, {{contact.name}}. ¡Que tenga un buen día!", finalize: true, automatic: false, queueIds: [] },
     ];
     for (const r of examples) if (!existing.has(r.key.toLowerCase())) this.responseService.create(scope, r);
+  }
+
+  /** The manual's chatbot example ("test", 60 minutes, Decir saludo, Horario 8:00–18:00), published but off until the admin assigns channels. */
+  private demoBot(scope: Scope): void {
+    if (this.botService.list(scope).length > 0) return;
+    const ventas = this.queues.options(scope.companyId).find((q) => q.name === "ventas");
+    if (!ventas) return;
+    const p = this.botService.create(scope, {
+      name: "test",
+      enabled: false,
+      channelIds: [],
+      definition: {
+        timeoutMinutes: 60,
+        timeoutLabel: "DESPEDIDA",
+        steps: [
+          { priority: 1, type: "say", text: "saludo" },
+          { priority: 2, type: "schedule", days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday"], start: "08:00", end: "18:00", goIfYes: "SALUDAR", goIfNo: "VERIFICAR HORARIO" },
+          { priority: 3, label: "SALUDAR", type: "menu", text: "¿Con qué área desea hablar?", options: [{ title: "Ventas" }, { title: "Medios de pago", goTo: "PAGOS" }] },
+          { priority: 4, type: "transfer", queueId: ventas.id },
+          { priority: 5, label: "VERIFICAR HORARIO", type: "end", text: "Nuestro horario es de 8:00 a 18:00, todos los días. Escríbanos entonces." },
+          { priority: 6, label: "PAGOS", type: "say", text: "MEDIOS DE PAGO", goIfYes: "DESPEDIDA" },
+          { priority: 7, label: "DESPEDIDA", type: "end", text: "Gracias por escribirnos." },
+        ],
+      },
+    });
+    this.botService.publish(scope, p.id, "demo");
   }
 
   /** The manual's "Gestión de contactos" examples: regional tags, a template, two people. */

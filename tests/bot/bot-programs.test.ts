@@ -248,6 +248,28 @@ describe("bot programs on WhatsApp (the Meta fake)", () => {
     }
   });
 
+  test("another company's token sees nothing of the program; agents cannot open the editor; bad try dates are refused", async () => {
+    const other = env.server.makeCompany("otra");
+    const otherToken = env.server.makeToken(other);
+    expect((await api(env.server.app, "GET", `/api/v1/bots/${programId}`, otherToken)).status).toBe(404);
+    expect((await api(env.server.app, "PUT", `/api/v1/bots/${programId}`, otherToken, manualProgram(channel.id, ventas))).status).toBe(404);
+    expect(((await (await api(env.server.app, "GET", "/api/v1/bots", otherToken)).json()) as { data: unknown[] }).data).toEqual([]);
+    // Its own program cannot name this company's channel.
+    const foreign = await api(env.server.app, "POST", "/api/v1/bots", otherToken, { name: "x", channelIds: [channel.id], steps: [] });
+    expect(foreign.status).toBe(422);
+    // (Sessions follow the moved clock: Ana signs in again.)
+    const agent = env.server.client();
+    await agent.login("ana", "password-123");
+    expect((await agent.get(`/admin/bots/${programId}`)).status).toBe(403);
+    expect((await agent.get("/admin/bots")).status).toBe(403);
+    await publish(manualProgram(channel.id, ventas));
+    const badAt = await call("POST", `/api/v1/bots/${programId}/try`, { text: "hola", at: "ayer" });
+    expect(badAt.status).toBe(422);
+    const tried = (await (await call("POST", `/api/v1/bots/${programId}/try`, { text: "hola", at: "2026-06-15T20:00", source: "published" })).json()) as { replies: { text: string; step: string }[]; done: boolean };
+    expect(tried.done).toBe(true);
+    expect(tried.replies.map((r) => r.step)).toEqual(["1", "VERIFICAR HORARIO"]);
+  });
+
   test("an agent takes a conversation from the bot: the program stops at once, and does not start again in it", async () => {
     await publish(manualProgram(channel.id, ventas));
     clock.t = zonedInstant(2026, 7, 22, 11, 0, TZ);
