@@ -265,9 +265,10 @@ describe("bot programs on WhatsApp (the Meta fake)", () => {
     await publish(manualProgram(channel.id, ventas));
     const badAt = await call("POST", `/api/v1/bots/${programId}/try`, { text: "hola", at: "ayer" });
     expect(badAt.status).toBe(422);
-    const tried = (await (await call("POST", `/api/v1/bots/${programId}/try`, { text: "hola", at: "2026-06-15T20:00", source: "published" })).json()) as { replies: { text: string; step: string }[]; done: boolean };
+    const tried = (await (await call("POST", `/api/v1/bots/${programId}/try`, { text: "hola", at: "2026-06-15T20:00", source: "published" })).json()) as { replies: { from: string; text: string; step: string }[]; done: boolean };
     expect(tried.done).toBe(true);
-    expect(tried.replies.map((r) => r.step)).toEqual(["1", "VERIFICAR HORARIO"]);
+    expect(tried.replies.filter((r) => r.from === "bot").map((r) => r.step)).toEqual(["1", "VERIFICAR HORARIO"]);
+    expect(tried.replies.at(-1)).toMatchObject({ from: "event", step: "VERIFICAR HORARIO" });
   });
 
   test("an agent takes a conversation from the bot: the program stops at once, and does not start again in it", async () => {
