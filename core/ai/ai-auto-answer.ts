@@ -1,17 +1,11 @@
 import { inject, injectable } from "tsyringe";
-import type { ChannelRepository } from "../channels/channel-repository.ts";
-import type { PluginRegistry } from "../channels/registry.ts";
-import type { Clock } from "../clock.ts";
-import type { Actor } from "../conversations/conversation-service.ts";
+import type { Actor, ConversationService } from "../conversations/conversation-service.ts";
 import type { Conversation } from "../conversations/conversation.ts";
 import type { ConversationRepository } from "../conversations/conversation-repository.ts";
 import type { MessageRepository } from "../conversations/message-repository.ts";
-import { MAX_TEXT, type ReplyService } from "../conversations/reply-service.ts";
-import { systemLine, type AiHandoffReason } from "../conversations/system-lines.ts";
-import type { UnitOfWork } from "../db/unit-of-work.ts";
-import type { EventBus } from "../events/bus.ts";
+import type { ReplyService } from "../conversations/reply-service.ts";
+import type { AiHandoffReason } from "../conversations/system-lines.ts";
 import type { Logger } from "../logger.ts";
-import type { AssignmentService } from "../routing/assignment-service.ts";
 import { T } from "../tokens.ts";
 import type { AiAssistant } from "./ai-assistant.ts";
 import type { AiSettingsService } from "./ai-settings-service.ts";
@@ -41,12 +35,7 @@ export class AiAutoAnswer {
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.ReplyService) private readonly replyService: ReplyService,
-    @inject(T.AssignmentService) private readonly assignmentService: AssignmentService,
-    @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
-    @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
-    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
-    @inject(T.Clock) private readonly clock: Clock,
-    @inject(T.EventBus) private readonly bus: EventBus,
+    @inject(T.ConversationService) private readonly conversationService: ConversationService,
     @inject(T.Logger) private readonly logger: Logger,
   ) {}
 
@@ -78,7 +67,7 @@ export class AiAutoAnswer {
     if (asksForPerson(text)) return this.handoff(c, "customer_asked", null);
     if (c.aiTurns >= s.maxTurns) return this.handoff(c, "turns", String(s.maxTurns));
     if (this.settings.budgetSpent(companyId)) return this.handoff(c, "budget", null);
-    const limit = this.maxText(c.channelId);
+    const limit = this.replyService.maxTextFor(c.channelId);
     const out = await this.assistant.answer(companyId, conversationId, limit);
     const now = this.conversations.get(companyId, conversationId);
     if (!now || now.status !== "bot") return;
@@ -105,23 +94,7 @@ export class AiAutoAnswer {
       // Outside the channel's window, or the channel is off: the hand-off still happens.
       this.logger.warn("the hand-off message could not be queued", { conversation: c.id, error });
     }
-    const now = this.clock.now();
-    const line = this.uow.run(() => {
-      const current = this.conversations.get(c.companyId, c.id);
-      if (!current || current.status !== "bot") return null;
-      this.conversations.assign(c.id, null, c.queueId, "queued", now);
-      return this.messages.insert(systemLine(c, { event: "ai_handoff", reason, detail }, now));
-    });
-    if (line === null) return;
-    this.bus.emit("message.created", { companyId: c.companyId, conversationId: c.id, messageId: line });
-    this.bus.emit("conversation.changed", { companyId: c.companyId, conversationId: c.id });
-    if (c.queueId !== null) this.assignmentService.assign(c.companyId, c.id);
-  }
-
-  private maxText(channelId: number): number {
-    const channel = this.channels.byId(channelId);
-    const manifest = channel ? this.registry.get(channel.pluginId)?.manifest : undefined;
-    return Math.min(manifest?.maxTextLength ?? MAX_TEXT, MAX_TEXT);
+    this.conversationService.leaveBot(c, { event: "ai_handoff", reason, detail });
   }
 
   private actor(companyId: number): Actor {

@@ -3,8 +3,6 @@ import { inject, injectable } from "tsyringe";
 import { RESOLVED_TOOL, type AiAssistant } from "../ai/ai-assistant.ts";
 import type { AiSettingsService } from "../ai/ai-settings-service.ts";
 import { asksForPerson } from "../ai/asks-for-person.ts";
-import type { ChannelRepository } from "../channels/channel-repository.ts";
-import type { PluginRegistry } from "../channels/registry.ts";
 import type { Clock } from "../clock.ts";
 import type { ContactFieldRepository } from "../contacts/contact-field-repository.ts";
 import type { ContactRepository } from "../contacts/contact-repository.ts";
@@ -13,12 +11,9 @@ import type { Conversation } from "../conversations/conversation.ts";
 import type { ConversationRepository } from "../conversations/conversation-repository.ts";
 import type { Actor, ConversationService } from "../conversations/conversation-service.ts";
 import type { MessageRepository } from "../conversations/message-repository.ts";
-import { MAX_TEXT, type ReplyService } from "../conversations/reply-service.ts";
-import { systemLine } from "../conversations/system-lines.ts";
-import type { UnitOfWork } from "../db/unit-of-work.ts";
+import type { ReplyService } from "../conversations/reply-service.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../logger.ts";
-import type { AssignmentService } from "../routing/assignment-service.ts";
 import { T } from "../tokens.ts";
 import type { BotContextFactory, ContactView } from "./bot-context.ts";
 import type { BotRepository } from "./bot-repository.ts";
@@ -58,10 +53,6 @@ export class BotRunner {
     @inject(T.ReplyService) private readonly replyService: ReplyService,
     @inject(T.AiAssistant) private readonly assistant: AiAssistant,
     @inject(T.AiSettingsService) private readonly aiSettings: AiSettingsService,
-    @inject(T.AssignmentService) private readonly assignmentService: AssignmentService,
-    @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
-    @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
-    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.EventBus) private readonly bus: EventBus,
     @inject(T.Logger) private readonly logger: Logger,
@@ -249,7 +240,7 @@ export class BotRunner {
     const text = last ? (this.messages.get(c.companyId, last.id)?.text ?? "") : "";
     if (asksForPerson(text)) return "handoff";
     if (!this.aiSettings.raw(c.companyId).enabled || this.aiSettings.budgetSpent(c.companyId)) return "handoff";
-    const limit = this.maxText(c.channelId);
+    const limit = this.replyService.maxTextFor(c.channelId);
     const out = await this.assistant.answer(c.companyId, c.id, limit, { instructions, tools: [RESOLVED_TOOL] });
     if (!out.ok || out.toolCall?.name === "handoff_to_human") return "handoff";
     const answer = out.text.trim().slice(0, limit);
@@ -263,18 +254,7 @@ export class BotRunner {
 
   /** To the channel's queue (routing as usual) with a line saying the bot did it. */
   private handoff(c: Conversation, step: string | null): void {
-    const now = this.clock.now();
-    const program = this.sessionsProgramName(c);
-    const line = this.uow.run(() => {
-      const current = this.conversations.get(c.companyId, c.id);
-      if (!current || current.status !== "bot") return null;
-      this.conversations.assign(c.id, null, current.queueId, "queued", now);
-      return this.messages.insert(systemLine(c, { event: "bot_handoff", program, step }, now));
-    });
-    if (line === null) return;
-    this.bus.emit("message.created", { companyId: c.companyId, conversationId: c.id, messageId: line });
-    this.bus.emit("conversation.changed", { companyId: c.companyId, conversationId: c.id });
-    if (c.queueId !== null) this.assignmentService.assign(c.companyId, c.id);
+    this.conversationService.leaveBot(c, { event: "bot_handoff", program: this.sessionsProgramName(c), step });
   }
 
   private sessionsProgramName(c: Conversation): string {
@@ -302,11 +282,6 @@ export class BotRunner {
     return { name: detail?.name ?? "", fields, tagIds: detail?.tags.map((t) => t.id) ?? [] };
   }
 
-  private maxText(channelId: number): number {
-    const channel = this.channels.byId(channelId);
-    const manifest = channel ? this.registry.get(channel.pluginId)?.manifest : undefined;
-    return Math.min(manifest?.maxTextLength ?? MAX_TEXT, MAX_TEXT);
-  }
 }
 
 function actor(companyId: number): Actor {

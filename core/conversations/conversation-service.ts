@@ -152,6 +152,25 @@ export class ConversationService {
   }
 
   /**
+   * A bot (the AI, a bot program) hands a conversation still in "bot" to its queue:
+   * the line says why, routing gives it to someone. Nothing happens when a person
+   * already took it (it is no longer "bot").
+   */
+  leaveBot(c: Conversation, line: SystemEvent): void {
+    const now = this.clock.now();
+    const lineId = this.uow.run(() => {
+      const current = this.conversations.get(c.companyId, c.id);
+      if (!current || current.status !== "bot") return null;
+      this.conversations.assign(c.id, null, current.queueId, "queued", now);
+      return this.messages.insert(systemLine(c, line, now));
+    });
+    if (lineId === null) return;
+    this.bus.emit("message.created", { companyId: c.companyId, conversationId: c.id, messageId: lineId });
+    this.bus.emit("conversation.changed", { companyId: c.companyId, conversationId: c.id });
+    if (c.queueId !== null) this.assignmentService.assign(c.companyId, c.id);
+  }
+
+  /**
    * Back to work. A customer has at most one conversation going per channel (a
    * unique index says so), so a finalized one cannot be reopened while another runs.
    */

@@ -78,6 +78,13 @@ export class ReplyService {
     return { state: windowState(manifest, c.lastInboundAt, this.clock.now()), manifest };
   }
 
+  /** The longest text one message may carry on this channel (the provider's limit, within ours). */
+  maxTextFor(channelId: number): number {
+    const channel = this.channels.byId(channelId);
+    const manifest = channel ? this.registry.get(channel.pluginId)?.manifest : undefined;
+    return Math.min(manifest?.maxTextLength ?? MAX_TEXT, MAX_TEXT);
+  }
+
   send(actor: Actor, id: number, input: ReplyInput): Message {
     const c = this.open(actor, id);
     const key = input.submissionKey?.trim().slice(0, 64) || null;

@@ -186,7 +186,7 @@ describe("inbox in the panel", () => {
     expect(list.next).toBeNull();
     expect(list.data).toHaveLength(1);
     expect(Object.keys(list.data[0]!).sort()).toEqual(
-      ["assigneeId", "channelId", "closedAt", "contact", "createdAt", "id", "lastMessageAt", "queueId", "status", "unansweredSince", "unreadCount"].sort(),
+      ["assigneeId", "botStep", "channelId", "closedAt", "contact", "createdAt", "id", "lastMessageAt", "queueId", "status", "unansweredSince", "unreadCount"].sort(),
     );
     const sent = await api(app.app, "POST", `/api/v1/conversations/${c}/messages`, token, { text: "respuesta API" });
     expect(sent.status).toBe(201);

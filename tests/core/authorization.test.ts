@@ -1,3 +1,4 @@
+import type { BotService } from "../../core/bot/bot-service.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { api, type Client } from "../helpers/client.ts";
 import { createTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -53,6 +54,8 @@ describe("authorization sweep over every route", () => {
     note: number;
     job: number;
     response: number;
+    bot: number;
+    botVersion: number;
   };
   let adminA: Client;
   let agentA: Client;
@@ -66,6 +69,8 @@ describe("authorization sweep over every route", () => {
       .replace(":tagId", String(ids.tag))
       .replace(":noteId", String(ids.note))
       .replace(":key", "secreto_b")
+      .replace(":versionId", String(ids.botVersion))
+      .replace(":n", "0")
       .replace(":token", "x")
       .replace("*", "x");
   /** The company-B object a route's :id names. */
@@ -77,6 +82,7 @@ describe("authorization sweep over every route", () => {
     : path.includes("/messages/:id") ? ids.message
     : path.includes("/imports") ? ids.job
     : path.includes("/responses") && !path.includes("/inbox") ? ids.response
+    : path.includes("/bots") ? ids.bot
     : path.includes("/inbox") || path.includes("/conversations") ? ids.conversation
     : path.includes("/contacts/") ? ids.contact
     : path.includes("/tags") ? ids.tag
@@ -104,6 +110,8 @@ describe("authorization sweep over every route", () => {
       app.db.query("SELECT * FROM import_jobs WHERE company_id = ?").all(b),
       app.db.query("SELECT * FROM canned_responses WHERE company_id = ?").all(b),
       app.db.query("SELECT * FROM ai_settings WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM bot_programs WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM bot_versions WHERE program_id IN (SELECT id FROM bot_programs WHERE company_id = ?)").all(b),
     ]);
 
   beforeAll(async () => {
@@ -141,6 +149,11 @@ describe("authorization sweep over every route", () => {
     const responseB = app.container
       .resolve<ResponseService>(T.ResponseService)
       .create(scopeB, { name: "secreto de B", key: "sb", text: "secreto de B", finalize: false, automatic: false, queueIds: [] }).id;
+    // A published bot program of B, with a step named after B's secret.
+    const bots = app.container.resolve<BotService>(T.BotService);
+    const botB = bots.create(scopeB, { name: "secreto de B", channelIds: [channelB], definition: { timeoutMinutes: 60, steps: [{ priority: 1, type: "say", text: "secreto de B" }] } }).id;
+    bots.publish(scopeB, botB, "B");
+    const botVersionB = bots.versions(scopeB, botB)[0]!.id;
     ids = {
       queue: qb,
       user: userB,
@@ -156,6 +169,8 @@ describe("authorization sweep over every route", () => {
       note: noteB,
       job: jobB,
       response: responseB,
+      bot: botB,
+      botVersion: botVersionB,
     };
     tokenA = app.makeToken(a);
     adminA = app.client();

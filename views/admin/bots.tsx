@@ -52,9 +52,9 @@ export function BotListPage(props: { ctx: PageContext; items: BotListItem[] }): 
             {p.name}
           </a>,
           <span safe>{p.channelNames.join(", ") || "—"}</span>,
-          p.publishedVersion ? <span>v{String(p.publishedVersion)}</span> : <span class="muted">{t("bot.unpublished")}</span>,
+          p.publishedVersion ? <span safe>{`v${p.publishedVersion}`}</span> : <span class="muted">{t("bot.unpublished")}</span>,
           <span class={p.enabled ? "pill ok" : "pill"}>{t(p.enabled ? "bot.enabled" : "bot.disabled")}</span>,
-          <span>{String(p.running)}</span>,
+          <span safe>{String(p.running)}</span>,
           <span class="actions">
             <a href={`/admin/bots/${p.id}`}>{t("common.edit")}</a>
             <form method="post" action={`/admin/bots/${p.id}/copy`} class="inline">
@@ -199,7 +199,7 @@ export function BotEditorPage(props: { ctx: PageContext; data: EditorData }): JS
               empty={t("bot.no_versions")}
               head={[t("bot.version"), t("bot.published_at"), t("bot.published_by"), t("common.actions")]}
               rows={data.versions.map((v) => [
-                <span>v{String(v.version)}</span>,
+                <span safe>{`v${v.version}`}</span>,
                 <time data-at={String(v.publishedAt)} safe>
                   {new Date(v.publishedAt).toISOString().slice(0, 16).replace("T", " ")}
                 </time>,
@@ -240,7 +240,7 @@ function StepsTable(props: { t: Translate; csrf: string; program: BotProgram; op
       head={[t("bot.priority_label"), t("bot.type"), t("bot.step_settings"), t("bot.go_yes"), t("bot.go_no"), t("common.actions")]}
       rows={steps.map((s, i) => [
         <span>
-          <strong>{String(s.priority)}</strong>
+          <strong safe>{String(s.priority)}</strong>
           {s.label ? (
             <>
               {" / "}
@@ -341,8 +341,8 @@ function Holidays(props: { t: Translate; csrf: string; id: number; data: EditorD
       <div class="page-head">
         <h2>{t("bot.holidays_title", { year: data.year, country: data.country })}</h2>
         <span class="row">
-          <a href={`/admin/bots/${props.id}?year=${data.year - 1}#bot-holidays`}>← {String(data.year - 1)}</a>
-          <a href={`/admin/bots/${props.id}?year=${data.year + 1}#bot-holidays`}>{String(data.year + 1)} →</a>
+          <a href={`/admin/bots/${props.id}?year=${data.year - 1}#bot-holidays`} safe>{`← ${data.year - 1}`}</a>
+          <a href={`/admin/bots/${props.id}?year=${data.year + 1}#bot-holidays`} safe>{`${data.year + 1} →`}</a>
         </span>
       </div>
       <p class="help">{t("bot.holidays_help")}</p>
@@ -391,13 +391,13 @@ function Analytics(props: { t: Translate; id: number; data: StepAnalytics; days:
         </span>
       </div>
       <p class="muted">{t("bot.started_n", { n: data.started })}</p>
-      <Table t={t} head={[t("bot.step"), t("bot.type"), t("bot.reached")]} rows={data.steps.map((s) => [<code safe>{s.key}</code>, <span>{t(`bot.type.${s.type}` as MessageKey)}</span>, <span>{String(s.reached)}</span>])} />
+      <Table t={t} head={[t("bot.step"), t("bot.type"), t("bot.reached")]} rows={data.steps.map((s) => [<code safe>{s.key}</code>, <span>{t(`bot.type.${s.type}` as MessageKey)}</span>, <span safe>{String(s.reached)}</span>])} />
       <h3>{t("bot.exits")}</h3>
       <Table
         t={t}
         empty={t("common.empty")}
         head={[t("bot.step"), t("bot.outcome"), t("bot.conversations")]}
-        rows={data.exits.map((e) => [<code safe>{e.step ?? "—"}</code>, <span>{t(`bot.outcome.${e.outcome ?? "running"}` as MessageKey)}</span>, <span>{String(e.n)}</span>])}
+        rows={data.exits.map((e) => [<code safe>{e.step ?? "—"}</code>, <span>{t(`bot.outcome.${e.outcome ?? "running"}` as MessageKey)}</span>, <span safe>{String(e.n)}</span>])}
       />
     </section>
   );
