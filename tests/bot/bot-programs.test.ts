@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { BotRunner } from "../../core/bot/bot-runner.ts";
+import type { BotService } from "../../core/bot/bot-service.ts";
 import type { ChannelView } from "../../core/channels/channel-service.ts";
 import type { ConversationService } from "../../core/conversations/conversation-service.ts";
 import type { InboundResponder } from "../../core/responses/inbound-responder.ts";
@@ -284,5 +285,26 @@ describe("bot programs on WhatsApp (the Meta fake)", () => {
     const later = await customer(from, "1");
     expect(later.sent).toHaveLength(0);
     expect(conv(conversation)).toMatchObject({ status: "open", assignee_id: anaId });
+  });
+
+  test("step analytics count who reached each step and how they left; deleting a program hands its running conversations to the queue", async () => {
+    const scope = { companyId: env.server.companyId, userId: null, role: "admin" as const };
+    const bots = env.server.container.resolve<BotService>(T.BotService);
+    const a = bots.analytics(scope, programId, 30);
+    expect(a.steps.find((s) => s.key === "SALUDAR")!.reached).toBeGreaterThan(0);
+    expect(a.exits.some((e) => e.outcome === "transfer")).toBe(true);
+    expect(a.exits.some((e) => e.outcome === "end" && e.step === "VERIFICAR HORARIO")).toBe(true);
+    expect(a.exits.some((e) => e.outcome === "taken")).toBe(true);
+    clock.t = zonedInstant(2026, 7, 23, 10, 0, TZ);
+    const { conversation } = await customer(newPhone(), "Hola");
+    expect(conv(conversation).status).toBe("bot");
+    expect((await call("DELETE", `/api/v1/bots/${programId}`)).status).toBe(204);
+    expect(conv(conversation)).toMatchObject({ status: "queued", queue_id: ventas, bot_step: null });
+    const line = db().query<{ payload: string }, [number]>("SELECT payload FROM messages WHERE conversation_id = ? AND author = 'system' ORDER BY id DESC LIMIT 1").get(conversation)!;
+    expect(JSON.parse(line.payload)).toMatchObject({ event: "bot_handoff", step: "SALUDAR" });
+    // Without a program the channel's conversations wait in the queue as before.
+    const after = await customer(newPhone(), "Hola");
+    expect(after.sent).toHaveLength(0);
+    expect(conv(after.conversation).status).toBe("queued");
   });
 });

@@ -3,6 +3,8 @@ import { readDefinition } from "../../core/bot/definition-check.ts";
 import { INITIAL, step, type BotContext } from "../../core/bot/engine.ts";
 import { HolidayCalendar } from "../../core/bot/holidays.ts";
 import { isOpen } from "../../core/bot/schedule.ts";
+import { quickReplies } from "../../plugins/messenger/send.ts";
+import { interactivePayload } from "../../plugins/whatsapp-cloud/send.ts";
 import { zonedInstant } from "../../core/shared/zoned-time.ts";
 
 const TZ = "America/Bogota";
@@ -125,5 +127,25 @@ describe("schedules and public holidays", () => {
     const twice = step(def, once.state, { type: "message", text: "tampoco" }, ctx);
     expect(twice.actions.filter((a) => a.type === "say").map((a) => (a as { text: string }).text)).toEqual(["no entendí"]);
     expect(twice.state.done).toBe("end");
+  });
+
+  test("menus on the wire: WhatsApp numbered text beyond ten options, Messenger quick replies (titles cut at 20)", () => {
+    const menu = (n: number, title = (i: number) => `Opción ${i}`) => ({
+      kind: "interactive" as const,
+      text: "Elija",
+      options: Array.from({ length: n }, (_, i) => ({ id: `opt:${i + 1}`, title: title(i + 1) })),
+      button: "Ver opciones",
+      numberedText: "Elija\n1. …",
+    });
+    expect(interactivePayload(menu(11))).toEqual({ type: "text", text: { preview_url: false, body: "Elija\n1. …" } });
+    expect((interactivePayload(menu(3, () => "Un título de 22 letras")) as { interactive: { type: string } }).interactive.type).toBe("list");
+    expect(quickReplies(menu(2, (i) => `Atención al cliente ${i}`))).toEqual({
+      text: "Elija",
+      quick_replies: [
+        { content_type: "text", title: "Atención al cliente ", payload: "opt:1" },
+        { content_type: "text", title: "Atención al cliente ", payload: "opt:2" },
+      ],
+    });
+    expect(quickReplies(menu(14))).toEqual({ text: "Elija\n1. …" });
   });
 });
