@@ -1,5 +1,18 @@
-import Parser from "date-holidays-parser";
-import data from "./holiday-data.json" with { type: "json" };
+import type Parser from "date-holidays-parser";
+
+type ParserClass = typeof Parser;
+let loaded: { Parser: ParserClass; data: { holidays: Record<string, unknown> } } | null = null;
+
+/**
+ * The library and the rules are loaded on first use, not at start: the parser
+ * brings moment-timezone and calendar modules (~8 MB in the binary) that a
+ * company without a Horario step never needs, and idle RSS has a budget.
+ */
+function library(): NonNullable<typeof loaded> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= { Parser: require("date-holidays-parser").default ?? require("date-holidays-parser"), data: require("./holiday-data.json") };
+  return loaded;
+}
 
 export interface Holiday {
   date: string;
@@ -56,9 +69,10 @@ export class HolidayCalendar {
   }
 
   private parser(country: string): Parser | null {
-    if (!(country in data.holidays)) return null;
     let p = this.parsers.get(country);
     if (!p) {
+      const { Parser, data } = library();
+      if (!(country in data.holidays)) return null;
       p = new Parser(data as never, country, { languages: ["es", "en"], types: ["public"] } as never);
       this.parsers.set(country, p);
     }
