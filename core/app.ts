@@ -43,6 +43,8 @@ import { AiRoutes } from "./ai/ai-routes.tsx";
 import { SettingsRoutes } from "./system/settings-routes.tsx";
 
 import { BotApi } from "./api/bot-api.ts";
+import { BillingApi } from "./api/billing-api.ts";
+import { RechargeRoutes } from "./billing/recharge-routes.tsx";
 import { BotRoutes } from "./bot/bot-routes.tsx";
 /** Builds the HTTP app from a container. No listen(): tests call app.handle(). */
 export function buildApp(c: DependencyContainer) {
@@ -87,11 +89,12 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(ResponseRoutes))
     .use(routes(AiRoutes))
     .use(routes(BotRoutes))
+    .use(routes(RechargeRoutes))
     .use(routes(MediaRoutes))
     .use(routes(WebhookRoutes))
     .use(
       // The docs page speaks the signed-in user's language (else the browser's).
-      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)).use(routes(ResponseApi)).use(routes(AiApi)).use(routes(BotApi)), (request) =>
+      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)).use(routes(ResponseApi)).use(routes(AiApi)).use(routes(BotApi)).use(routes(BillingApi)), (request) =>
         renderer.language(request, c.resolve<AuthService>(T.AuthService).viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE))),
       ),
     );

@@ -77,6 +77,8 @@ import { InboxViews } from "./conversations/inbox-views.ts";
 import { PresenceService } from "./routing/presence-service.ts";
 import { AssignmentService } from "./routing/assignment-service.ts";
 
+import { BillingService } from "./billing/billing-service.ts";
+import { LedgerRepository } from "./billing/ledger-repository.ts";
 import { BotContextFactory } from "./bot/bot-context.ts";
 import { BotRepository } from "./bot/bot-repository.ts";
 import { BotRunner } from "./bot/bot-runner.ts";
@@ -142,6 +144,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.SystemRepository, SystemRepository);
   singleton(T.BotRepository, BotRepository);
   singleton(T.BotSessionRepository, BotSessionRepository);
+  singleton(T.LedgerRepository, LedgerRepository);
 
   singleton(T.CompanyService, CompanyService);
   singleton(T.UserService, UserService);
@@ -184,6 +187,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.BotRunner, BotRunner);
   singleton(T.BotService, BotService);
   singleton(T.BotTry, BotTry);
+  singleton(T.BillingService, BillingService);
 
   singleton(T.Renderer, Renderer);
   singleton(T.Guard, Guard);

@@ -82,4 +82,6 @@ export const T = {
   BotRunner: Symbol("BotRunner"),
   BotService: Symbol("BotService"),
   BotTry: Symbol("BotTry"),
+  LedgerRepository: Symbol("LedgerRepository"),
+  BillingService: Symbol("BillingService"),
 } as const;

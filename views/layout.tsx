@@ -95,6 +95,7 @@ export const SETTINGS: readonly { href: string; label: MessageKey; help: Message
   { href: "/admin/fields", label: "nav.fields", help: "settings.fields" },
   { href: "/admin/ai", label: "nav.ai", help: "settings.ai" },
   { href: "/admin/tokens", label: "nav.api", help: "settings.api" },
+  { href: "/admin/recharges", label: "nav.recharges", help: "settings.recharges" },
 ];
 
 function isSettings(path: string): boolean {

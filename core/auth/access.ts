@@ -40,6 +40,8 @@ export const PERMISSIONS = {
   contacts: ["operator", "admin", "supervisor", "agent"],
   /** The contact template and tags themselves; import, export and erasure of contacts. */
   "contacts.admin": ["operator", "admin"],
+  /** Recharges and balances: the operator records them for any company; admins read their own. */
+  billing: ["operator", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import type { ApiTokenService } from "../api/api-token-service.ts";
+import type { BillingService } from "../billing/billing-service.ts";
+import { formatMoney } from "../billing/money.ts";
 import type { Scope } from "../auth/access.ts";
 import { COMPANY_ROLES } from "../auth/roles.ts";
 import { loadConfig } from "../config.ts";
@@ -29,6 +31,8 @@ Commands:
   admin reset-password --username U                prints a new password
   token create --company SLUG --name N [--scope read|write]
                                                    prints an API token once
+  recharge add --company SLUG --amount 230000 [--date 2026-10-25] [--method nequi] [--reference R] [--note N]
+                                                   record a prepaid recharge; prints the new balance
   backup [--out FILE]                              online copy of the database file
   restore FILE                                     replace the database with a backup (server stopped)
   --help, <command> --help                         this help
@@ -63,6 +67,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await withRuntime((rt) => adminCommand(rt, rest, out));
       case "token":
         return await withRuntime((rt) => tokenCommand(rt, rest, out));
+      case "recharge":
+        return await withRuntime((rt) => rechargeCommand(rt, rest, out));
       case "backup":
         return backup(flags(rest, { out: { type: "string" } }).out as string | undefined, out);
       case "restore":
@@ -101,6 +107,18 @@ async function companyCommand(rt: Runtime, args: string[], out: Out): Promise<nu
     active: true,
   });
   out.log(String(company.id));
+  return 0;
+}
+
+async function rechargeCommand(rt: Runtime, args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "add") throw new UsageError(`unknown subcommand "recharge ${sub ?? ""}"`);
+  const f = flags(rest, { company: { type: "string" }, amount: { type: "string" }, date: { type: "string" }, method: { type: "string" }, reference: { type: "string" }, note: { type: "string" } });
+  const company = rt.container.resolve<CompanyService>(T.CompanyService).bySlug(need(f, "company"));
+  const billing = rt.container.resolve<BillingService>(T.BillingService);
+  billing.recharge({ companyId: company.id, amount: need(f, "amount"), date: String(f.date ?? ""), method: String(f.method ?? "other"), reference: String(f.reference ?? ""), note: String(f.note ?? "") }, "cli");
+  const b = billing.balance(company.id);
+  out.log(`${b.balance} ${b.currency} (${formatMoney(b.balance, b.currency)})`);
   return 0;
 }
 

@@ -7,6 +7,7 @@ import firstHour from "./0006_first_hour.sql" with { type: "text" };
 import contacts from "./0007_contacts.sql" with { type: "text" };
 import responsesAi from "./0008_responses_ai.sql" with { type: "text" };
 import bots from "./0009_bots.sql" with { type: "text" };
+import billing from "./0010_billing.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -19,4 +20,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 7, name: "contacts", sql: contacts },
   { version: 8, name: "responses_ai", sql: responsesAi },
   { version: 9, name: "bots", sql: bots },
+  { version: 10, name: "billing", sql: billing },
 ];

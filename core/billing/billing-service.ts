@@ -1,0 +1,118 @@
+import { inject, injectable } from "tsyringe";
+import type { Clock } from "../clock.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
+import { AppError, found } from "../errors.ts";
+import type { FieldError } from "../i18n/index.ts";
+import { paged, type Page } from "../shared/paging.ts";
+import { wallClock } from "../bot/schedule.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import { T } from "../tokens.ts";
+import { PAYMENT_METHODS, type LedgerEntry, type RechargeFilter } from "./ledger.ts";
+import type { LedgerRepository } from "./ledger-repository.ts";
+import { parseMajor } from "./money.ts";
+
+export interface RechargeInput {
+  companyId: number;
+  /** Major units as typed ("230000", "230.000"). */
+  amount: string;
+  /** YYYY-MM-DD; empty: today in the company's time zone. */
+  date: string;
+  method: string;
+  reference: string;
+  note: string;
+}
+
+export interface RechargeQuery {
+  from: string;
+  to: string;
+  value: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Above this a typo is more likely than a recharge (minor units: a thousand million of the major unit). */
+const MAX_AMOUNT = 100_000_000_000;
+
+/**
+ * The prepaid balance of each company: recharges the operator records, reversals
+ * of a wrong one, and the list the manual calls "Listado de Recargas". Every
+ * change is a new ledger entry; the balance is their sum.
+ */
+@injectable()
+export class BillingService {
+  constructor(
+    @inject(T.LedgerRepository) private readonly ledger: LedgerRepository,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
+    @inject(T.Clock) private readonly clock: Clock,
+  ) {}
+
+  balance(companyId: number): { currency: string; balance: number; lowBalanceThreshold: number | null; creditLimit: number } {
+    const company = found(this.companies.get(companyId));
+    return { currency: company.currency, balance: this.ledger.balance(companyId), ...this.ledger.settings(companyId) };
+  }
+
+  recharge(input: RechargeInput, by: string): LedgerEntry {
+    const errors: Record<string, FieldError> = {};
+    const company = this.companies.get(input.companyId);
+    if (!company) errors.companyId = "billing.error.company";
+    const amount = company ? parseMajor(input.amount, company.currency) : null;
+    if (company && (amount === null || amount <= 0 || amount > MAX_AMOUNT)) errors.amount = "billing.error.amount";
+    const date = input.date.trim() || (company ? wallClock(this.clock.now(), company.timeZone).date : "");
+    if (!validDate(date)) errors.date = "billing.error.date";
+    const method = input.method.trim().toLowerCase();
+    if (!(PAYMENT_METHODS as readonly string[]).includes(method)) errors.method = "billing.error.method";
+    const reference = input.reference.trim().slice(0, 100);
+    const note = input.note.trim().slice(0, 500);
+    if (Object.keys(errors).length) throw AppError.invalid(errors);
+    const id = this.uow.run(() =>
+      this.ledger.insert({ companyId: company!.id, kind: "recharge", amount: amount!, currency: company!.currency, valueDate: date, method, reference: reference || null, note: note || null, createdBy: by, createdAt: this.clock.now() }),
+    );
+    return this.ledger.get(id)!;
+  }
+
+  entry(id: number): LedgerEntry {
+    return found(this.ledger.get(id));
+  }
+
+  /** A wrong recharge is cancelled by an entry of the opposite amount, once. */
+  reverse(entryId: number, reason: string, by: string): LedgerEntry {
+    const entry = found(this.ledger.get(entryId));
+    if (entry.kind !== "recharge") throw new AppError(409, "not_reversible", "billing.error.not_reversible");
+    if (entry.reversedBy !== null) throw new AppError(409, "already_reversed", "billing.error.already_reversed");
+    const why = reason.trim().slice(0, 500);
+    if (!why) throw AppError.invalid({ reason: "billing.error.reason" });
+    const company = found(this.companies.get(entry.companyId));
+    const id = this.uow.run(() =>
+      this.ledger.insert({ companyId: entry.companyId, kind: "reversal", amount: -entry.amount, currency: entry.currency, valueDate: wallClock(this.clock.now(), company.timeZone).date, note: why, reversesId: entry.id, createdBy: by, createdAt: this.clock.now() }),
+    );
+    return this.ledger.get(id)!;
+  }
+
+  /** The list's filters as typed (Desde, Hasta, Valor "Ej: $230000"); a bad one is a form error, not an empty list. */
+  filter(companyId: number | null, q: RechargeQuery): RechargeFilter {
+    const errors: Record<string, FieldError> = {};
+    const f: RechargeFilter = { companyId };
+    if (q.from) validDate(q.from) ? (f.from = q.from) : (errors.from = "billing.error.date");
+    if (q.to) validDate(q.to) ? (f.to = q.to) : (errors.to = "billing.error.date");
+    if (q.value) {
+      const currency = companyId !== null ? (this.companies.get(companyId)?.currency ?? "COP") : "COP";
+      const v = parseMajor(q.value, currency);
+      v === null ? (errors.value = "billing.error.amount") : (f.value = v);
+    }
+    if (Object.keys(errors).length) throw AppError.invalid(errors);
+    return f;
+  }
+
+  recharges(f: RechargeFilter, page: number): Page<LedgerEntry> {
+    return paged(page, (limit, offset) => this.ledger.recharges(f, limit, offset));
+  }
+
+  rechargesBefore(f: RechargeFilter, beforeId: number, limit = 50): { data: LedgerEntry[]; next: number | null } {
+    const rows = this.ledger.rechargesBefore(f, beforeId || Number.MAX_SAFE_INTEGER, limit);
+    return { data: rows, next: rows.length === limit ? rows[rows.length - 1]!.id : null };
+  }
+}
+
+function validDate(d: string): boolean {
+  return DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+}

@@ -1,0 +1,81 @@
+import { inject, injectable } from "tsyringe";
+import { DATABASE, type Database } from "../db/database.ts";
+import type { LedgerEntry, LedgerKind, RechargeFilter } from "./ledger.ts";
+
+const COLUMNS = `l.id, l.company_id AS companyId, c.name AS companyName, l.kind, l.amount, l.currency, l.value_date AS valueDate,
+  l.method, l.reference, l.note, l.reverses_id AS reversesId, (SELECT r.id FROM ledger_entries r WHERE r.reverses_id = l.id) AS reversedBy,
+  l.created_by AS createdBy, l.created_at AS createdAt`;
+const FROM = "ledger_entries l JOIN companies c ON c.id = l.company_id";
+
+export interface NewEntry {
+  companyId: number;
+  kind: LedgerKind;
+  amount: number;
+  currency: string;
+  valueDate: string;
+  method?: string | null;
+  reference?: string | null;
+  note?: string | null;
+  reversesId?: number | null;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+/** The append-only ledger: inserts and reads, never an update (a trigger refuses one). */
+@injectable()
+export class LedgerRepository {
+  constructor(@inject(DATABASE) private readonly db: Database) {}
+
+  insert(e: NewEntry): number {
+    return Number(
+      this.db
+        .query(
+          `INSERT INTO ledger_entries (company_id, kind, amount, currency, value_date, method, reference, note, reverses_id, created_by, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(e.companyId, e.kind, e.amount, e.currency, e.valueDate, e.method ?? null, e.reference ?? null, e.note ?? null, e.reversesId ?? null, e.createdBy, e.createdAt).lastInsertRowid,
+    );
+  }
+
+  balance(companyId: number): number {
+    return this.db.query<{ b: number | null }, [number]>("SELECT SUM(amount) AS b FROM ledger_entries WHERE company_id = ?").get(companyId)!.b ?? 0;
+  }
+
+  /** The company's billing settings (on its row). */
+  settings(companyId: number): { lowBalanceThreshold: number | null; creditLimit: number } {
+    return (
+      this.db.query<{ lowBalanceThreshold: number | null; creditLimit: number }, [number]>("SELECT low_balance_threshold AS lowBalanceThreshold, credit_limit AS creditLimit FROM companies WHERE id = ?").get(companyId) ?? {
+        lowBalanceThreshold: null,
+        creditLimit: 0,
+      }
+    );
+  }
+
+  get(id: number): LedgerEntry | null {
+    return this.db.query<LedgerEntry, [number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE l.id = ?`).get(id);
+  }
+
+  /** "Listado de Recargas": newest value date first, filtered, a page at a time. */
+  recharges(f: RechargeFilter, limit: number, offset: number): { rows: LedgerEntry[]; total: number } {
+    const { w, args } = rechargeWhere(f);
+    const rows = this.db.query<LedgerEntry, (string | number)[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${w} ORDER BY l.value_date DESC, l.id DESC LIMIT ${limit} OFFSET ${offset}`).all(...args);
+    const total = this.db.query<{ n: number }, (string | number)[]>(`SELECT COUNT(*) AS n FROM ledger_entries l WHERE ${w}`).get(...args)!.n;
+    return { rows, total };
+  }
+
+  /** Keyset page for the API (newest first by id). */
+  rechargesBefore(f: RechargeFilter, beforeId: number, limit: number): LedgerEntry[] {
+    const { w, args } = rechargeWhere(f);
+    return this.db.query<LedgerEntry, (string | number)[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${w} AND l.id < ? ORDER BY l.id DESC LIMIT ${limit}`).all(...args, beforeId);
+  }
+}
+
+function rechargeWhere(f: RechargeFilter): { w: string; args: (string | number)[] } {
+  const where = ["l.kind = 'recharge'"];
+  const args: (string | number)[] = [];
+  if (f.companyId !== null) (where.push("l.company_id = ?"), args.push(f.companyId));
+  if (f.from) (where.push("l.value_date >= ?"), args.push(f.from));
+  if (f.to) (where.push("l.value_date <= ?"), args.push(f.to));
+  if (f.value !== undefined) (where.push("l.amount = ?"), args.push(f.value));
+  return { w: where.join(" AND "), args };
+}

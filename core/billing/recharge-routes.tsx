@@ -1,0 +1,102 @@
+import { Elysia } from "elysia";
+import { inject, injectable } from "tsyringe";
+import type { Viewer } from "../auth/access.ts";
+import { AppError } from "../errors.ts";
+import { pageParam, positiveInt, str } from "../http/forms.ts";
+import type { Guard } from "../http/guard-provider.ts";
+import type { Renderer } from "../http/render.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import { T } from "../tokens.ts";
+import { RechargeFormPage, RechargeListPage, ReverseRechargePage, type RechargeFormValues } from "../../views/admin/recharges.tsx";
+import type { BillingService } from "./billing-service.ts";
+
+/** "Listado de Recargas": the operator's for every company (and recording them); an admin's for their own. */
+@injectable()
+export class RechargeRoutes {
+  constructor(
+    @inject(T.BillingService) private readonly billing: BillingService,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.Renderer) private readonly render: Renderer,
+    @inject(T.Guard) private readonly guard: Guard,
+  ) {}
+
+  routes() {
+    return new Elysia()
+      .use(this.guard.plugin)
+      .get(
+        "/admin/recharges",
+        ({ request, viewer, query }) => {
+          const operator = viewer.role === "operator";
+          const companyId = operator ? null : this.ownCompany(viewer);
+          const q = { from: (query.from ?? "").slice(0, 10), to: (query.to ?? "").slice(0, 10), value: (query.value ?? "").slice(0, 20) };
+          const balance = companyId !== null ? this.billing.balance(companyId) : null;
+          try {
+            const page = this.billing.recharges(this.billing.filter(companyId, q), pageParam(query.page));
+            return this.render.page(request, viewer, (ctx) => <RechargeListPage ctx={ctx} data={{ page, query: q, operator, balance }} />);
+          } catch (e) {
+            if (!(e instanceof AppError && e.status === 422)) throw e;
+            const empty = { items: [], page: 1, pages: 1, total: 0 };
+            return this.render.page(request, viewer, (ctx) => <RechargeListPage ctx={ctx} data={{ page: empty, query: q, operator, balance, errors: e.fields }} />, 422);
+          }
+        },
+        { panel: "billing" },
+      )
+      .get("/admin/recharges/new", ({ request, viewer }) => this.render.page(request, viewer, this.form(this.blank(viewer))), { panel: "platform" })
+      .post(
+        "/admin/recharges",
+        ({ request, viewer, body }) => {
+          const form: RechargeFormValues = { companyId: str(body, "companyId"), amount: str(body, "amount"), date: str(body, "date"), method: str(body, "method"), reference: str(body, "reference"), note: str(body, "note") };
+          return this.render.submit(
+            request,
+            viewer,
+            () => {
+              this.billing.recharge({ ...form, companyId: Number(form.companyId) || 0 }, viewer.username);
+              return this.render.redirect("/admin/recharges", { kind: "ok", key: "billing.recorded" });
+            },
+            (errors) => this.form(form, errors),
+            "/admin/recharges/new",
+          );
+        },
+        { panel: "platform" },
+      )
+      .get(
+        "/admin/recharges/:id/reverse",
+        ({ request, viewer, params }) => {
+          const entry = this.billing.entry(positiveInt(params.id));
+          return this.render.page(request, viewer, (ctx) => <ReverseRechargePage ctx={ctx} entry={entry} />);
+        },
+        { panel: "platform" },
+      )
+      .post(
+        "/admin/recharges/:id/reverse",
+        ({ request, viewer, params, body }) => {
+          const id = positiveInt(params.id);
+          return this.render.submit(
+            request,
+            viewer,
+            () => {
+              this.billing.reverse(id, str(body, "reason"), viewer.username);
+              return this.render.redirect("/admin/recharges", { kind: "ok", key: "billing.reversed_ok" });
+            },
+            (errors) => (ctx) => <ReverseRechargePage ctx={ctx} entry={this.billing.entry(id)} errors={errors} />,
+            `/admin/recharges/${id}/reverse`,
+          );
+        },
+        { panel: "platform" },
+      );
+  }
+
+  private ownCompany(viewer: Viewer): number {
+    if (viewer.companyId === null) throw new AppError(409, "company_required", "error.company_required");
+    return viewer.companyId;
+  }
+
+  private blank(viewer: Viewer): RechargeFormValues {
+    return { companyId: viewer.companyId ? String(viewer.companyId) : "", amount: "", date: "", method: "nequi", reference: "", note: "" };
+  }
+
+  private form(form: RechargeFormValues, errors?: Record<string, import("../i18n/index.ts").FieldError>) {
+    const companies = this.companies.options().map((c) => ({ id: c.id, name: c.name }));
+    return (ctx: Parameters<typeof RechargeFormPage>[0]["ctx"]) => <RechargeFormPage ctx={ctx} form={form} companies={companies} errors={errors} />;
+  }
+}
