@@ -79,6 +79,8 @@ import { AssignmentService } from "./routing/assignment-service.ts";
 
 import { BillingService } from "./billing/billing-service.ts";
 import { LedgerRepository } from "./billing/ledger-repository.ts";
+import { RateRepository } from "./billing/rate-repository.ts";
+import { UsageMeter } from "./billing/usage-meter.ts";
 import { BotContextFactory } from "./bot/bot-context.ts";
 import { BotRepository } from "./bot/bot-repository.ts";
 import { BotRunner } from "./bot/bot-runner.ts";
@@ -145,6 +147,8 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.BotRepository, BotRepository);
   singleton(T.BotSessionRepository, BotSessionRepository);
   singleton(T.LedgerRepository, LedgerRepository);
+  singleton(T.RateRepository, RateRepository);
+  singleton(T.UsageMeter, UsageMeter);
 
   singleton(T.CompanyService, CompanyService);
   singleton(T.UserService, UserService);

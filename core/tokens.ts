@@ -84,4 +84,6 @@ export const T = {
   BotTry: Symbol("BotTry"),
   LedgerRepository: Symbol("LedgerRepository"),
   BillingService: Symbol("BillingService"),
+  RateRepository: Symbol("RateRepository"),
+  UsageMeter: Symbol("UsageMeter"),
 } as const;

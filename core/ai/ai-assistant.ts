@@ -1,5 +1,7 @@
 import { inject, injectable } from "tsyringe";
+import type { UsageMeter } from "../billing/usage-meter.ts";
 import type { Clock } from "../clock.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
 import type { Actor, ConversationService } from "../conversations/conversation-service.ts";
 import type { Message } from "../conversations/conversation.ts";
 import type { MessageRepository } from "../conversations/message-repository.ts";
@@ -51,6 +53,8 @@ export class AiAssistant {
     @inject(T.ResponseService) private readonly responseService: ResponseService,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
     @inject(T.Clock) private readonly clock: Clock,
+    @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
+    @inject(T.UsageMeter) private readonly meter: UsageMeter,
   ) {}
 
   /** The customer's answer, or what to do instead (the caller hands off on a tool call or a failure). */
@@ -134,20 +138,22 @@ export class AiAssistant {
     const started = this.clock.now();
     const t0 = performance.now();
     const out = await run(p.provider);
-    this.calls.record(
-      {
-        companyId,
-        conversationId,
-        kind,
-        model: out.ok ? out.model : p.settings.model,
-        promptTokens: out.ok ? out.usage.promptTokens : 0,
-        completionTokens: out.ok ? out.usage.completionTokens : 0,
-        latencyMs: Math.round(performance.now() - t0),
-        outcome: !out.ok ? "error" : out.toolCall ? "handoff" : "ok",
-        error: out.ok ? null : `${out.error.code}: ${out.error.message}`.slice(0, 500),
-      },
-      started,
-    );
+    const call = {
+      companyId,
+      conversationId,
+      kind,
+      model: out.ok ? out.model : p.settings.model,
+      promptTokens: out.ok ? out.usage.promptTokens : 0,
+      completionTokens: out.ok ? out.usage.completionTokens : 0,
+      latencyMs: Math.round(performance.now() - t0),
+      outcome: !out.ok ? ("error" as const) : out.toolCall ? ("handoff" as const) : ("ok" as const),
+      error: out.ok ? null : `${out.error.code}: ${out.error.message}`.slice(0, 500),
+    };
+    // The call and its charge commit together.
+    this.uow.run(() => {
+      const id = this.calls.record(call, started);
+      this.meter.ai({ id, companyId, model: call.model, promptTokens: call.promptTokens, completionTokens: call.completionTokens });
+    });
     return out;
   }
 }

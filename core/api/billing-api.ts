@@ -2,6 +2,7 @@ import { Elysia, t } from "elysia";
 import { inject, injectable } from "tsyringe";
 import type { BillingService } from "../billing/billing-service.ts";
 import type { LedgerEntry } from "../billing/ledger.ts";
+import { AppError } from "../errors.ts";
 import type { Guard } from "../http/guard-provider.ts";
 import { T } from "../tokens.ts";
 import { iso } from "./serializers.ts";
@@ -39,6 +40,21 @@ export class BillingApi {
           return { currency: b.currency, balance: b.balance, lowBalanceThreshold: b.lowBalanceThreshold };
         },
         { api: "read", detail: { summary: "The company's prepaid balance in minor units of its currency", tags: ["billing"] } },
+      )
+      .get(
+        "/usage",
+        ({ scope, query }) => {
+          const from = query.from ? Date.parse(query.from) : 0;
+          const to = query.to ? Date.parse(query.to) : Number.MAX_SAFE_INTEGER;
+          if (Number.isNaN(from) || Number.isNaN(to)) throw AppError.invalid({ [Number.isNaN(from) ? "from" : "to"]: "billing.error.date" });
+          const rows = this.billing.usage(scope.companyId, from, to);
+          return { data: rows.map((u) => ({ kind: u.kind, quantity: u.quantity, amount: u.amount, createdAt: iso(u.createdAt), ref: { type: u.refType, id: u.refId, ...(u.externalId ? { externalId: u.externalId } : {}) } })), next: null };
+        },
+        {
+          api: "read",
+          query: t.Object({ from: t.Optional(t.String({ maxLength: 40 })), to: t.Optional(t.String({ maxLength: 40 })) }),
+          detail: { summary: "Charges (minor units) with what caused each: a WhatsApp message, an AI call", tags: ["billing"] },
+        },
       )
       .get(
         "/recharges",

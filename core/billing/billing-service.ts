@@ -9,6 +9,7 @@ import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import { PAYMENT_METHODS, type LedgerEntry, type RechargeFilter } from "./ledger.ts";
 import type { LedgerRepository } from "./ledger-repository.ts";
+import type { RateRepository } from "./rate-repository.ts";
 import { parseMajor } from "./money.ts";
 
 export interface RechargeInput {
@@ -28,6 +29,9 @@ export interface RechargeQuery {
   value: string;
 }
 
+/** What the rate table prices (CONTRACT.md "Billing"); whatsapp.default prices categories Meta adds later. */
+export const RATE_KINDS = ["whatsapp.marketing", "whatsapp.utility", "whatsapp.authentication", "whatsapp.service", "whatsapp.default", "ai.prompt_1k", "ai.completion_1k", "conversation"] as const;
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Above this a typo is more likely than a recharge (minor units: a thousand million of the major unit). */
 const MAX_AMOUNT = 100_000_000_000;
@@ -41,6 +45,7 @@ const MAX_AMOUNT = 100_000_000_000;
 export class BillingService {
   constructor(
     @inject(T.LedgerRepository) private readonly ledger: LedgerRepository,
+    @inject(T.RateRepository) private readonly rates: RateRepository,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
     @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
@@ -86,6 +91,28 @@ export class BillingService {
       this.ledger.insert({ companyId: entry.companyId, kind: "reversal", amount: -entry.amount, currency: entry.currency, valueDate: wallClock(this.clock.now(), company.timeZone).date, note: why, reversesId: entry.id, createdBy: by, createdAt: this.clock.now() }),
     );
     return this.ledger.get(id)!;
+  }
+
+  /** A price in the operator's rate table (major units as typed); 0 makes it free. */
+  setRate(input: { kind: string; amount: string; country: string; model: string; companyId: number | null; currency: string }): { kind: string; country: string; model: string; amount: number; currency: string } {
+    const errors: Record<string, FieldError> = {};
+    const kind = input.kind.trim();
+    if (!(RATE_KINDS as readonly string[]).includes(kind)) errors.kind = "billing.error.rate_kind";
+    const currency = input.currency.trim().toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency)) errors.currency = "billing.error.currency";
+    const amount = input.amount.trim() === "0" ? 0 : parseMajor(input.amount, currency);
+    if (amount === null || amount < 0) errors.amount = "billing.error.rate_amount";
+    const country = input.country.trim().toUpperCase();
+    if (country && !/^[A-Z]{2}$/.test(country)) errors.country = "billing.error.country";
+    const model = input.model.trim().slice(0, 100);
+    if (Object.keys(errors).length) throw AppError.invalid(errors);
+    const rate = { companyId: input.companyId, kind, country, model, amount: amount!, currency };
+    this.uow.run(() => this.rates.set(rate, this.clock.now()));
+    return rate;
+  }
+
+  usage(companyId: number, from: number, to: number) {
+    return this.ledger.usage(companyId, from, to, 1000);
   }
 
   /** The list's filters as typed (Desde, Hasta, Valor "Ej: $230000"); a bad one is a form error, not an empty list. */

@@ -21,6 +21,21 @@ export interface NewEntry {
   createdAt: number;
 }
 
+export interface NewUsage {
+  companyId: number;
+  usageKind: string;
+  quantity: number;
+  /** Positive price; stored as a deduction. */
+  price: number;
+  currency: string;
+  valueDate: string;
+  refType: "message" | "ai_call" | "conversation";
+  refId: number;
+  externalId: string | null;
+  detail: unknown;
+  createdAt: number;
+}
+
 /** The append-only ledger: inserts and reads, never an update (a trigger refuses one). */
 @injectable()
 export class LedgerRepository {
@@ -35,6 +50,27 @@ export class LedgerRepository {
         )
         .run(e.companyId, e.kind, e.amount, e.currency, e.valueDate, e.method ?? null, e.reference ?? null, e.note ?? null, e.reversesId ?? null, e.createdBy, e.createdAt).lastInsertRowid,
     );
+  }
+
+  /** A charge, once per cause: false when that cause was already charged (a repeated or late status). */
+  chargeOnce(u: NewUsage): boolean {
+    return (
+      this.db
+        .query(
+          `INSERT INTO ledger_entries (company_id, kind, amount, currency, value_date, usage_kind, quantity, ref_type, ref_id, external_id, detail, created_by, created_at)
+           VALUES (?, 'usage', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'meter', ?) ON CONFLICT DO NOTHING`,
+        )
+        .run(u.companyId, -u.price, u.currency, u.valueDate, u.usageKind, u.quantity, u.refType, u.refId, u.externalId, JSON.stringify(u.detail ?? null), u.createdAt).changes === 1
+    );
+  }
+
+  usage(companyId: number, from: number, to: number, limit: number): { kind: string; quantity: number; amount: number; createdAt: number; refType: string; refId: number; externalId: string | null }[] {
+    return this.db
+      .query<{ kind: string; quantity: number; amount: number; createdAt: number; refType: string; refId: number; externalId: string | null }, [number, number, number]>(
+        `SELECT usage_kind AS kind, quantity, -amount AS amount, created_at AS createdAt, ref_type AS refType, ref_id AS refId, external_id AS externalId
+         FROM ledger_entries WHERE company_id = ? AND kind = 'usage' AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ${limit}`,
+      )
+      .all(companyId, from, to);
   }
 
   balance(companyId: number): number {

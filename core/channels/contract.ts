@@ -193,6 +193,12 @@ export interface StatusUpdate {
   error?: { code: string; message: string };
   /** The OutboundMessage.idempotencyKey the provider repeated (WhatsApp `biz_opaque_callback_data`). */
   idempotencyKey?: string;
+  /**
+   * What the provider says it charges for this message (WhatsApp's `pricing`), if
+   * anything: `billable` as the provider decided, `category` its pricing category,
+   * `recipient` the number it went to; `raw` as it came.
+   */
+  pricing?: { billable: boolean; category: string; recipient: string | null; raw: Record<string, unknown> };
 }
 
 /**

@@ -33,6 +33,9 @@ Commands:
                                                    prints an API token once
   recharge add --company SLUG --amount 230000 [--date 2026-10-25] [--method nequi] [--reference R] [--note N]
                                                    record a prepaid recharge; prints the new balance
+  rate set --kind whatsapp.marketing|whatsapp.utility|whatsapp.authentication|whatsapp.service|whatsapp.default|ai.prompt_1k|ai.completion_1k|conversation
+           --amount A [--country CO] [--model M] [--company SLUG] [--currency COP]
+                                                   set a price (major units; no --country: every country; --company: an override)
   backup [--out FILE]                              online copy of the database file
   restore FILE                                     replace the database with a backup (server stopped)
   --help, <command> --help                         this help
@@ -69,6 +72,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
         return await withRuntime((rt) => tokenCommand(rt, rest, out));
       case "recharge":
         return await withRuntime((rt) => rechargeCommand(rt, rest, out));
+      case "rate":
+        return await withRuntime((rt) => rateCommand(rt, rest, out));
       case "backup":
         return backup(flags(rest, { out: { type: "string" } }).out as string | undefined, out);
       case "restore":
@@ -119,6 +124,23 @@ async function rechargeCommand(rt: Runtime, args: string[], out: Out): Promise<n
   billing.recharge({ companyId: company.id, amount: need(f, "amount"), date: String(f.date ?? ""), method: String(f.method ?? "other"), reference: String(f.reference ?? ""), note: String(f.note ?? "") }, "cli");
   const b = billing.balance(company.id);
   out.log(`${b.balance} ${b.currency} (${formatMoney(b.balance, b.currency)})`);
+  return 0;
+}
+
+async function rateCommand(rt: Runtime, args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "set") throw new UsageError(`unknown subcommand "rate ${sub ?? ""}"`);
+  const f = flags(rest, { kind: { type: "string" }, amount: { type: "string" }, country: { type: "string" }, model: { type: "string" }, company: { type: "string" }, currency: { type: "string" } });
+  const company = f.company ? rt.container.resolve<CompanyService>(T.CompanyService).bySlug(String(f.company)) : null;
+  const rate = rt.container.resolve<BillingService>(T.BillingService).setRate({
+    kind: need(f, "kind"),
+    amount: need(f, "amount"),
+    country: String(f.country ?? ""),
+    model: String(f.model ?? ""),
+    companyId: company?.id ?? null,
+    currency: String(f.currency ?? company?.currency ?? "COP"),
+  });
+  out.log(`${rate.kind}${rate.country ? ` ${rate.country}` : ""}${rate.model ? ` ${rate.model}` : ""}: ${rate.amount} ${rate.currency}${company ? ` (${company.slug})` : ""}`);
   return 0;
 }
 

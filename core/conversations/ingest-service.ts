@@ -39,6 +39,7 @@ interface IngestJob {
   inbound: NormalizedInbound[];
   statuses: StatusUpdate[];
 }
+import type { UsageMeter } from "../billing/usage-meter.ts";
 /** What a commit leaves to do once it is durable: tell the bus, hand out new conversations. */
 interface AfterCommit {
   events: PendingEvent[];
@@ -62,6 +63,7 @@ export class IngestService {
     @inject(T.ContactIndex) private readonly contactIndex: ContactIndex,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
     @inject(T.AiGate) private readonly aiGate: AiGate,
+    @inject(T.UsageMeter) private readonly meter: UsageMeter,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.OutboxRepository) private readonly outbox: OutboxRepository,
@@ -336,6 +338,8 @@ export class IngestService {
   /** Idempotent and monotonic: a repeated or late (out-of-order) status never moves a message backwards. */
   private applyStatus(channel: Channel, s: StatusUpdate, after: AfterCommit): boolean {
     const m = this.messages.byExternal(channel.id, "out", s.externalId) ?? this.confirmByKey(channel, s.idempotencyKey, s.externalId, after);
+    // Charged whether or not this status moves the message on (a late "delivered" after "read" still carries the price).
+    if (m && s.pricing) this.meter.whatsapp({ id: m.id, companyId: m.companyId, externalId: s.externalId }, s.pricing);
     if (!m || !statusAdvances(m.status, s.status)) return false;
     const failed = s.status === "failed";
     this.messages.setStatus(m.id, s.status, failed ? (s.error?.message ?? "failed") : null, failed ? (s.error?.code ?? null) : null);

@@ -1053,4 +1053,8 @@ export const en: Record<MessageKey, string> = {
   "billing.method.cash": "Cash",
   "billing.method.card": "Card",
   "billing.method.other": "Other",
+  "billing.error.rate_kind": "Unknown rate kind.",
+  "billing.error.currency": "The currency is a 3-letter code (COP).",
+  "billing.error.rate_amount": "Enter a price of 0 or more.",
+  "billing.error.country": "The country is a 2-letter code (CO).",
 };

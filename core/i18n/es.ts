@@ -1052,4 +1052,8 @@ export const es = {
   "billing.method.cash": "Efectivo",
   "billing.method.card": "Tarjeta",
   "billing.method.other": "Otro",
+  "billing.error.rate_kind": "Tipo de tarifa desconocido.",
+  "billing.error.currency": "La moneda es un código de 3 letras (COP).",
+  "billing.error.rate_amount": "Escriba un precio de 0 o más.",
+  "billing.error.country": "El país es un código de 2 letras (CO).",
 } as const;

@@ -19,6 +19,12 @@ export function parseStatus(raw: unknown, channelKey: string | undefined, now: n
   // Our idempotency key, sent as biz_opaque_callback_data (send.ts): names the message even when its wamid was never recorded.
   const key = str(s.biz_opaque_callback_data);
   if (key) out.idempotencyKey = key;
+  // Billing: `type` "regular" is charged (newer payloads drop the deprecated `billable`).
+  const pricing = obj(s.pricing);
+  if (Object.keys(pricing).length) {
+    const type = str(pricing.type);
+    out.pricing = { billable: type ? type === "regular" : pricing.billable === true, category: str(pricing.category) ?? "unknown", recipient: str(s.recipient_id), raw: pricing };
+  }
   if (status === "failed") {
     const e = obj(Array.isArray(s.errors) ? s.errors[0] : undefined);
     const code = typeof e.code === "number" ? e.code : /^\d+$/.test(String(e.code ?? "")) ? Number(e.code) : null;

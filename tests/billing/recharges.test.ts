@@ -105,7 +105,7 @@ describe("prepaid recharges (the ledger)", () => {
     expect(list.next).toBeNull();
   });
 
-  test("charla recharge add records one and prints the balance", () => {
+  test("charla recharge add records one and prints the balance; charla rate set prices a kind", () => {
     const dir = mkdtempSync(join(tmpdir(), "charla-recharge-"));
     try {
       const env = { ...process.env, DATA_DIR: dir, LOG_LEVEL: "error", ADMIN_PASSWORD: "" };
@@ -114,6 +114,11 @@ describe("prepaid recharges (the ledger)", () => {
       const r = run("recharge", "add", "--company", "tienda", "--amount", "230000", "--date", "2026-10-25", "--method", "nequi", "--reference", "N-77");
       expect(r.exitCode).toBe(0);
       expect(r.stdout.toString().trim()).toBe("23000000 COP ($230.000)");
+      const rate = run("rate", "set", "--kind", "whatsapp.marketing", "--amount", "95,5", "--country", "CO");
+      expect(rate.stdout.toString().trim()).toBe("whatsapp.marketing CO: 9550 COP");
+      const override = run("rate", "set", "--kind", "whatsapp.marketing", "--amount", "80", "--company", "tienda");
+      expect(override.stdout.toString().trim()).toBe("whatsapp.marketing: 8000 COP (tienda)");
+      expect(run("rate", "set", "--kind", "whatsapp.cualquiera", "--amount", "1").exitCode).toBe(1);
       const bad = run("recharge", "add", "--company", "tienda", "--amount", "-3");
       expect(bad.exitCode).toBe(1);
       expect(bad.stderr.toString()).toContain("amount");

@@ -11,7 +11,7 @@
  */
 
 export type Behaviour =
-  | { text: string; delayMs?: number }
+  | { text: string; delayMs?: number; /** Token counts to report instead of the estimate. */ usage?: { prompt_tokens: number; completion_tokens: number } }
   | { toolCall: { name: string; arguments: Record<string, unknown> }; text?: string }
   | { error: 400 | 401 | 404 | 429 | 500; message?: string; code?: string; type?: string }
   | { hang: true };
@@ -111,8 +111,9 @@ export class OpenAiFake {
     if ("delayMs" in b && b.delayMs) await Bun.sleep(b.delayMs);
     const text = "text" in b ? (b.text ?? "") : "";
     const toolCall = "toolCall" in b ? b.toolCall : null;
-    const promptTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
-    const completionTokens = Math.max(1, Math.ceil(text.length / 4) + (toolCall ? 12 : 0));
+    const given = "usage" in b ? b.usage : undefined;
+    const promptTokens = given?.prompt_tokens ?? Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+    const completionTokens = given?.completion_tokens ?? Math.max(1, Math.ceil(text.length / 4) + (toolCall ? 12 : 0));
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
     const id = `chatcmpl-${this.requests.length}`;
     const created = Math.floor(Date.now() / 1000);

@@ -8,6 +8,7 @@ import contacts from "./0007_contacts.sql" with { type: "text" };
 import responsesAi from "./0008_responses_ai.sql" with { type: "text" };
 import bots from "./0009_bots.sql" with { type: "text" };
 import billing from "./0010_billing.sql" with { type: "text" };
+import usage from "./0011_usage.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -21,4 +22,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 8, name: "responses_ai", sql: responsesAi },
   { version: 9, name: "bots", sql: bots },
   { version: 10, name: "billing", sql: billing },
+  { version: 11, name: "usage", sql: usage },
 ];

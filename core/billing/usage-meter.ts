@@ -1,0 +1,74 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { inject, injectable } from "tsyringe";
+import type { StatusUpdate } from "../channels/contract.ts";
+import type { Clock } from "../clock.ts";
+import { wallClock } from "../bot/schedule.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import { T } from "../tokens.ts";
+import type { LedgerRepository } from "./ledger-repository.ts";
+import type { RateRepository } from "./rate-repository.ts";
+
+/** WhatsApp pricing categories with a row of their own; anything else Meta invents is priced as "default" until the operator maps it. */
+const WHATSAPP_KINDS = new Set(["marketing", "utility", "authentication", "service"]);
+
+/**
+ * Charges usage as it happens, at the operator's rates: a WhatsApp message when
+ * Meta's status says it is billable (once per message, whatever order and how
+ * often its statuses come; the pricing object is kept), an AI call when it
+ * completes (its prompt tokens include any cached ones: counted once). Runs inside
+ * the transaction that records the cause, so a charge and its cause commit together.
+ */
+@injectable()
+export class UsageMeter {
+  constructor(
+    @inject(T.LedgerRepository) private readonly ledger: LedgerRepository,
+    @inject(T.RateRepository) private readonly rates: RateRepository,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.Clock) private readonly clock: Clock,
+  ) {}
+
+  whatsapp(m: { id: number; companyId: number; externalId: string | null }, pricing: NonNullable<StatusUpdate["pricing"]>): boolean {
+    if (!pricing.billable) return false;
+    const company = this.companies.get(m.companyId);
+    if (!company) return false;
+    const category = pricing.category.toLowerCase();
+    const kind = `whatsapp.${WHATSAPP_KINDS.has(category) ? category : "default"}`;
+    const country = pricing.recipient ? (parsePhoneNumberFromString(`+${pricing.recipient.replace(/^\+/, "")}`)?.country ?? "") : "";
+    const rate = this.rates.find(company.id, kind, country, "", company.currency) ?? this.rates.find(company.id, "whatsapp.default", country, "", company.currency);
+    const now = this.clock.now();
+    return this.ledger.chargeOnce({
+      companyId: company.id,
+      usageKind: kind,
+      quantity: 1,
+      price: rate?.amount ?? 0,
+      currency: company.currency,
+      valueDate: wallClock(now, company.timeZone).date,
+      refType: "message",
+      refId: m.id,
+      externalId: m.externalId,
+      detail: { ...pricing.raw, country },
+      createdAt: now,
+    });
+  }
+
+  ai(call: { id: number; companyId: number; model: string; promptTokens: number; completionTokens: number }): void {
+    const company = this.companies.get(call.companyId);
+    if (!company || call.promptTokens + call.completionTokens === 0) return;
+    const per1k = (kind: string) => this.rates.find(company.id, kind, "", call.model, company.currency)?.amount ?? 0;
+    const price = Math.round((call.promptTokens * per1k("ai.prompt_1k") + call.completionTokens * per1k("ai.completion_1k")) / 1000);
+    const now = this.clock.now();
+    this.ledger.chargeOnce({
+      companyId: company.id,
+      usageKind: "ai.tokens",
+      quantity: call.promptTokens + call.completionTokens,
+      price,
+      currency: company.currency,
+      valueDate: wallClock(now, company.timeZone).date,
+      refType: "ai_call",
+      refId: call.id,
+      externalId: null,
+      detail: { model: call.model, promptTokens: call.promptTokens, completionTokens: call.completionTokens },
+      createdAt: now,
+    });
+  }
+}
