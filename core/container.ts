@@ -81,6 +81,7 @@ import { BillingService } from "./billing/billing-service.ts";
 import { LedgerRepository } from "./billing/ledger-repository.ts";
 import { RateRepository } from "./billing/rate-repository.ts";
 import { UsageMeter } from "./billing/usage-meter.ts";
+import { BalancePolicy } from "./billing/balance-policy.ts";
 import { BotContextFactory } from "./bot/bot-context.ts";
 import { BotRepository } from "./bot/bot-repository.ts";
 import { BotRunner } from "./bot/bot-runner.ts";
@@ -149,6 +150,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.LedgerRepository, LedgerRepository);
   singleton(T.RateRepository, RateRepository);
   singleton(T.UsageMeter, UsageMeter);
+  singleton(T.BalancePolicy, BalancePolicy);
 
   singleton(T.CompanyService, CompanyService);
   singleton(T.UserService, UserService);

@@ -86,4 +86,5 @@ export const T = {
   BillingService: Symbol("BillingService"),
   RateRepository: Symbol("RateRepository"),
   UsageMeter: Symbol("UsageMeter"),
+  BalancePolicy: Symbol("BalancePolicy"),
 } as const;

@@ -1,4 +1,5 @@
 import { inject, injectable } from "tsyringe";
+import type { BalancePolicy } from "../billing/balance-policy.ts";
 import type { UsageMeter } from "../billing/usage-meter.ts";
 import type { Clock } from "../clock.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
@@ -55,6 +56,7 @@ export class AiAssistant {
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.UsageMeter) private readonly meter: UsageMeter,
+    @inject(T.BalancePolicy) private readonly balance: BalancePolicy,
   ) {}
 
   /** The customer's answer, or what to do instead (the caller hands off on a tool call or a failure). */
@@ -115,6 +117,7 @@ export class AiAssistant {
     const p = this.settings.provider(companyId);
     if (!p) throw new AppError(409, "ai_disabled", "ai.error.disabled");
     if (this.settings.budgetSpent(companyId)) throw new AppError(409, "ai_budget_spent", "ai.error.budget_spent");
+    if (this.balance.aiBlocked(companyId, p.settings.model)) throw new AppError(402, "insufficient_balance", "billing.error.insufficient");
     return p;
   }
 

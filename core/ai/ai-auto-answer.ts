@@ -3,6 +3,7 @@ import type { Actor, ConversationService } from "../conversations/conversation-s
 import type { Conversation } from "../conversations/conversation.ts";
 import type { ConversationRepository } from "../conversations/conversation-repository.ts";
 import type { MessageRepository } from "../conversations/message-repository.ts";
+import type { BalancePolicy } from "../billing/balance-policy.ts";
 import type { ReplyService } from "../conversations/reply-service.ts";
 import type { AiHandoffReason } from "../conversations/system-lines.ts";
 import type { Logger } from "../logger.ts";
@@ -36,6 +37,7 @@ export class AiAutoAnswer {
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.ReplyService) private readonly replyService: ReplyService,
     @inject(T.ConversationService) private readonly conversationService: ConversationService,
+    @inject(T.BalancePolicy) private readonly balance: BalancePolicy,
     @inject(T.Logger) private readonly logger: Logger,
   ) {}
 
@@ -67,6 +69,7 @@ export class AiAutoAnswer {
     if (asksForPerson(text)) return this.handoff(c, "customer_asked", null);
     if (c.aiTurns >= s.maxTurns) return this.handoff(c, "turns", String(s.maxTurns));
     if (this.settings.budgetSpent(companyId)) return this.handoff(c, "budget", null);
+    if (this.balance.aiBlocked(companyId, s.model)) return this.handoff(c, "balance", null);
     const limit = this.replyService.maxTextFor(c.channelId);
     const out = await this.assistant.answer(companyId, conversationId, limit);
     const now = this.conversations.get(companyId, conversationId);

@@ -2,6 +2,7 @@ import { Cron } from "croner";
 import { inject, injectable } from "tsyringe";
 import { RESOLVED_TOOL, type AiAssistant } from "../ai/ai-assistant.ts";
 import type { AiSettingsService } from "../ai/ai-settings-service.ts";
+import type { BalancePolicy } from "../billing/balance-policy.ts";
 import { asksForPerson } from "../ai/asks-for-person.ts";
 import type { Clock } from "../clock.ts";
 import type { ContactFieldRepository } from "../contacts/contact-field-repository.ts";
@@ -53,6 +54,7 @@ export class BotRunner {
     @inject(T.ReplyService) private readonly replyService: ReplyService,
     @inject(T.AiAssistant) private readonly assistant: AiAssistant,
     @inject(T.AiSettingsService) private readonly aiSettings: AiSettingsService,
+    @inject(T.BalancePolicy) private readonly balance: BalancePolicy,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.EventBus) private readonly bus: EventBus,
     @inject(T.Logger) private readonly logger: Logger,
@@ -239,7 +241,8 @@ export class BotRunner {
     const last = this.messages.lastInbound(c.id);
     const text = last ? (this.messages.get(c.companyId, last.id)?.text ?? "") : "";
     if (asksForPerson(text)) return "handoff";
-    if (!this.aiSettings.raw(c.companyId).enabled || this.aiSettings.budgetSpent(c.companyId)) return "handoff";
+    const settings = this.aiSettings.raw(c.companyId);
+    if (!settings.enabled || this.aiSettings.budgetSpent(c.companyId) || this.balance.aiBlocked(c.companyId, settings.model)) return "handoff";
     const limit = this.replyService.maxTextFor(c.channelId);
     const out = await this.assistant.answer(c.companyId, c.id, limit, { instructions, tools: [RESOLVED_TOOL] });
     if (!out.ok || out.toolCall?.name === "handoff_to_human") return "handoff";

@@ -1,4 +1,5 @@
 import { inject, injectable } from "tsyringe";
+import type { BalancePolicy } from "../billing/balance-policy.ts";
 import type { ChannelRepository } from "../channels/channel-repository.ts";
 import type { PluginManifest } from "../channels/contract.ts";
 import type { PluginRegistry } from "../channels/registry.ts";
@@ -70,6 +71,7 @@ export class ReplyService {
     @inject(T.TemplateRepository) private readonly templates: TemplateRepository,
     @inject(T.PluginRegistry) private readonly registry: PluginRegistry,
     @inject(T.EventBus) private readonly bus: EventBus,
+    @inject(T.BalancePolicy) private readonly balance: BalancePolicy,
   ) {}
 
   /** What the composer may offer now, for a conversation the caller has already fetched (and checked). */
@@ -100,6 +102,7 @@ export class ReplyService {
     if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
     if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
     this.freeTextAllowed(actor, c);
+    this.priced(c, "service");
     const replyToId = input.replyToId ? this.conversationService.message(actor, input.replyToId).id : null;
     const now = this.clock.now();
     return this.queue(actor, c, now, (tx) => {
@@ -122,6 +125,7 @@ export class ReplyService {
     const c = this.open(actor, id);
     this.mayWrite(actor, c, false);
     this.freeTextAllowed(actor, c);
+    this.priced(c, "service");
     const text = menu.text.trim();
     if (!text || menu.options.length === 0) throw AppError.invalid({ text: "inbox.error.empty_message" });
     const numbered = [text, ...menu.options.map((o, i) => `${i + 1}. ${o.title}`)].join("\n");
@@ -137,6 +141,7 @@ export class ReplyService {
     if (!allowsTemplates(manifest, state)) throw new AppError(409, "templates_unsupported", "inbox.error.no_templates");
     const t = this.templates.get(c.channelId, input.name, input.language);
     if (!t || t.status !== "APPROVED") throw AppError.invalid({ template: "inbox.error.template_unknown" });
+    this.priced(c, t.category.toLowerCase());
     const parameters = input.parameters.map((p) => p.trim());
     if (parameters.length !== t.parameterCount || parameters.some((p) => !p)) throw AppError.invalid({ parameters: "inbox.error.template_parameters" });
     const text = t.body.replace(/\{\{(\d+)\}\}/g, (m, n: string) => parameters[Number(n) - 1] ?? m);
@@ -167,6 +172,15 @@ export class ReplyService {
     this.bus.emit("message.status", { companyId: actor.companyId, conversationId: m.conversationId, messageId: m.id });
     this.bus.emit("outbox.queued", { channelId: m.channelId });
     return this.messages.get(actor.companyId, m.id)!;
+  }
+
+  /**
+   * Meta prices WhatsApp messages (service replies too, since 2026-10): with the
+   * rate table pricing this one and the balance spent, the send is refused before
+   * anything is stored (the agent can send it once the company is recharged).
+   */
+  private priced(c: ConversationListItem, category: string): void {
+    if (c.pluginId === "whatsapp-cloud") this.balance.check(c.companyId, `whatsapp.${category}`, { to: c.contactPhone });
   }
 
   /** Free text (and menus, reactions) only inside the channel's window. */

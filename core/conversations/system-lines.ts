@@ -22,7 +22,7 @@ export type SystemEvent =
   | { event: "bot_handoff"; program: string; step: string | null };
 
 /** Why the AI gave a conversation to a person. */
-export type AiHandoffReason = "customer_asked" | "tool" | "turns" | "budget" | "error" | "disabled" | "empty";
+export type AiHandoffReason = "customer_asked" | "tool" | "turns" | "budget" | "balance" | "error" | "disabled" | "empty";
 
 export type SystemEventName = SystemEvent["event"];
 

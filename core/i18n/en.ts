@@ -1057,4 +1057,6 @@ export const en: Record<MessageKey, string> = {
   "billing.error.currency": "The currency is a 3-letter code (COP).",
   "billing.error.rate_amount": "Enter a price of 0 or more.",
   "billing.error.country": "The country is a 2-letter code (CO).",
+  "billing.error.insufficient": "Insufficient balance: recharge to reply.",
+  "ai.handoff.balance": "insufficient balance",
 };

@@ -1056,4 +1056,6 @@ export const es = {
   "billing.error.currency": "La moneda es un código de 3 letras (COP).",
   "billing.error.rate_amount": "Escriba un precio de 0 o más.",
   "billing.error.country": "El país es un código de 2 letras (CO).",
+  "billing.error.insufficient": "Saldo insuficiente: recargue para responder.",
+  "ai.handoff.balance": "saldo insuficiente",
 } as const;

@@ -14,6 +14,7 @@ describe("usage charges", () => {
   let channel: ChannelView;
   let token: string;
   let billing: BillingService;
+  let recharge: number;
   const ai = new OpenAiFake({ apiKey: "sk-usage" });
   let n = 0;
   const ctx = (from: string) => ({ wabaId: WABA, phoneNumberId: NUMBER_A.phoneNumberId, displayPhoneNumber: NUMBER_A.displayPhoneNumber, from, name: "Marta" });
@@ -39,6 +40,8 @@ describe("usage charges", () => {
     channel = env.whatsapp(env.server.companyId, NUMBER_A, null);
     token = env.server.makeToken(env.server.companyId);
     billing = env.server.container.resolve<BillingService>(T.BillingService);
+    // A prepaid balance of $100 to spend.
+    recharge = billing.recharge({ companyId: env.server.companyId, amount: "100", date: "", method: "nequi", reference: "", note: "" }, "test").id;
     billing.setRate({ kind: "whatsapp.service", amount: "25", country: "CO", model: "", companyId: null, currency: "COP" });
     billing.setRate({ kind: "whatsapp.service", amount: "40", country: "", model: "", companyId: null, currency: "COP" });
     billing.setRate({ kind: "whatsapp.default", amount: "10", country: "", model: "", companyId: null, currency: "COP" });
@@ -80,7 +83,7 @@ describe("usage charges", () => {
     const api1 = (await (await api(env.server.app, "GET", "/api/v1/usage", token)).json()) as { data: { kind: string; amount: number; ref: { type: string; externalId?: string } }[] };
     expect(api1.data.map((u) => u.amount)).toEqual([2500, 4000, 1000]);
     expect(api1.data[0]!.ref).toMatchObject({ type: "message", externalId: expect.stringMatching(/^wamid\./) });
-    expect(billing.balance(env.server.companyId).balance).toBe(-7500);
+    expect(billing.balance(env.server.companyId).balance).toBe(10_000 - 7500);
   });
 
   test("an AI call is charged by its tokens at the model's rates when it completes", async () => {
@@ -94,5 +97,21 @@ describe("usage charges", () => {
     expect(last.ref_type).toBe("ai_call");
     // 1500 × 2.00/1k + 500 × 8.00/1k = 3.00 + 4.00 = 7.00 COP = 700 minor units.
     expect(last.amount).toBe(-700);
+  });
+
+  test("with the balance spent, priced sends are refused with a reason while customers' messages are still stored; a recharge lets them through", async () => {
+    const company = env.server.companyId;
+    billing.reverse(recharge, "Pago rechazado por el banco", "test");
+    expect(billing.balance(company).balance).toBeLessThanOrEqual(0);
+    await deliver(wa.text({ ...ctx("573001234567"), id: "wamid.broke1" }, "¿Siguen ahí?"));
+    const conversation = env.server.db.query<{ id: number }, []>("SELECT conversation_id AS id FROM messages WHERE external_id = 'wamid.broke1'").get()!.id;
+    const refused = await api(env.server.app, "POST", `/api/v1/conversations/${conversation}/messages`, token, { text: "Sí" }, { "accept-language": "es" });
+    expect(refused.status).toBe(402);
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toEqual({ code: "insufficient_balance", message: "Saldo insuficiente: recargue para responder." });
+    const assist = await api(env.server.app, "POST", `/api/v1/conversations/${conversation}/summarize`, token);
+    expect(assist.status).toBe(402);
+    // Recharged: the same reply goes.
+    billing.recharge({ companyId: company, amount: "500", date: "", method: "pse", reference: "", note: "" }, "test");
+    expect((await api(env.server.app, "POST", `/api/v1/conversations/${conversation}/messages`, token, { text: "Sí, aquí estamos" })).status).toBe(201);
   });
 });

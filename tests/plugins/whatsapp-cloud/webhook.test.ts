@@ -114,7 +114,14 @@ describe("statuses", () => {
       ),
     );
     expect(statuses).toEqual([
-      { externalId: "wamid.S1", channelKey: PNID, status: "sent", timestamp: 1749416400000 },
+      {
+        externalId: "wamid.S1",
+        channelKey: PNID,
+        status: "sent",
+        timestamp: 1749416400000,
+        // What Meta charges, for billing: type "regular" is billable; the object is kept as it came.
+        pricing: { billable: true, category: "utility", recipient: c.from, raw: { billable: true, pricing_model: "PMP", type: "regular", category: "utility" } },
+      },
       { externalId: "wamid.S1", channelKey: PNID, status: "delivered", timestamp: 1749416400000 },
       { externalId: "wamid.S1", channelKey: PNID, status: "read", timestamp: 1749416400000 },
       { externalId: "wamid.S2", channelKey: PNID, status: "read", timestamp: 1749416400000 },
