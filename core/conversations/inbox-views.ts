@@ -81,6 +81,7 @@ export class InboxViews {
       conversation,
       messages,
       window: state,
+      balanceBlocked: this.replyService.balanceBlocked(conversation),
       capabilities: manifest.capabilities,
       templates: manifest.capabilities.includes("templates") ? this.templates.list(conversation.channelId, true) : [],
       hasOlder: messages.length === PANE_SIZE,

@@ -183,6 +183,11 @@ export class ReplyService {
     if (c.pluginId === "whatsapp-cloud") this.balance.check(c.companyId, `whatsapp.${category}`, { to: c.contactPhone });
   }
 
+  /** Whether an answer in this conversation would be refused for balance now (the composer says so before the agent types). */
+  balanceBlocked(c: ConversationListItem): boolean {
+    return c.pluginId === "whatsapp-cloud" && this.balance.blocked(c.companyId, "whatsapp.service", { to: c.contactPhone });
+  }
+
   /** Free text (and menus, reactions) only inside the channel's window. */
   private freeTextAllowed(actor: Actor, c: ConversationListItem): void {
     const { state } = this.windowFor(c);

@@ -108,6 +108,11 @@ describe("usage charges", () => {
     const refused = await api(env.server.app, "POST", `/api/v1/conversations/${conversation}/messages`, token, { text: "Sí" }, { "accept-language": "es" });
     expect(refused.status).toBe(402);
     expect(((await refused.json()) as { error: { code: string; message: string } }).error).toEqual({ code: "insufficient_balance", message: "Saldo insuficiente: recargue para responder." });
+    // The agent reads it in the composer before typing.
+    await env.server.makeUser(env.server.companyId, "vera", "supervisor");
+    const vera = env.server.client();
+    await vera.login("vera", "password-123");
+    expect(await vera.html(`/inbox/${conversation}`)).toContain('id="balance-blocked"');
     const assist = await api(env.server.app, "POST", `/api/v1/conversations/${conversation}/summarize`, token);
     expect(assist.status).toBe(402);
     // Recharged: the same reply goes.

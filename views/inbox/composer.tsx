@@ -23,6 +23,13 @@ export function Composer(props: { t: Translate; csrf: string; data: PaneData }):
   }
   return (
     <>
+      {data.balanceBlocked ? (
+        <p class="window-note balance-note" role="alert" id="balance-blocked">
+          {t("billing.error.insufficient")}
+        </p>
+      ) : (
+        ""
+      )}
       {w.kind === "human_agent" ? (
         <p class="window-note" role="status">
           {t("inbox.window.human_agent", { until: until(w.closesAt) })}

@@ -9,6 +9,8 @@ import { BackIcon } from "../components/icons.tsx";
 import { ContactPanel, type ContactPanelData } from "../contacts/contact-panel.tsx";
 
 export interface PaneData {
+  /** The balance is spent and the rate table prices an answer here: sends are refused until a recharge. */
+  balanceBlocked: boolean;
   conversation: ConversationListItem;
   messages: Message[];
   queues: { id: number; name: string }[];
