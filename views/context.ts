@@ -17,5 +17,7 @@ export interface PageContext {
   /** Operator's company switcher. */
   companies: { id: number; name: string }[];
   flash: Flash | null;
+  /** The company's balance, already formatted, when it is at or below the admins' threshold. */
+  lowBalance: string | null;
   assetVersion: string;
 }

@@ -29,6 +29,13 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
         <body hx-boost:inherited="true" hx-disable:inherited="findAll [type=submit]" data-lang={t.lang}>
           {ctx.viewer ? <Header ctx={ctx} /> : ""}
           {ctx.viewer && ctx.nav.companyAdmin && isSettings(ctx.path) ? <SettingsNav ctx={ctx} /> : ""}
+          {ctx.lowBalance ? (
+            <div class="banner info" role="status" id="low-balance">
+              <span safe>{t.plain("billing.low_banner", { balance: ctx.lowBalance })}</span> <a href="/admin/recharges">{t("billing.recharges")}</a>
+            </div>
+          ) : (
+            ""
+          )}
           <main id="main" class={props.wide ? "wide" : undefined}>
             {props.children}
           </main>

@@ -75,6 +75,30 @@ export class BillingService {
     return this.ledger.get(id)!;
   }
 
+  /**
+   * The admins' low-balance banner threshold (major units as typed; empty: no
+   * banner) and, for the operator only, how far below zero priced sends may go.
+   */
+  saveSettings(companyId: number, input: { threshold: string; creditLimit?: string }): void {
+    const company = found(this.companies.get(companyId));
+    const errors: Record<string, FieldError> = {};
+    const threshold = input.threshold.trim() ? (input.threshold.trim() === "0" ? 0 : parseMajor(input.threshold, company.currency)) : null;
+    if (input.threshold.trim() && threshold === null) errors.threshold = "billing.error.rate_amount";
+    const credit = input.creditLimit === undefined ? undefined : input.creditLimit.trim() === "" || input.creditLimit.trim() === "0" ? 0 : parseMajor(input.creditLimit, company.currency);
+    if (credit === null) errors.creditLimit = "billing.error.rate_amount";
+    if (Object.keys(errors).length) throw AppError.invalid(errors);
+    this.uow.run(() => {
+      this.ledger.setThreshold(companyId, threshold);
+      if (credit !== undefined) this.ledger.setCreditLimit(companyId, credit!);
+    });
+  }
+
+  /** The balance when it is at or below the company's threshold (the admins' banner), else null. */
+  lowBalance(companyId: number): { balance: number; currency: string } | null {
+    const b = this.balance(companyId);
+    return b.lowBalanceThreshold !== null && b.balance <= b.lowBalanceThreshold ? { balance: b.balance, currency: b.currency } : null;
+  }
+
   entry(id: number): LedgerEntry {
     return found(this.ledger.get(id));
   }

@@ -73,8 +73,17 @@ export class LedgerRepository {
       .all(companyId, from, to);
   }
 
+  /** The ledger's sum, kept on the company's row by a trigger on every entry (migration 0012). */
   balance(companyId: number): number {
-    return this.db.query<{ b: number | null }, [number]>("SELECT SUM(amount) AS b FROM ledger_entries WHERE company_id = ?").get(companyId)!.b ?? 0;
+    return this.db.query<{ b: number }, [number]>("SELECT balance AS b FROM companies WHERE id = ?").get(companyId)?.b ?? 0;
+  }
+
+  setThreshold(companyId: number, threshold: number | null): void {
+    this.db.query("UPDATE companies SET low_balance_threshold = ? WHERE id = ?").run(threshold, companyId);
+  }
+
+  setCreditLimit(companyId: number, limit: number): void {
+    this.db.query("UPDATE companies SET credit_limit = ? WHERE id = ?").run(limit, companyId);
   }
 
   /** The company's billing settings (on its row). */

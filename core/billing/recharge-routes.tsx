@@ -9,6 +9,7 @@ import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import { RechargeFormPage, RechargeListPage, ReverseRechargePage, type RechargeFormValues } from "../../views/admin/recharges.tsx";
 import type { BillingService } from "./billing-service.ts";
+import { fractionDigits } from "./money.ts";
 
 /** "Listado de Recargas": the operator's for every company (and recording them); an admin's for their own. */
 @injectable()
@@ -30,14 +31,29 @@ export class RechargeRoutes {
           const companyId = operator ? null : this.ownCompany(viewer);
           const q = { from: (query.from ?? "").slice(0, 10), to: (query.to ?? "").slice(0, 10), value: (query.value ?? "").slice(0, 20) };
           const balance = companyId !== null ? this.billing.balance(companyId) : null;
+          const settings = this.settingsOf(viewer);
           try {
             const page = this.billing.recharges(this.billing.filter(companyId, q), pageParam(query.page));
-            return this.render.page(request, viewer, (ctx) => <RechargeListPage ctx={ctx} data={{ page, query: q, operator, balance }} />);
+            return this.render.page(request, viewer, (ctx) => <RechargeListPage ctx={ctx} data={{ page, query: q, operator, balance, settings }} />);
           } catch (e) {
             if (!(e instanceof AppError && e.status === 422)) throw e;
             const empty = { items: [], page: 1, pages: 1, total: 0 };
-            return this.render.page(request, viewer, (ctx) => <RechargeListPage ctx={ctx} data={{ page: empty, query: q, operator, balance, errors: e.fields }} />, 422);
+            return this.render.page(request, viewer, (ctx) => <RechargeListPage ctx={ctx} data={{ page: empty, query: q, operator, balance, settings, errors: e.fields }} />, 422);
           }
+        },
+        { panel: "billing" },
+      )
+      .post(
+        "/admin/recharges/settings",
+        ({ viewer, body }) => {
+          const companyId = this.ownCompany(viewer);
+          try {
+            this.billing.saveSettings(companyId, { threshold: str(body, "threshold"), ...(viewer.role === "operator" ? { creditLimit: str(body, "creditLimit") } : {}) });
+          } catch (e) {
+            if (!(e instanceof AppError && e.status === 422)) throw e;
+            return this.render.redirect("/admin/recharges", { kind: "error", key: "billing.error.rate_amount" });
+          }
+          return this.render.redirect("/admin/recharges", { kind: "ok", key: "billing.settings_saved" });
         },
         { panel: "billing" },
       )
@@ -84,6 +100,14 @@ export class RechargeRoutes {
         },
         { panel: "platform" },
       );
+  }
+
+  /** The selected company's alert settings as the form shows them (operator: with the credit limit). */
+  private settingsOf(viewer: Viewer): { threshold: string; creditLimit: string | null } | null {
+    if (viewer.companyId === null) return null;
+    const b = this.billing.balance(viewer.companyId);
+    const major = (minor: number) => String(minor / 10 ** fractionDigits(b.currency));
+    return { threshold: b.lowBalanceThreshold === null ? "" : major(b.lowBalanceThreshold), creditLimit: viewer.role === "operator" ? major(b.creditLimit) : null };
   }
 
   private ownCompany(viewer: Viewer): number {

@@ -11,6 +11,8 @@ import type { Flash, PageContext } from "../../views/context.ts";
 import { CSRF_COOKIE, FLASH_COOKIE, LANG_COOKIE, readCookie, serializeCookie as serialize } from "./cookies.ts";
 import { randomToken } from "../crypto/tokens.ts";
 import { ASSET_VERSION } from "./assets.ts";
+import type { BillingService } from "../billing/billing-service.ts";
+import { formatMoney } from "../billing/money.ts";
 
 export interface StoredFlash {
   kind: "ok" | "error";
@@ -27,6 +29,7 @@ export class Renderer {
   constructor(
     @inject(T.Config) private readonly config: Config,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.BillingService) private readonly billing: BillingService,
   ) {}
 
   page(request: Request, viewer: Viewer | null, view: (ctx: PageContext) => JSX.Element, status = 200, lang?: Language): Response {
@@ -98,8 +101,16 @@ export class Renderer {
       },
       companies: viewer?.role === "operator" ? this.companies.options() : [],
       flash,
+      lowBalance: this.lowBalance(viewer, t.lang),
       assetVersion: ASSET_VERSION,
     };
+  }
+
+  /** Admins of a company see its balance when it is low (the threshold they set). */
+  private lowBalance(viewer: Viewer | null, lang: Language): string | null {
+    if (!viewer || viewer.role !== "admin" || viewer.companyId === null) return null;
+    const low = this.billing.lowBalance(viewer.companyId);
+    return low ? formatMoney(low.balance, low.currency, lang === "en" ? "en-US" : "es-CO") : null;
   }
 
   language(request: Request, viewer: Viewer | null): Language {

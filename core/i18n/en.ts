@@ -1059,4 +1059,10 @@ export const en: Record<MessageKey, string> = {
   "billing.error.country": "The country is a 2-letter code (CO).",
   "billing.error.insufficient": "Insufficient balance: recharge to reply.",
   "ai.handoff.balance": "insufficient balance",
+  "billing.low_banner": "Low balance: {balance}. Recharge so that priced replies do not stop.",
+  "billing.settings": "Balance alerts",
+  "billing.threshold": "Warn the admins at a balance at or below",
+  "billing.threshold_help": "Empty: no warning.",
+  "billing.credit_limit": "Credit (the balance may go down to minus this)",
+  "billing.settings_saved": "Balance alerts saved.",
 };

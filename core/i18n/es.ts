@@ -1058,4 +1058,10 @@ export const es = {
   "billing.error.country": "El país es un código de 2 letras (CO).",
   "billing.error.insufficient": "Saldo insuficiente: recargue para responder.",
   "ai.handoff.balance": "saldo insuficiente",
+  "billing.low_banner": "Saldo bajo: {balance}. Recargue para que las respuestas con costo no se detengan.",
+  "billing.settings": "Avisos de saldo",
+  "billing.threshold": "Avisar a los administradores con saldo igual o menor a",
+  "billing.threshold_help": "Vacío: sin aviso.",
+  "billing.credit_limit": "Crédito (el saldo puede bajar hasta menos este valor)",
+  "billing.settings_saved": "Avisos de saldo guardados.",
 } as const;

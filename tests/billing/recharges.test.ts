@@ -44,6 +44,9 @@ describe("prepaid recharges (the ledger)", () => {
     expect(billing.balance(app.companyId).balance).toBe(expected);
     const sum = app.db.query<{ s: number; n: number }, [number]>("SELECT SUM(amount) AS s, COUNT(*) AS n FROM ledger_entries WHERE company_id = ?").get(app.companyId)!;
     expect(sum).toEqual({ s: expected, n: 40 });
+    // The balance kept on the company's row is the ledger's sum.
+    const kept = app.db.query<{ balance: number }, [number]>("SELECT balance FROM companies WHERE id = ?").get(app.companyId)!.balance;
+    expect(kept).toBe(expected);
     const wrong = record(app.companyId, "500000", "2026-10-02");
     billing.reverse(wrong.id, "Valor equivocado", "test");
     expect(billing.balance(app.companyId).balance).toBe(expected);
@@ -60,6 +63,7 @@ describe("prepaid recharges (the ledger)", () => {
       expect(() => billing.recharge({ companyId: app.companyId, reference: "", note: "", ...bad }, "test")).toThrow();
     }
     expect(billing.balance(app.companyId).balance).toBe(before);
+    expect(app.db.query<{ s: number }, [number]>("SELECT SUM(amount) AS s FROM ledger_entries WHERE company_id = ?").get(app.companyId)!.s).toBe(before);
   });
 
   test("Listado de Recargas: the operator sees every company with Desde / Hasta / Valor; an admin sees only their own; an empty list says so", async () => {
@@ -84,6 +88,14 @@ describe("prepaid recharges (the ledger)", () => {
     const own = await admin.html("/admin/recharges");
     expect(own).not.toContain("Company tienda-b");
     expect(own).toContain("Saldo:");
+    // The admin sets a threshold: at or below it, every page shows the banner.
+    expect(own).not.toContain('id="low-balance"');
+    expect((await admin.post("/admin/recharges/settings", { threshold: "1.000.000" })).status).toBe(303);
+    const warned = await admin.html("/admin/queues");
+    expect(warned).toContain('id="low-balance"');
+    expect(warned).toContain("Saldo bajo: $");
+    expect((await admin.post("/admin/recharges/settings", { threshold: "" })).status).toBe(303);
+    expect(await admin.html("/admin/queues")).not.toContain('id="low-balance"');
     // Admins read; only the operator records.
     expect((await admin.get("/admin/recharges/new")).status).toBe(403);
   });

@@ -15,6 +15,8 @@ export interface RechargeListData {
   /** The operator sees every company and records recharges. */
   operator: boolean;
   balance: { currency: string; balance: number } | null;
+  /** The selected company's alert settings (major units as shown); the credit only for the operator. */
+  settings: { threshold: string; creditLimit: string | null } | null;
   errors?: FieldErrors;
 }
 
@@ -42,6 +44,19 @@ export function RechargeListPage(props: { ctx: PageContext; data: RechargeListDa
         <p class="balance" id="balance">
           {t("billing.balance")} <strong safe>{formatMoney(data.balance.balance, data.balance.currency, locale(t.lang))}</strong>
         </p>
+      ) : (
+        ""
+      )}
+      {data.settings ? (
+        <details class="card" id="balance-settings">
+          <summary>{t("billing.settings")}</summary>
+          <form method="post" action="/admin/recharges/settings" class="row">
+            <CsrfField csrf={ctx.csrf} />
+            <TextField t={t} name="threshold" label="billing.threshold" value={data.settings.threshold} help="billing.threshold_help" />
+            {data.settings.creditLimit !== null ? <TextField t={t} name="creditLimit" label="billing.credit_limit" value={data.settings.creditLimit} /> : ""}
+            <button type="submit">{t("common.save")}</button>
+          </form>
+        </details>
       ) : (
         ""
       )}

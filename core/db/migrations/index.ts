@@ -9,6 +9,7 @@ import responsesAi from "./0008_responses_ai.sql" with { type: "text" };
 import bots from "./0009_bots.sql" with { type: "text" };
 import billing from "./0010_billing.sql" with { type: "text" };
 import usage from "./0011_usage.sql" with { type: "text" };
+import balanceCache from "./0012_balance_cache.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -23,4 +24,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 9, name: "bots", sql: bots },
   { version: 10, name: "billing", sql: billing },
   { version: 11, name: "usage", sql: usage },
+  { version: 12, name: "balance_cache", sql: balanceCache },
 ];
