@@ -135,6 +135,10 @@ export class BillingService {
     return rate;
   }
 
+  rateTable() {
+    return this.rates.all();
+  }
+
   usage(companyId: number, from: number, to: number) {
     return this.ledger.usage(companyId, from, to, 1000);
   }

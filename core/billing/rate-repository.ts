@@ -40,7 +40,13 @@ export class RateRepository {
       .get(kind, currency, companyId, country, model);
   }
 
-  list(companyId: number | null): Rate[] {
-    return this.db.query<Rate, [number]>(`SELECT ${COLUMNS} FROM rates WHERE company_id IS NULL OR company_id = ? ORDER BY kind, company_id IS NULL, country, model`).all(companyId ?? 0);
+  /** Every row: the platform's and each company's overrides (the operator's table; tens of rows). */
+  all(): (Rate & { companyName: string | null })[] {
+    return this.db
+      .query<Rate & { companyName: string | null }, []>(
+        `SELECT r.id, r.company_id AS companyId, r.kind, r.country, r.model, r.amount, r.currency, c.name AS companyName
+         FROM rates r LEFT JOIN companies c ON c.id = r.company_id ORDER BY r.kind, r.company_id IS NOT NULL, c.name, r.country, r.model`,
+      )
+      .all();
   }
 }

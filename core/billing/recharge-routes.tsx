@@ -7,9 +7,12 @@ import type { Guard } from "../http/guard-provider.ts";
 import type { Renderer } from "../http/render.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
+import { RatesPage, type RateFormValues } from "../../views/admin/rates.tsx";
 import { RechargeFormPage, RechargeListPage, ReverseRechargePage, type RechargeFormValues } from "../../views/admin/recharges.tsx";
 import type { BillingService } from "./billing-service.ts";
 import { fractionDigits } from "./money.ts";
+
+const RATE_BLANK: RateFormValues = { kind: "whatsapp.marketing", amount: "", country: "", model: "", companyId: "", currency: "COP" };
 
 /** "Listado de Recargas": the operator's for every company (and recording them); an admin's for their own. */
 @injectable()
@@ -56,6 +59,26 @@ export class RechargeRoutes {
           return this.render.redirect("/admin/recharges", { kind: "ok", key: "billing.settings_saved" });
         },
         { panel: "billing" },
+      )
+      .get("/admin/rates", ({ request, viewer }) => this.render.page(request, viewer, this.ratesView(RATE_BLANK)), { panel: "platform" })
+      .post(
+        "/admin/rates",
+        ({ request, viewer, body }) => {
+          const form: RateFormValues = { kind: str(body, "kind"), amount: str(body, "amount"), country: str(body, "country"), model: str(body, "model"), companyId: str(body, "companyId"), currency: str(body, "currency") || "COP" };
+          return this.render.submit(
+            request,
+            viewer,
+            () => {
+              const companyId = form.companyId ? positiveInt(form.companyId) : null;
+              if (companyId !== null && !this.companies.get(companyId)) throw AppError.invalid({ companyId: "billing.error.company" });
+              this.billing.setRate({ ...form, companyId });
+              return this.render.redirect("/admin/rates", { kind: "ok", key: "common.saved" });
+            },
+            (errors) => this.ratesView(form, errors),
+            "/admin/rates",
+          );
+        },
+        { panel: "platform" },
       )
       .get("/admin/recharges/new", ({ request, viewer }) => this.render.page(request, viewer, this.form(this.blank(viewer))), { panel: "platform" })
       .post(
@@ -108,6 +131,12 @@ export class RechargeRoutes {
     const b = this.billing.balance(viewer.companyId);
     const major = (minor: number) => String(minor / 10 ** fractionDigits(b.currency));
     return { threshold: b.lowBalanceThreshold === null ? "" : major(b.lowBalanceThreshold), creditLimit: viewer.role === "operator" ? major(b.creditLimit) : null };
+  }
+
+  private ratesView(form: RateFormValues, errors?: Record<string, import("../i18n/index.ts").FieldError>) {
+    const rates = this.billing.rateTable();
+    const companies = this.companies.options().map((c) => ({ id: c.id, name: c.name }));
+    return (ctx: Parameters<typeof RatesPage>[0]["ctx"]) => <RatesPage ctx={ctx} rates={rates} companies={companies} form={form} errors={errors} />;
   }
 
   private ownCompany(viewer: Viewer): number {

@@ -117,6 +117,20 @@ describe("prepaid recharges (the ledger)", () => {
     expect(list.next).toBeNull();
   });
 
+  test("the operator's rate table in the panel: a platform row, a company override, bad input refused", async () => {
+    expect((await operator.post("/admin/rates", { kind: "whatsapp.marketing", amount: "95,5", country: "co", model: "", companyId: "", currency: "COP" })).status).toBe(303);
+    expect((await operator.post("/admin/rates", { kind: "whatsapp.marketing", amount: "80", country: "", model: "", companyId: String(b), currency: "COP" })).status).toBe(303);
+    const bad = await operator.post("/admin/rates", { kind: "whatsapp.marketing", amount: "-1", country: "Colombia", model: "", companyId: "", currency: "COP" });
+    expect(bad.status).toBe(422);
+    const badText = await bad.text();
+    expect(badText).toContain("Escriba un precio de 0 o más.");
+    expect(badText).toContain("El país es un código de 2 letras (CO).");
+    const page = await operator.html("/admin/rates");
+    expect(page).toContain("$95,50");
+    expect(page).toContain("Company tienda-b");
+    expect((await admin.get("/admin/rates")).status).toBe(403);
+  });
+
   test("charla recharge add records one and prints the balance; charla rate set prices a kind", () => {
     const dir = mkdtempSync(join(tmpdir(), "charla-recharge-"));
     try {

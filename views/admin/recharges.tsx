@@ -33,9 +33,14 @@ export function RechargeListPage(props: { ctx: PageContext; data: RechargeListDa
       <div class="page-head">
         <h1>{t("billing.recharges")}</h1>
         {data.operator ? (
-          <a class="button primary" href="/admin/recharges/new">
-            {t("billing.new_recharge")}
-          </a>
+          <span class="row">
+            <a href="/admin/rates" id="rates-link">
+              {t("billing.rates")}
+            </a>
+            <a class="button primary" href="/admin/recharges/new">
+              {t("billing.new_recharge")}
+            </a>
+          </span>
         ) : (
           ""
         )}
