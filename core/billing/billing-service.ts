@@ -23,6 +23,25 @@ export interface RechargeInput {
   note: string;
 }
 
+export interface StatementRow {
+  companyId: number;
+  companyName: string;
+  currency: string;
+  opening: number;
+  recharges: number;
+  /** Negative: reversed recharges. */
+  reversals: number;
+  adjustments: number;
+  /** Charged, positive, by usage kind (whatsapp.marketing, ai.tokens...). */
+  usage: Record<string, number>;
+  closing: number;
+}
+
+export interface Statement {
+  month: string;
+  rows: StatementRow[];
+}
+
 export interface RechargeQuery {
   from: string;
   to: string;
@@ -133,6 +152,40 @@ export class BillingService {
     const rate = { companyId: input.companyId, kind, country, model, amount: amount!, currency };
     this.uow.run(() => this.rates.set(rate, this.clock.now()));
     return rate;
+  }
+
+  /**
+   * The month's statement per company (all of them for the operator): opening
+   * balance, recharges, reversals and adjustments, usage by kind, closing balance;
+   * amounts in minor units. `month` is YYYY-MM of the value dates.
+   */
+  statement(companyId: number | null, month: string): Statement {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw AppError.invalid({ month: "billing.error.month" });
+    const [y, m] = month.split("-").map(Number) as [number, number];
+    const from = `${month}-01`;
+    const to = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+    const byCompany = new Map<number, StatementRow>();
+    for (const line of this.ledger.statement(companyId, from, to)) {
+      let row = byCompany.get(line.companyId);
+      if (!row) {
+        row = { companyId: line.companyId, companyName: line.companyName, currency: line.currency, opening: 0, recharges: 0, reversals: 0, adjustments: 0, usage: {}, closing: 0 };
+        byCompany.set(line.companyId, row);
+      }
+      if (line.kind === "opening") row.opening += line.amount;
+      else if (line.kind === "recharge") row.recharges += line.amount;
+      else if (line.kind === "reversal") row.reversals += line.amount;
+      else if (line.kind === "adjustment") row.adjustments += line.amount;
+      else row.usage[line.usageKind ?? "other"] = (row.usage[line.usageKind ?? "other"] ?? 0) - line.amount;
+    }
+    const rows = [...byCompany.values()].sort((a, b) => a.companyName.localeCompare(b.companyName));
+    for (const r of rows) r.closing = r.opening + r.recharges + r.reversals + r.adjustments - Object.values(r.usage).reduce((a, x) => a + x, 0);
+    return { month, rows };
+  }
+
+  /** YYYY-MM now, in the company's time zone (the platform's first company's when none is selected). */
+  thisMonth(companyId: number | null): string {
+    const tz = (companyId !== null ? this.companies.get(companyId)?.timeZone : undefined) ?? "America/Bogota";
+    return wallClock(this.clock.now(), tz).date.slice(0, 7);
   }
 
   rateTable() {

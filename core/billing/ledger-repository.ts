@@ -52,6 +52,24 @@ export class LedgerRepository {
     );
   }
 
+  /**
+   * A month's statement lines: per company, the sum before `from` (opening), and the
+   * sums by kind (usage by its usage kind) of the entries dated in [from, to).
+   */
+  statement(companyId: number | null, from: string, to: string): { companyId: number; companyName: string; currency: string; kind: string; usageKind: string | null; amount: number; n: number }[] {
+    const scope = companyId === null ? "" : "AND l.company_id = ?";
+    return this.db
+      .query<{ companyId: number; companyName: string; currency: string; kind: string; usageKind: string | null; amount: number; n: number }, (string | number)[]>(
+        `SELECT l.company_id AS companyId, c.name AS companyName, c.currency, 'opening' AS kind, NULL AS usageKind, SUM(l.amount) AS amount, COUNT(*) AS n
+           FROM ledger_entries l JOIN companies c ON c.id = l.company_id WHERE l.value_date < ? ${scope} GROUP BY l.company_id
+         UNION ALL
+         SELECT l.company_id, c.name, c.currency, l.kind, l.usage_kind, SUM(l.amount), COUNT(*)
+           FROM ledger_entries l JOIN companies c ON c.id = l.company_id WHERE l.value_date >= ? AND l.value_date < ? ${scope} GROUP BY l.company_id, l.kind, l.usage_kind
+         ORDER BY 2, 4, 5`,
+      )
+      .all(...(companyId === null ? [from, from, to] : [from, companyId, from, to, companyId]));
+  }
+
   /** A charge, once per cause: false when that cause was already charged (a repeated or late status). */
   chargeOnce(u: NewUsage): boolean {
     return (

@@ -8,6 +8,8 @@ import type { Renderer } from "../http/render.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import { RatesPage, type RateFormValues } from "../../views/admin/rates.tsx";
+import { StatementPage } from "../../views/admin/statement.tsx";
+import { csvResponse, statementCsv, totalsOf } from "./statement-csv.ts";
 import { RechargeFormPage, RechargeListPage, ReverseRechargePage, type RechargeFormValues } from "../../views/admin/recharges.tsx";
 import type { BillingService } from "./billing-service.ts";
 import { fractionDigits } from "./money.ts";
@@ -57,6 +59,17 @@ export class RechargeRoutes {
             return this.render.redirect("/admin/recharges", { kind: "error", key: "billing.error.rate_amount" });
           }
           return this.render.redirect("/admin/recharges", { kind: "ok", key: "billing.settings_saved" });
+        },
+        { panel: "billing" },
+      )
+      .get(
+        "/admin/statement",
+        ({ request, viewer, query }) => {
+          const companyId = viewer.role === "operator" ? null : this.ownCompany(viewer);
+          const month = query.month || this.billing.thisMonth(viewer.companyId);
+          const statement = this.billing.statement(companyId, month);
+          if (query.format === "csv") return csvResponse(statementCsv(statement), `estado-${month}.csv`);
+          return this.render.page(request, viewer, (ctx) => <StatementPage ctx={ctx} statement={statement} totals={companyId === null ? totalsOf(statement, "Total") : null} />);
         },
         { panel: "billing" },
       )

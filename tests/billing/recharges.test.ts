@@ -117,6 +117,30 @@ describe("prepaid recharges (the ledger)", () => {
     expect(list.next).toBeNull();
   });
 
+  test("the monthly statement: opening balance, recharges, reversals, closing; the operator's totals; CSV", async () => {
+    const c = app.makeCompany("tienda-c");
+    record(c, "100000", "2026-09-15");
+    record(c, "50000", "2026-10-03");
+    const wrong = record(c, "7000", "2026-10-04");
+    billing.reverse(wrong.id, "duplicado", "test");
+    const s = billing.statement(c, "2026-10");
+    expect(s.rows).toHaveLength(1);
+    // The reversal is dated the day it was recorded (today, in the company's time zone), so it falls in this month only if today is in it.
+    const reversalThisMonth = billing.thisMonth(c) === "2026-10";
+    expect(s.rows[0]).toMatchObject({ opening: 10_000_000, recharges: 5_700_000, reversals: reversalThisMonth ? -700_000 : 0, closing: reversalThisMonth ? 15_000_000 : 15_700_000 });
+    const page = await operator.html("/admin/statement?month=2026-10");
+    expect(page).toContain("Company tienda-c");
+    expect(page).toContain("Total");
+    const csv = await operator.get("/admin/statement?month=2026-10&format=csv");
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const text = await csv.text();
+    expect(text).toContain("month,company,currency,opening,recharges,reversals,adjustments");
+    expect(text).toContain("2026-10,Company tienda-c,COP,100000.00,57000.00");
+    const own = await admin.html("/admin/statement?month=2026-10");
+    expect(own).not.toContain("Company tienda-c");
+    expect((await operator.get("/admin/statement?month=2026-13")).status).toBe(422);
+  });
+
   test("the operator's rate table in the panel: a platform row, a company override, bad input refused", async () => {
     expect((await operator.post("/admin/rates", { kind: "whatsapp.marketing", amount: "95,5", country: "co", model: "", companyId: "", currency: "COP" })).status).toBe(303);
     expect((await operator.post("/admin/rates", { kind: "whatsapp.marketing", amount: "80", country: "", model: "", companyId: String(b), currency: "COP" })).status).toBe(303);

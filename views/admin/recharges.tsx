@@ -32,18 +32,23 @@ export function RechargeListPage(props: { ctx: PageContext; data: RechargeListDa
     <Layout ctx={ctx} title={t.plain("billing.recharges")}>
       <div class="page-head">
         <h1>{t("billing.recharges")}</h1>
-        {data.operator ? (
-          <span class="row">
-            <a href="/admin/rates" id="rates-link">
-              {t("billing.rates")}
-            </a>
-            <a class="button primary" href="/admin/recharges/new">
-              {t("billing.new_recharge")}
-            </a>
-          </span>
-        ) : (
-          ""
-        )}
+        <span class="row">
+          <a href="/admin/statement" id="statement-link">
+            {t("billing.statement")}
+          </a>
+          {data.operator ? (
+            <>
+              <a href="/admin/rates" id="rates-link">
+                {t("billing.rates")}
+              </a>
+              <a class="button primary" href="/admin/recharges/new">
+                {t("billing.new_recharge")}
+              </a>
+            </>
+          ) : (
+            ""
+          )}
+        </span>
       </div>
       {data.balance ? (
         <p class="balance" id="balance">
