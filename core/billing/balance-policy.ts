@@ -27,7 +27,8 @@ export class BalancePolicy {
     const country = opts.to ? (parsePhoneNumberFromString(`+${opts.to.replace(/^\+/, "")}`)?.country ?? "") : "";
     const rate = this.rates.find(companyId, kind, country, opts.model ?? "", company.currency) ?? (kind.startsWith("whatsapp.") ? this.rates.find(companyId, "whatsapp.default", country, "", company.currency) : null);
     if (!rate || rate.amount <= 0) return false;
-    return this.ledger.balance(companyId) <= -this.ledger.settings(companyId).creditLimit;
+    const account = this.ledger.account(companyId)!;
+    return account.balance <= -account.creditLimit;
   }
 
   /** Refuses a priced send when the balance is spent. */

@@ -3,6 +3,7 @@ import type { Clock } from "../clock.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { AppError, found } from "../errors.ts";
 import type { FieldError } from "../i18n/index.ts";
+import { isIsoDate } from "../shared/iso-date.ts";
 import { paged, type Page } from "../shared/paging.ts";
 import { wallClock } from "../bot/schedule.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
@@ -51,7 +52,6 @@ export interface RechargeQuery {
 /** What the rate table prices (CONTRACT.md "Billing"); whatsapp.default prices categories Meta adds later. */
 export const RATE_KINDS = ["whatsapp.marketing", "whatsapp.utility", "whatsapp.authentication", "whatsapp.service", "whatsapp.default", "ai.prompt_1k", "ai.completion_1k", "conversation"] as const;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Above this a typo is more likely than a recharge (minor units: a thousand million of the major unit). */
 const MAX_AMOUNT = 100_000_000_000;
 
@@ -71,8 +71,7 @@ export class BillingService {
   ) {}
 
   balance(companyId: number): { currency: string; balance: number; lowBalanceThreshold: number | null; creditLimit: number } {
-    const company = found(this.companies.get(companyId));
-    return { currency: company.currency, balance: this.ledger.balance(companyId), ...this.ledger.settings(companyId) };
+    return found(this.ledger.account(companyId));
   }
 
   recharge(input: RechargeInput, by: string): LedgerEntry {
@@ -82,7 +81,7 @@ export class BillingService {
     const amount = company ? parseMajor(input.amount, company.currency) : null;
     if (company && (amount === null || amount <= 0 || amount > MAX_AMOUNT)) errors.amount = "billing.error.amount";
     const date = input.date.trim() || (company ? wallClock(this.clock.now(), company.timeZone).date : "");
-    if (!validDate(date)) errors.date = "billing.error.date";
+    if (!isIsoDate(date)) errors.date = "billing.error.date";
     const method = input.method.trim().toLowerCase();
     if (!(PAYMENT_METHODS as readonly string[]).includes(method)) errors.method = "billing.error.method";
     const reference = input.reference.trim().slice(0, 100);
@@ -200,8 +199,8 @@ export class BillingService {
   filter(companyId: number | null, q: RechargeQuery): RechargeFilter {
     const errors: Record<string, FieldError> = {};
     const f: RechargeFilter = { companyId };
-    if (q.from) validDate(q.from) ? (f.from = q.from) : (errors.from = "billing.error.date");
-    if (q.to) validDate(q.to) ? (f.to = q.to) : (errors.to = "billing.error.date");
+    if (q.from) isIsoDate(q.from) ? (f.from = q.from) : (errors.from = "billing.error.date");
+    if (q.to) isIsoDate(q.to) ? (f.to = q.to) : (errors.to = "billing.error.date");
     if (q.value) {
       const currency = companyId !== null ? (this.companies.get(companyId)?.currency ?? "COP") : "COP";
       const v = parseMajor(q.value, currency);
@@ -219,8 +218,4 @@ export class BillingService {
     const rows = this.ledger.rechargesBefore(f, beforeId || Number.MAX_SAFE_INTEGER, limit);
     return { data: rows, next: rows.length === limit ? rows[rows.length - 1]!.id : null };
   }
-}
-
-function validDate(d: string): boolean {
-  return DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
 }

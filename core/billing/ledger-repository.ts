@@ -91,11 +91,6 @@ export class LedgerRepository {
       .all(companyId, from, to);
   }
 
-  /** The ledger's sum, kept on the company's row by a trigger on every entry (migration 0012). */
-  balance(companyId: number): number {
-    return this.db.query<{ b: number }, [number]>("SELECT balance AS b FROM companies WHERE id = ?").get(companyId)?.b ?? 0;
-  }
-
   setThreshold(companyId: number, threshold: number | null): void {
     this.db.query("UPDATE companies SET low_balance_threshold = ? WHERE id = ?").run(threshold, companyId);
   }
@@ -104,14 +99,13 @@ export class LedgerRepository {
     this.db.query("UPDATE companies SET credit_limit = ? WHERE id = ?").run(limit, companyId);
   }
 
-  /** The company's billing settings (on its row). */
-  settings(companyId: number): { lowBalanceThreshold: number | null; creditLimit: number } {
-    return (
-      this.db.query<{ lowBalanceThreshold: number | null; creditLimit: number }, [number]>("SELECT low_balance_threshold AS lowBalanceThreshold, credit_limit AS creditLimit FROM companies WHERE id = ?").get(companyId) ?? {
-        lowBalanceThreshold: null,
-        creditLimit: 0,
-      }
-    );
+  /** Balance, currency, threshold and credit limit, one row read (every admin page and every priced send reads it). */
+  account(companyId: number): { currency: string; balance: number; lowBalanceThreshold: number | null; creditLimit: number } | null {
+    return this.db
+      .query<{ currency: string; balance: number; lowBalanceThreshold: number | null; creditLimit: number }, [number]>(
+        "SELECT currency, balance, low_balance_threshold AS lowBalanceThreshold, credit_limit AS creditLimit FROM companies WHERE id = ?",
+      )
+      .get(companyId);
   }
 
   get(id: number): LedgerEntry | null {

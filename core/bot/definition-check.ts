@@ -1,4 +1,5 @@
 import { worded, type FieldError, type MessageKey } from "../i18n/index.ts";
+import { isIsoDate } from "../shared/iso-date.ts";
 import {
   CONDITION_OPS,
   CONDITION_SUBJECTS,
@@ -14,7 +15,6 @@ import {
 } from "./program.ts";
 
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_TEXT = 4096;
 export const MAX_MENU_OPTIONS = 10;
 
@@ -316,7 +316,7 @@ function dates(v: unknown, field: string, errors: DefinitionErrors): string[] {
     return [];
   }
   const out = list.map((d) => String(d).trim()).filter(Boolean);
-  if (out.length > 100 || out.some((d) => !DATE.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d)) {
+  if (out.length > 100 || out.some((d) => !isIsoDate(d))) {
     errors[field] = "bot.error.dates";
     return [];
   }
