@@ -6,6 +6,20 @@ import { T } from "../tokens.ts";
 import type { LedgerRepository } from "./ledger-repository.ts";
 import type { RateRepository } from "./rate-repository.ts";
 
+/** The plugin whose provider bills each message (Meta's WhatsApp pricing); other channels send for free. */
+export const PRICED_PLUGIN = "whatsapp-cloud";
+
+/** The error code of a send the outbox refused for balance (the bubble says "Saldo insuficiente…"). */
+export const BALANCE_REFUSED = "insufficient_balance";
+
+/** The rate a stored outbound message is priced at (null: its channel does not bill per message). */
+export function priceKindOf(pluginId: string, m: { kind: string; payload: Record<string, unknown> | null }): string | null {
+  if (pluginId !== PRICED_PLUGIN) return null;
+  // Templates carry Meta's category from when they were sent; a free-form message is a "service" one.
+  if (m.kind === "template") return `whatsapp.${String(m.payload?.category ?? "marketing").toLowerCase()}`;
+  return "whatsapp.service";
+}
+
 /**
  * The zero-balance rule: a company whose balance is at or below its credit limit
  * (0 unless the operator set one) still receives and stores every message, but a
@@ -34,6 +48,16 @@ export class BalancePolicy {
   /** Refuses a priced send when the balance is spent. */
   check(companyId: number, kind: string, opts: { to?: string | null; model?: string } = {}): void {
     if (this.blocked(companyId, kind, opts)) throw new AppError(402, "insufficient_balance", "billing.error.insufficient");
+  }
+
+  /**
+   * The outbox's last look before a send leaves: a message queued before the
+   * balance ran out (or by the bot, the AI, an automatic answer) is not sent at a
+   * price the company can no longer pay; it is marked failed, retryable.
+   */
+  blocksSend(companyId: number, pluginId: string, m: { kind: string; payload: Record<string, unknown> | null }, to: string): boolean {
+    const kind = priceKindOf(pluginId, m);
+    return kind !== null && this.blocked(companyId, kind, { to });
   }
 
   /** AI answers and assist: blocked when either token price is set and the balance is spent. */

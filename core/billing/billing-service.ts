@@ -136,7 +136,14 @@ export class BillingService {
   }
 
   /** A price in the operator's rate table (major units as typed); 0 makes it free. */
-  setRate(input: { kind: string; amount: string; country: string; model: string; companyId: number | null; currency: string }): { kind: string; country: string; model: string; amount: number; currency: string } {
+  setRate(input: { kind: string; amount: string; country: string; model: string; companyId: number | null; currency: string; freePerMonth?: string }): {
+    kind: string;
+    country: string;
+    model: string;
+    amount: number;
+    currency: string;
+    freePerMonth: number;
+  } {
     const errors: Record<string, FieldError> = {};
     const kind = input.kind.trim();
     if (!(RATE_KINDS as readonly string[]).includes(kind)) errors.kind = "billing.error.rate_kind";
@@ -147,8 +154,12 @@ export class BillingService {
     const country = input.country.trim().toUpperCase();
     if (country && !/^[A-Z]{2}$/.test(country)) errors.country = "billing.error.country";
     const model = input.model.trim().slice(0, 100);
+    const free = (input.freePerMonth ?? "").trim();
+    const freePerMonth = free === "" ? 0 : /^\d{1,9}$/.test(free) ? Number(free) : -1;
+    if (freePerMonth < 0) errors.freePerMonth = "billing.error.free_per_month";
+    else if (freePerMonth > 0 && !kind.startsWith("whatsapp.")) errors.freePerMonth = "billing.error.free_whatsapp_only";
     if (Object.keys(errors).length) throw AppError.invalid(errors);
-    const rate = { companyId: input.companyId, kind, country, model, amount: amount!, currency };
+    const rate = { companyId: input.companyId, kind, country, model, amount: amount!, currency, freePerMonth };
     this.uow.run(() => this.rates.set(rate, this.clock.now()));
     return rate;
   }

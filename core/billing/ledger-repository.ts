@@ -82,6 +82,11 @@ export class LedgerRepository {
     );
   }
 
+  /** Whether this cause was charged already (a repeated status must not take another free message). */
+  charged(refType: string, refId: number): boolean {
+    return !!this.db.query("SELECT 1 FROM ledger_entries WHERE ref_type = ? AND ref_id = ? AND kind = 'usage'").get(refType, refId);
+  }
+
   usage(companyId: number, from: number, to: number, limit: number): { kind: string; quantity: number; amount: number; createdAt: number; refType: string; refId: number; externalId: string | null }[] {
     return this.db
       .query<{ kind: string; quantity: number; amount: number; createdAt: number; refType: string; refId: number; externalId: string | null }, [number, number, number]>(

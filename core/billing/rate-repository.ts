@@ -9,9 +9,11 @@ export interface Rate {
   model: string;
   amount: number;
   currency: string;
+  /** Billable messages a month each phone number (channel) gets free before this price applies; 0: none. */
+  freePerMonth: number;
 }
 
-const COLUMNS = "id, company_id AS companyId, kind, country, model, amount, currency";
+const COLUMNS = "id, company_id AS companyId, kind, country, model, amount, currency, free_per_month AS freePerMonth";
 
 /** The operator's rate table: platform rows and per-company overrides. */
 @injectable()
@@ -21,10 +23,11 @@ export class RateRepository {
   set(r: Omit<Rate, "id">, now: number): void {
     this.db
       .query(
-        `INSERT INTO rates (company_id, kind, country, model, amount, currency, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (COALESCE(company_id, 0), kind, country, model, currency) DO UPDATE SET amount = excluded.amount, updated_at = excluded.updated_at`,
+        `INSERT INTO rates (company_id, kind, country, model, amount, currency, free_per_month, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (COALESCE(company_id, 0), kind, country, model, currency)
+         DO UPDATE SET amount = excluded.amount, free_per_month = excluded.free_per_month, updated_at = excluded.updated_at`,
       )
-      .run(r.companyId, r.kind, r.country, r.model, r.amount, r.currency, now);
+      .run(r.companyId, r.kind, r.country, r.model, r.amount, r.currency, r.freePerMonth, now);
   }
 
   /**
@@ -44,9 +47,26 @@ export class RateRepository {
   all(): (Rate & { companyName: string | null })[] {
     return this.db
       .query<Rate & { companyName: string | null }, []>(
-        `SELECT r.id, r.company_id AS companyId, r.kind, r.country, r.model, r.amount, r.currency, c.name AS companyName
+        `SELECT r.id, r.company_id AS companyId, r.kind, r.country, r.model, r.amount, r.currency, r.free_per_month AS freePerMonth, c.name AS companyName
          FROM rates r LEFT JOIN companies c ON c.id = r.company_id ORDER BY r.kind, r.company_id IS NOT NULL, c.name, r.country, r.model`,
       )
       .all();
+  }
+
+  /**
+   * One message of a channel's monthly allowance, if any is left: true when this
+   * one is free. A single statement, so two status webhooks at once cannot both
+   * take the last free message.
+   */
+  takeAllowance(channelId: number, kind: string, month: string, limit: number): boolean {
+    if (limit <= 0) return false;
+    return (
+      this.db
+        .query(
+          `INSERT INTO usage_allowance (channel_id, kind, month, used) VALUES (?1, ?2, ?3, 1)
+           ON CONFLICT (channel_id, kind, month) DO UPDATE SET used = used + 1 WHERE used < ?4`,
+        )
+        .run(channelId, kind, month, limit).changes === 1
+    );
   }
 }

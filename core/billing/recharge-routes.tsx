@@ -14,7 +14,7 @@ import { RechargeFormPage, RechargeListPage, ReverseRechargePage, type RechargeF
 import type { BillingService } from "./billing-service.ts";
 import { fractionDigits } from "./money.ts";
 
-const RATE_BLANK: RateFormValues = { kind: "whatsapp.marketing", amount: "", country: "", model: "", companyId: "", currency: "COP" };
+const RATE_BLANK: RateFormValues = { kind: "whatsapp.marketing", amount: "", country: "", model: "", companyId: "", currency: "COP", freePerMonth: "" };
 
 /** "Listado de Recargas": the operator's for every company (and recording them); an admin's for their own. */
 @injectable()
@@ -77,7 +77,7 @@ export class RechargeRoutes {
       .post(
         "/admin/rates",
         ({ request, viewer, body }) => {
-          const form: RateFormValues = { kind: str(body, "kind"), amount: str(body, "amount"), country: str(body, "country"), model: str(body, "model"), companyId: str(body, "companyId"), currency: str(body, "currency") || "COP" };
+          const form: RateFormValues = { kind: str(body, "kind"), amount: str(body, "amount"), country: str(body, "country"), model: str(body, "model"), companyId: str(body, "companyId"), currency: str(body, "currency") || "COP", freePerMonth: str(body, "freePerMonth") };
           return this.render.submit(
             request,
             viewer,

@@ -27,26 +27,55 @@ export class UsageMeter {
     @inject(T.Clock) private readonly clock: Clock,
   ) {}
 
-  whatsapp(m: { id: number; companyId: number; externalId: string | null }, pricing: NonNullable<StatusUpdate["pricing"]>): boolean {
+  whatsapp(m: { id: number; companyId: number; channelId: number; externalId: string | null }, pricing: NonNullable<StatusUpdate["pricing"]>): boolean {
     if (!pricing.billable) return false;
     const company = this.companies.get(m.companyId);
-    if (!company) return false;
+    if (!company || this.ledger.charged("message", m.id)) return false;
     const category = pricing.category.toLowerCase();
     const kind = `whatsapp.${WHATSAPP_KINDS.has(category) ? category : "default"}`;
     const country = pricing.recipient ? (parsePhoneNumberFromString(`+${pricing.recipient.replace(/^\+/, "")}`)?.country ?? "") : "";
     const rate = this.rates.find(company.id, kind, country, "", company.currency) ?? this.rates.find(company.id, "whatsapp.default", country, "", company.currency);
     const now = this.clock.now();
+    const valueDate = wallClock(now, company.timeZone).date;
+    // The number's monthly allowance (the company's month) goes first; the entry is still written, at 0.
+    const free = !!rate && rate.amount > 0 && this.rates.takeAllowance(m.channelId, kind, valueDate.slice(0, 7), rate.freePerMonth);
     return this.ledger.chargeOnce({
       companyId: company.id,
       usageKind: kind,
       quantity: 1,
-      price: rate?.amount ?? 0,
+      price: free ? 0 : (rate?.amount ?? 0),
       currency: company.currency,
-      valueDate: wallClock(now, company.timeZone).date,
+      valueDate,
       refType: "message",
       refId: m.id,
       externalId: m.externalId,
-      detail: { ...pricing.raw, country },
+      detail: { ...pricing.raw, country, ...(free ? { freeAllowance: true } : {}) },
+      createdAt: now,
+    });
+  }
+
+  /**
+   * The operator's fee per conversation, when one is set: charged once when the
+   * conversation starts (a customer writing again within the reopen window
+   * continues the same conversation and is not charged again).
+   */
+  conversation(c: { id: number; companyId: number }): void {
+    const company = this.companies.get(c.companyId);
+    if (!company) return;
+    const rate = this.rates.find(company.id, "conversation", "", "", company.currency);
+    if (!rate || rate.amount <= 0) return;
+    const now = this.clock.now();
+    this.ledger.chargeOnce({
+      companyId: company.id,
+      usageKind: "conversation",
+      quantity: 1,
+      price: rate.amount,
+      currency: company.currency,
+      valueDate: wallClock(now, company.timeZone).date,
+      refType: "conversation",
+      refId: c.id,
+      externalId: null,
+      detail: null,
       createdAt: now,
     });
   }

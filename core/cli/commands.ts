@@ -34,8 +34,9 @@ Commands:
   recharge add --company SLUG --amount 230000 [--date 2026-10-25] [--method nequi] [--reference R] [--note N]
                                                    record a prepaid recharge; prints the new balance
   rate set --kind whatsapp.marketing|whatsapp.utility|whatsapp.authentication|whatsapp.service|whatsapp.default|ai.prompt_1k|ai.completion_1k|conversation
-           --amount A [--country CO] [--model M] [--company SLUG] [--currency COP]
-                                                   set a price (major units; no --country: every country; --company: an override)
+           --amount A [--country CO] [--model M] [--company SLUG] [--currency COP] [--free N]
+                                                   set a price (major units; no --country: every country; --company: an override;
+                                                   --free: WhatsApp messages free a month per number)
   backup [--out FILE]                              online copy of the database file
   restore FILE                                     replace the database with a backup (server stopped)
   --help, <command> --help                         this help
@@ -130,7 +131,7 @@ async function rechargeCommand(rt: Runtime, args: string[], out: Out): Promise<n
 async function rateCommand(rt: Runtime, args: string[], out: Out): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== "set") throw new UsageError(`unknown subcommand "rate ${sub ?? ""}"`);
-  const f = flags(rest, { kind: { type: "string" }, amount: { type: "string" }, country: { type: "string" }, model: { type: "string" }, company: { type: "string" }, currency: { type: "string" } });
+  const f = flags(rest, { kind: { type: "string" }, amount: { type: "string" }, country: { type: "string" }, model: { type: "string" }, company: { type: "string" }, currency: { type: "string" }, free: { type: "string" } });
   const company = f.company ? rt.container.resolve<CompanyService>(T.CompanyService).bySlug(String(f.company)) : null;
   const rate = rt.container.resolve<BillingService>(T.BillingService).setRate({
     kind: need(f, "kind"),
@@ -139,8 +140,9 @@ async function rateCommand(rt: Runtime, args: string[], out: Out): Promise<numbe
     model: String(f.model ?? ""),
     companyId: company?.id ?? null,
     currency: String(f.currency ?? company?.currency ?? "COP"),
+    freePerMonth: String(f.free ?? ""),
   });
-  out.log(`${rate.kind}${rate.country ? ` ${rate.country}` : ""}${rate.model ? ` ${rate.model}` : ""}: ${rate.amount} ${rate.currency}${company ? ` (${company.slug})` : ""}`);
+  out.log(`${rate.kind}${rate.country ? ` ${rate.country}` : ""}${rate.model ? ` ${rate.model}` : ""}: ${rate.amount} ${rate.currency}${rate.freePerMonth ? `, ${rate.freePerMonth} free a month per number` : ""}${company ? ` (${company.slug})` : ""}`);
   return 0;
 }
 

@@ -288,6 +288,7 @@ export class IngestService {
     // The AI answers first when the channel says so (AI mode); it hands over to the queue later.
     const status = this.aiGate.startsWithBot(channel) ? "bot" : "queued";
     const id = this.conversations.insert({ companyId: channel.companyId, channelId: channel.id, contactId: contact.id, status, queueId: channel.queueId, now });
+    this.meter.conversation({ id, companyId: channel.companyId });
     return { conversationId: id, needsAgent: status === "queued" && channel.queueId !== null, blocked: false };
   }
 
@@ -339,7 +340,7 @@ export class IngestService {
   private applyStatus(channel: Channel, s: StatusUpdate, after: AfterCommit): boolean {
     const m = this.messages.byExternal(channel.id, "out", s.externalId) ?? this.confirmByKey(channel, s.idempotencyKey, s.externalId, after);
     // Charged whether or not this status moves the message on (a late "delivered" after "read" still carries the price).
-    if (m && s.pricing) this.meter.whatsapp({ id: m.id, companyId: m.companyId, externalId: s.externalId }, s.pricing);
+    if (m && s.pricing) this.meter.whatsapp({ id: m.id, companyId: m.companyId, channelId: channel.id, externalId: s.externalId }, s.pricing);
     if (!m || !statusAdvances(m.status, s.status)) return false;
     const failed = s.status === "failed";
     this.messages.setStatus(m.id, s.status, failed ? (s.error?.message ?? "failed") : null, failed ? (s.error?.code ?? null) : null);

@@ -13,6 +13,7 @@ import type { MediaRepository } from "../media/media-repository.ts";
 import { backoffMs } from "../shared/backoff.ts";
 import { DueLoop } from "../shared/due-loop.ts";
 import { T } from "../tokens.ts";
+import { BALANCE_REFUSED, type BalancePolicy } from "../billing/balance-policy.ts";
 import type { ContactRepository } from "../contacts/contact-repository.ts";
 import type { Message } from "./conversation.ts";
 import type { ConversationRepository } from "./conversation-repository.ts";
@@ -68,6 +69,7 @@ export class OutboxDispatcher {
     @inject(T.MediaSigner) private readonly signer: MediaSigner,
     @inject(T.MediaRepository) private readonly media: MediaRepository,
     @inject(T.EventBus) private readonly bus: EventBus,
+    @inject(T.BalancePolicy) private readonly balance: BalancePolicy,
   ) {
     this.loop = new DueLoop({
       pass: () => this.pass(),
@@ -166,6 +168,10 @@ export class OutboxDispatcher {
     const conversation = this.conversations.get(channel.companyId, message.conversationId);
     const to = conversation ? this.contacts.externalIdFor(conversation.contactId, channel.id) : null;
     if (!conversation || !to) return this.record(row, message, { ok: false, retryable: false, reason: "The customer has no address on this channel." });
+    if (this.balance.blocksSend(channel.companyId, channel.pluginId, message, to)) {
+      // Queued before the balance ran out: not sent at a price the company cannot pay; the agent retries after a recharge.
+      return this.record(row, message, { ok: false, retryable: false, reason: "", code: BALANCE_REFUSED as never });
+    }
     const manifest = this.channelService.plugin(channel.pluginId).manifest;
     await this.pacer.wait(channel.id, to, manifest);
     this.outbox.markSending(row.id, this.clock.now());

@@ -1,5 +1,5 @@
 import { inject, injectable } from "tsyringe";
-import type { BalancePolicy } from "../billing/balance-policy.ts";
+import { PRICED_PLUGIN, priceKindOf, type BalancePolicy } from "../billing/balance-policy.ts";
 import type { ChannelRepository } from "../channels/channel-repository.ts";
 import type { PluginManifest } from "../channels/contract.ts";
 import type { PluginRegistry } from "../channels/registry.ts";
@@ -145,7 +145,7 @@ export class ReplyService {
     const parameters = input.parameters.map((p) => p.trim());
     if (parameters.length !== t.parameterCount || parameters.some((p) => !p)) throw AppError.invalid({ parameters: "inbox.error.template_parameters" });
     const text = t.body.replace(/\{\{(\d+)\}\}/g, (m, n: string) => parameters[Number(n) - 1] ?? m);
-    return this.queue(actor, c, this.clock.now(), (tx) => tx({ kind: "template", text, payload: { name: t.name, language: t.language, parameters } }));
+    return this.queue(actor, c, this.clock.now(), (tx) => tx({ kind: "template", text, payload: { name: t.name, language: t.language, parameters, category: t.category } }));
   }
 
   /** An emoji on a customer's message (WhatsApp reactions). */
@@ -165,6 +165,9 @@ export class ReplyService {
   retry(actor: Actor, messageId: number): Message {
     const m = this.conversationService.message(actor, messageId);
     if (m.direction !== "out" || m.status !== "failed" || m.author === "system") throw new AppError(409, "not_retryable", "inbox.error.not_retryable");
+    const c = this.conversationService.get(actor, m.conversationId);
+    const kind = priceKindOf(c.pluginId, m);
+    if (kind) this.balance.check(c.companyId, kind, { to: c.contactPhone });
     this.uow.run(() => {
       this.messages.setStatus(m.id, "pending", null);
       this.outbox.enqueue(m.id, m.channelId, m.conversationId, this.clock.now());
@@ -180,12 +183,12 @@ export class ReplyService {
    * anything is stored (the agent can send it once the company is recharged).
    */
   private priced(c: ConversationListItem, category: string): void {
-    if (c.pluginId === "whatsapp-cloud") this.balance.check(c.companyId, `whatsapp.${category}`, { to: c.contactPhone });
+    if (c.pluginId === PRICED_PLUGIN) this.balance.check(c.companyId, `whatsapp.${category}`, { to: c.contactPhone });
   }
 
   /** Whether an answer in this conversation would be refused for balance now (the composer says so before the agent types). */
   balanceBlocked(c: ConversationListItem): boolean {
-    return c.pluginId === "whatsapp-cloud" && this.balance.blocked(c.companyId, "whatsapp.service", { to: c.contactPhone });
+    return c.pluginId === PRICED_PLUGIN && this.balance.blocked(c.companyId, "whatsapp.service", { to: c.contactPhone });
   }
 
   /** Free text (and menus, reactions) only inside the channel's window. */

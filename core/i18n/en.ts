@@ -1098,4 +1098,8 @@ export const en: Record<MessageKey, string> = {
   "billing.usage": "Usage",
   "billing.closing": "Closing balance",
   "billing.kind.ai.tokens": "AI",
+  "billing.free_per_month": "Free a month per number",
+  "billing.free_per_month_help": "WhatsApp messages of this kind free each month for each number (empty or 0: none).",
+  "billing.error.free_per_month": "Enter a whole number of messages, or leave it empty.",
+  "billing.error.free_whatsapp_only": "Monthly free messages apply to WhatsApp rates only.",
 };

@@ -1097,4 +1097,8 @@ export const es = {
   "billing.usage": "Consumo",
   "billing.closing": "Saldo final",
   "billing.kind.ai.tokens": "IA",
+  "billing.free_per_month": "Gratis al mes por número",
+  "billing.free_per_month_help": "Mensajes de WhatsApp de este tipo sin costo cada mes por cada número (vacío o 0: ninguno).",
+  "billing.error.free_per_month": "Escriba un número entero de mensajes, o déjelo vacío.",
+  "billing.error.free_whatsapp_only": "Los mensajes gratis al mes solo aplican a tarifas de WhatsApp.",
 } as const;

@@ -14,6 +14,7 @@ export interface RateFormValues {
   model: string;
   companyId: string;
   currency: string;
+  freePerMonth: string;
 }
 
 /** The operator's rate table: what each kind of usage costs, per country or model, with company overrides. */
@@ -32,13 +33,14 @@ export function RatesPage(props: { ctx: PageContext; rates: (Rate & { companyNam
         t={t}
         id="rates"
         empty={t("billing.no_rates")}
-        head={[t("billing.rate_kind"), t("billing.company"), t("billing.country"), t("billing.model"), t("billing.amount")]}
+        head={[t("billing.rate_kind"), t("billing.company"), t("billing.country"), t("billing.model"), t("billing.amount"), t("billing.free_per_month")]}
         rows={props.rates.map((r) => [
           <span>{t(`billing.kind.${r.kind}` as MessageKey)}</span>,
           <span safe>{r.companyName ?? t.plain("billing.platform")}</span>,
           <span safe>{r.country || t.plain("billing.every")}</span>,
           <span safe>{r.model || (r.kind.startsWith("ai.") ? t.plain("billing.every") : "—")}</span>,
           <span safe>{r.amount === 0 ? t.plain("billing.free") : formatMoney(r.amount, r.currency, locale)}</span>,
+          <span>{r.freePerMonth > 0 ? String(r.freePerMonth) : "—"}</span>,
         ])}
       />
       <section class="card narrow">
@@ -57,6 +59,7 @@ export function RatesPage(props: { ctx: PageContext; rates: (Rate & { companyNam
             </select>
           </label>
           <TextField t={t} name="amount" label="billing.amount" value={form.amount} errors={errors} help="billing.rate_amount_help" />
+          <TextField t={t} name="freePerMonth" label="billing.free_per_month" value={form.freePerMonth} errors={errors} maxlength={9} help="billing.free_per_month_help" />
           <TextField t={t} name="country" label="billing.country" value={form.country} errors={errors} maxlength={2} help="billing.country_help" />
           <TextField t={t} name="model" label="billing.model" value={form.model} errors={errors} maxlength={100} help="billing.model_help" />
           <label class="field">

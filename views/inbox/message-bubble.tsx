@@ -1,6 +1,7 @@
 import type { Message } from "../../core/conversations/conversation.ts";
 import type { MessageKey, Translate } from "../../core/i18n/index.ts";
 import type { SendErrorCode } from "../../core/channels/contract.ts";
+import { BALANCE_REFUSED } from "../../core/billing/balance-policy.ts";
 import type { SystemEventName } from "../../core/conversations/system-lines.ts";
 
 const EVENT_KEYS: Record<SystemEventName, MessageKey> = {
@@ -18,7 +19,8 @@ const EVENT_KEYS: Record<SystemEventName, MessageKey> = {
 };
 
 /** Failure classes plugins report (SEND_ERROR_CODES), explained in the agent's language. */
-const SEND_ERROR_KEYS: Record<SendErrorCode, MessageKey> = {
+const SEND_ERROR_KEYS: Record<SendErrorCode | typeof BALANCE_REFUSED, MessageKey> = {
+  [BALANCE_REFUSED]: "billing.error.insufficient",
   outside_window: "senderror.outside_window",
   undeliverable: "senderror.undeliverable",
   rate_limited: "senderror.rate_limited",
@@ -105,7 +107,7 @@ export function MessageBubble(props: { t: Translate; m: Message; csrf: string; t
       {m.maybeDuplicate ? <p class="note maybe-duplicate">{t("inbox.maybe_duplicate")}</p> : ""}
       {m.status === "failed" ? (
         <div class="failure" role="alert">
-          {m.errorCode && m.errorCode in SEND_ERROR_KEYS ? <strong>{t(SEND_ERROR_KEYS[m.errorCode as SendErrorCode])}</strong> : ""}
+          {m.errorCode && m.errorCode in SEND_ERROR_KEYS ? <strong>{t(SEND_ERROR_KEYS[m.errorCode as keyof typeof SEND_ERROR_KEYS])}</strong> : ""}
           <span safe>{m.error ?? ""}</span>
           <form method="post" action={`/inbox/messages/${m.id}/retry`} class="inline" hx-target="#messages" hx-swap="none">
             <input type="hidden" name="_csrf" value={props.csrf} />
