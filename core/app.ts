@@ -44,7 +44,9 @@ import { SettingsRoutes } from "./system/settings-routes.tsx";
 
 import { BotApi } from "./api/bot-api.ts";
 import { BillingApi } from "./api/billing-api.ts";
+import { ReportApi } from "./api/report-api.ts";
 import { RechargeRoutes } from "./billing/recharge-routes.tsx";
+import { DashboardRoutes } from "./reports/dashboard-routes.tsx";
 import { BotRoutes } from "./bot/bot-routes.tsx";
 /** Builds the HTTP app from a container. No listen(): tests call app.handle(). */
 export function buildApp(c: DependencyContainer) {
@@ -90,11 +92,12 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(AiRoutes))
     .use(routes(BotRoutes))
     .use(routes(RechargeRoutes))
+    .use(routes(DashboardRoutes))
     .use(routes(MediaRoutes))
     .use(routes(WebhookRoutes))
     .use(
       // The docs page speaks the signed-in user's language (else the browser's).
-      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)).use(routes(ResponseApi)).use(routes(AiApi)).use(routes(BotApi)).use(routes(BillingApi)), (request) =>
+      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)).use(routes(ResponseApi)).use(routes(AiApi)).use(routes(BotApi)).use(routes(BillingApi)).use(routes(ReportApi)), (request) =>
         renderer.language(request, c.resolve<AuthService>(T.AuthService).viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE))),
       ),
     );

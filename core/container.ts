@@ -82,6 +82,9 @@ import { LedgerRepository } from "./billing/ledger-repository.ts";
 import { RateRepository } from "./billing/rate-repository.ts";
 import { UsageMeter } from "./billing/usage-meter.ts";
 import { BalancePolicy } from "./billing/balance-policy.ts";
+import { ReportRepository } from "./reports/report-repository.ts";
+import { ReportService } from "./reports/report-service.ts";
+import { DashboardHub } from "./reports/dashboard-hub.ts";
 import { BotContextFactory } from "./bot/bot-context.ts";
 import { BotRepository } from "./bot/bot-repository.ts";
 import { BotRunner } from "./bot/bot-runner.ts";
@@ -149,6 +152,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.BotSessionRepository, BotSessionRepository);
   singleton(T.LedgerRepository, LedgerRepository);
   singleton(T.RateRepository, RateRepository);
+  singleton(T.ReportRepository, ReportRepository);
   singleton(T.UsageMeter, UsageMeter);
   singleton(T.BalancePolicy, BalancePolicy);
 
@@ -194,6 +198,8 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.BotService, BotService);
   singleton(T.BotTry, BotTry);
   singleton(T.BillingService, BillingService);
+  singleton(T.ReportService, ReportService);
+  singleton(T.DashboardHub, DashboardHub);
 
   singleton(T.Renderer, Renderer);
   singleton(T.Guard, Guard);

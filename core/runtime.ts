@@ -14,6 +14,7 @@ import { T } from "./tokens.ts";
 import type { AssignmentService } from "./routing/assignment-service.ts";
 import type { PresenceService } from "./routing/presence-service.ts";
 import type { InboxHub } from "./events/inbox-hub.tsx";
+import type { DashboardHub } from "./reports/dashboard-hub.ts";
 import type { OutboxDispatcher } from "./conversations/outbox-dispatcher.ts";
 import type { ChannelRuntime } from "./channels/channel-runtime.ts";
 import type { MediaFetcher } from "./media/media-fetcher.ts";
@@ -56,6 +57,9 @@ export async function startRuntime(
     const hub = container.resolve<InboxHub>(T.InboxHub);
     hub.start();
     stops.push(() => hub.stop());
+    const dashboard = container.resolve<DashboardHub>(T.DashboardHub);
+    dashboard.start();
+    stops.push(() => dashboard.stop());
     const dispatcher = container.resolve<OutboxDispatcher>(T.OutboxDispatcher);
     dispatcher.start();
     stops.push(() => dispatcher.stop());

@@ -5,6 +5,7 @@
  * as the given user, and writes <out>/<name>-<desktop|phone>.png.
  *   bun scripts/screenshots.ts [--out /tmp/shots] [--user admin] [--lang es|en] [--import] [/path ...]
  * --import also walks a CSV import: upload, column preview, dry-run report.
+ * --history fills the dashboard's rollups with 30 days of made-up activity (a picture, not a test).
  * Without paths it shoots the main pages. Not part of the test suite.
  */
 import { mkdirSync } from "node:fs";
@@ -33,6 +34,21 @@ for (const [i, text] of ["Hola, ¿tienen envíos a Medellín?", "Quiero saber el
 }
 const conversation = server.db.query<{ id: number }, []>("SELECT id FROM conversations ORDER BY id").get()!.id;
 if (lang === "en") server.db.query("UPDATE users SET language = 'en'").run();
+if (args.includes("--history")) {
+  const channel = relay;
+  const put = server.db.query("INSERT INTO activity_rollups (company_id, bucket, channel_id, received, sent, opened, closed) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  const cycle = server.db.query("INSERT INTO conversation_cycles (company_id, conversation_id, channel_id, queue_id, agent_id, via_bot, handoff, opened_at, first_response_at, closed_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const queue = server.db.query<{ id: number }, []>("SELECT id FROM queues ORDER BY id").get()!.id;
+  const agent = server.db.query<{ id: number }, []>("SELECT id FROM users WHERE username = 'fulanito'").get()?.id ?? null;
+  const now = Date.now();
+  for (let q = 0; q < 30 * 96; q++) {
+    const bucket = now - (now % 900_000) - q * 900_000;
+    const hour = new Date(bucket - 5 * 3_600_000).getUTCHours();
+    const busy = hour >= 8 && hour < 19 ? 1 + ((q * 7) % 5) : (q % 4 === 0 ? 1 : 0);
+    if (busy) put.run(server.companyId, bucket, channel, busy * 3, busy * 2 + (q % 3), busy, q % 3 ? busy - 1 : busy);
+    if (busy && q % 6 === 0) cycle.run(server.companyId, channel, queue, q % 12 ? agent : null, q % 4 === 0 ? 1 : 0, q % 8 === 0 ? "ai.customer_asked" : null, bucket, q % 12 ? bucket + 60_000 * (1 + (q % 17)) : null, bucket + 3_600_000 * (1 + (q % 5)));
+  }
+}
 
 const pages = paths.length
   ? paths

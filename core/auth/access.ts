@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   "contacts.admin": ["operator", "admin"],
   /** Recharges and balances: the operator records them for any company; admins read their own. */
   billing: ["operator", "admin"],
+  /** The dashboard and reports: the company's figures (the operator's: every company's). */
+  reports: ["operator", "admin", "supervisor"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -11,10 +11,7 @@ import type { Config } from "../config.ts";
 import { translator } from "../i18n/index.ts";
 import { T } from "../tokens.ts";
 import { LoginPage } from "../../views/auth/login.tsx";
-import { HomePage } from "../../views/pages/home.tsx";
-import type { UserRepository } from "../users/user-repository.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
-import type { SetupStep } from "../../views/pages/home.tsx";
 
 @injectable()
 export class AuthRoutes {
@@ -23,7 +20,6 @@ export class AuthRoutes {
     @inject(T.AuthService) private readonly authService: AuthService,
     @inject(T.Renderer) private readonly render: Renderer,
     @inject(T.Guard) private readonly guard: Guard,
-    @inject(T.UserRepository) private readonly users: UserRepository,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
   ) {}
 
@@ -71,17 +67,6 @@ export class AuthRoutes {
         },
         { panel: "panel" },
       )
-      .get(
-        "/",
-        ({ request, viewer }) => {
-          // Agents and supervisors work in the inbox: that is where they land.
-          if ((viewer.role === "agent" || viewer.role === "supervisor") && viewer.companyId !== null) return this.render.redirect("/inbox");
-          const queues = viewer.role === "operator" ? [] : this.ownQueues(viewer.userId, viewer.companyId);
-          const steps = viewer.companyId !== null ? setupSteps(this.companies.setupProgress(viewer.companyId)) : null;
-          return this.render.page(request, viewer, (ctx) => <HomePage ctx={ctx} queues={queues} steps={steps} />);
-        },
-        { panel: "panel" },
-      )
       .post(
         "/session/company",
         ({ viewer, body }) => {
@@ -95,11 +80,6 @@ export class AuthRoutes {
       )
       ;
   }
-
-  private ownQueues(userId: number, companyId: number | null): string[] {
-    if (companyId === null) return [];
-    return this.users.get(companyId, userId)?.queues.map((q) => q.name) ?? [];
-  }
 }
 
 /** Only same-site paths may follow a login (no open redirect). */
@@ -108,15 +88,6 @@ function safeNext(raw: unknown): string {
   return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 }
 
-/** The setup checklist: a queue, an agent, a channel that routes to a queue, someone Conectado. */
-function setupSteps(p: { queues: number; agents: number; routedChannels: number; connected: number }): SetupStep[] {
-  return [
-    { key: "queue", done: p.queues > 0, href: "/admin/queues/new" },
-    { key: "agent", done: p.agents > 0, href: "/admin/users/new" },
-    { key: "channel", done: p.routedChannels > 0, href: "/admin/channels" },
-    { key: "online", done: p.connected > 0, href: "/inbox" },
-  ];
-}
 
 /** "/admin/queues/5/edit" -> "/admin/queues": the section survives a company switch, the item (of the other company) does not. */
 function sectionOf(raw: string): string {

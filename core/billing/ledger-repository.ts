@@ -113,6 +113,13 @@ export class LedgerRepository {
       .get(companyId);
   }
 
+  /** Every active company's balance (the operator's dashboard), read from the cached column. */
+  balances(): { companyId: number; name: string; currency: string; balance: number }[] {
+    return this.db
+      .query<{ companyId: number; name: string; currency: string; balance: number }, []>("SELECT id AS companyId, name, currency, balance FROM companies WHERE active = 1 ORDER BY name COLLATE NOCASE, id")
+      .all();
+  }
+
   get(id: number): LedgerEntry | null {
     return this.db.query<LedgerEntry, [number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE l.id = ?`).get(id);
   }

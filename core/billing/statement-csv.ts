@@ -1,4 +1,4 @@
-import Papa from "papaparse";
+import { toCsv } from "../http/csv-response.ts";
 import type { Statement, StatementRow } from "./billing-service.ts";
 import { fractionDigits } from "./money.ts";
 
@@ -24,9 +24,5 @@ export function statementCsv(s: Statement): string {
   const major = (r: StatementRow, v: number) => (v / 10 ** fractionDigits(r.currency)).toFixed(fractionDigits(r.currency));
   const head = ["month", "company", "currency", "opening", "recharges", "reversals", "adjustments", ...kinds.map((k) => `usage_${k}`), "closing"];
   const lines = s.rows.map((r) => [s.month, r.companyName, r.currency, major(r, r.opening), major(r, r.recharges), major(r, r.reversals), major(r, r.adjustments), ...kinds.map((k) => major(r, r.usage[k] ?? 0)), major(r, r.closing)]);
-  return `${Papa.unparse([head, ...lines], { escapeFormulae: true, newline: "\r\n" })}\r\n`;
-}
-
-export function csvResponse(body: string, filename: string): Response {
-  return new Response(`\uFEFF${body}`, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" } });
+  return toCsv([head, ...lines]);
 }

@@ -147,10 +147,10 @@ export class ConversationRepository {
     return Number(
       this.db
         .query(
-          `INSERT INTO conversations (company_id, channel_id, contact_id, status, queue_id, last_message_at, queued_at, closed_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO conversations (company_id, channel_id, contact_id, status, queue_id, last_message_at, queued_at, closed_at, created_at, opened_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?6, ?6)`,
         )
-        .run(c.companyId, c.channelId, c.contactId, c.status, c.queueId, c.now, c.status === "queued" ? c.now : null, c.status === "closed" ? c.now : null, c.now)
+        .run(c.companyId, c.channelId, c.contactId, c.status, c.queueId, c.now, c.status === "queued" ? c.now : null, c.status === "closed" ? c.now : null)
         .lastInsertRowid,
     );
   }
@@ -206,10 +206,14 @@ export class ConversationRepository {
       .run(now, by, note, id);
   }
 
+  /** A new cycle: its own first response and open time (the reports' figures are per cycle). */
   reopen(id: number, status: ConversationStatus, now: number): void {
     this.db
-      .query("UPDATE conversations SET status = ?, closed_at = NULL, closed_by = NULL, close_note = NULL, queued_at = CASE WHEN ? = 'queued' THEN ? ELSE queued_at END WHERE id = ?")
-      .run(status, status, now, id);
+      .query(
+        `UPDATE conversations SET status = ?1, closed_at = NULL, closed_by = NULL, close_note = NULL, opened_at = ?2, first_response_at = NULL,
+           queued_at = CASE WHEN ?1 = 'queued' THEN ?2 ELSE queued_at END WHERE id = ?3`,
+      )
+      .run(status, now, id);
   }
 
   /** Oldest waiting conversations of a queue, for draining when an agent frees up. */

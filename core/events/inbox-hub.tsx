@@ -11,6 +11,7 @@ import type { EventBus } from "./bus.ts";
 import { timeFormatter } from "../shared/time-format.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import type { AuthService } from "../auth/auth-service.ts";
+import { recheck, sseResponse } from "./sse.ts";
 
 interface Connection {
   viewer: Viewer;
@@ -74,70 +75,31 @@ export class InboxHub {
 
   connect(viewer: Viewer, csrf: string, open: number | null, signal: AbortSignal): Response {
     const companyId = viewer.companyId!;
-    const encoder = new TextEncoder();
     let conn: Connection | null = null;
-    let heartbeat: ReturnType<typeof setInterval> | undefined;
-    let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
-    const close = () => {
-      if (!conn) return;
-      clearInterval(heartbeat);
-      this.byCompany.get(companyId)?.delete(conn);
-      this.presenceService.streamClosed(companyId, viewer.userId);
-      conn = null;
-      try {
-        controllerRef?.close();
-      } catch {
-        /* already closed */
-      }
-    };
-    const stream = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        controllerRef = controller;
-        const c: Connection = {
-          viewer,
-          actor: actorOf(viewer),
-          csrf,
-          open,
-          write: (chunk) => {
-            try {
-              controller.enqueue(encoder.encode(chunk));
-            } catch {
-              close();
-            }
-          },
-          end: (reason) => {
-            c.write(`event: reauth\ndata: ${reason}\n\n`);
-            close();
-          },
-        };
-        conn = c;
+    return sseResponse(signal, this.heartbeatMs, {
+      open: (w) => {
+        conn = { viewer, actor: actorOf(viewer), csrf, open, write: w.write, end: w.end };
         let set = this.byCompany.get(companyId);
         if (!set) this.byCompany.set(companyId, (set = new Set()));
-        set.add(c);
-        c.write(": connected\n\n");
-        heartbeat = setInterval(() => this.beat(c), this.heartbeatMs);
+        set.add(conn);
         this.presenceService.streamOpened(companyId, viewer.userId);
-        signal.addEventListener("abort", close);
       },
-      cancel: close,
-    });
-    return new Response(stream, {
-      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" },
+      beat: () => conn && this.beat(conn),
+      closed: () => {
+        if (conn) this.byCompany.get(companyId)?.delete(conn);
+        this.presenceService.streamClosed(companyId, viewer.userId);
+      },
     });
   }
 
   /** Keep-alive, and the session read again: ended, or its rights changed, the stream follows. */
   private beat(c: Connection): void {
-    let current: Viewer | null;
-    try {
-      current = this.authService.refresh(c.viewer);
-    } catch {
-      return c.write(": ping\n\n");
+    const current = recheck(this.authService, c.viewer);
+    if (current === "session" || current === "access") return c.end(current);
+    if (current) {
+      c.viewer = current;
+      c.actor = actorOf(current);
     }
-    if (!current || current.companyId !== c.viewer.companyId) return c.end("session");
-    if (current.role !== c.viewer.role) return c.end("access");
-    c.viewer = current;
-    c.actor = actorOf(current);
     c.write(": ping\n\n");
   }
 

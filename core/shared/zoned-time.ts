@@ -39,3 +39,13 @@ export function parseDateTime(s: string, timeZone: string): number | null {
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? null : ms;
 }
+
+/** An instant as ISO 8601 with the zone's offset at that moment ("2026-12-02T00:00:00-05:00"). */
+export function isoInZone(ms: number, timeZone: string): string {
+  const p = parts(ms, timeZone);
+  const offsetMin = Math.round((Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - Math.floor(ms / 1000) * 1000) / 60_000);
+  const sign = offsetMin < 0 ? "-" : "+";
+  const abs = Math.abs(offsetMin);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${p.y}-${pad(p.m)}-${pad(p.d)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}

@@ -11,6 +11,7 @@ import billing from "./0010_billing.sql" with { type: "text" };
 import usage from "./0011_usage.sql" with { type: "text" };
 import balanceCache from "./0012_balance_cache.sql" with { type: "text" };
 import allowance from "./0013_allowance.sql" with { type: "text" };
+import reports from "./0014_reports.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -27,4 +28,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 11, name: "usage", sql: usage },
   { version: 12, name: "balance_cache", sql: balanceCache },
   { version: 13, name: "allowance", sql: allowance },
+  { version: 14, name: "reports", sql: reports },
 ];

@@ -1,0 +1,171 @@
+import { inject, injectable } from "tsyringe";
+import type { Clock } from "../clock.ts";
+import type { LedgerRepository } from "../billing/ledger-repository.ts";
+import type { PresenceService } from "../routing/presence-service.ts";
+import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import { T } from "../tokens.ts";
+import { timeStat, type TimeStat } from "./percentiles.ts";
+import { intoBuckets, reportRange, type ReportRange } from "./report-range.ts";
+import type { ActivityRow, CycleTime, ReportRepository } from "./report-repository.ts";
+
+/** The operator's platform view has no company of its own: it reads the days of the platform's home zone. */
+export const PLATFORM_TIME_ZONE = "America/Bogota";
+
+export interface ActivityPoint {
+  start: number;
+  received: number;
+  sent: number;
+  opened: number;
+  closed: number;
+}
+
+export interface TimesRow {
+  id: number | null;
+  name: string | null;
+  firstResponse: TimeStat;
+  resolution: TimeStat;
+}
+
+export interface TimesReport {
+  overall: { firstResponse: TimeStat; resolution: TimeStat };
+  byQueue: TimesRow[];
+  byAgent: TimesRow[];
+}
+
+export interface AgentStatus {
+  userId: number;
+  username: string;
+  name: string;
+  role: string;
+  online: boolean;
+  openConversations: number;
+}
+
+export interface BotReport {
+  finished: number;
+  contained: number;
+  /** Share of bot-started conversations finalized without a person, 0..1 (null: none finished). */
+  containment: number | null;
+  handoffs: { reason: string; count: number }[];
+}
+
+export interface CompanyOverview {
+  companyId: number;
+  name: string;
+  currency: string;
+  balance: number;
+  received: number;
+  sent: number;
+  opened: number;
+  closed: number;
+  unanswered: number;
+  online: number;
+}
+
+/**
+ * The dashboard's and the reports API's figures: activity by hour or day in the
+ * company's time zone, who is connected, what waits for an answer, response and
+ * resolution times, channels, the bots' share. Reads only.
+ */
+@injectable()
+export class ReportService {
+  constructor(
+    @inject(T.ReportRepository) private readonly reports: ReportRepository,
+    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
+    @inject(T.LedgerRepository) private readonly ledger: LedgerRepository,
+    @inject(T.PresenceService) private readonly presence: PresenceService,
+    @inject(T.Clock) private readonly clock: Clock,
+  ) {}
+
+  timeZoneOf(companyId: number | null): string {
+    return (companyId !== null ? this.companies.get(companyId)?.timeZone : undefined) ?? PLATFORM_TIME_ZONE;
+  }
+
+  range(companyId: number | null, input: { preset?: string; from?: string; to?: string; bucket?: string }): ReportRange {
+    return reportRange(input, this.clock.now(), this.timeZoneOf(companyId));
+  }
+
+  activity(companyId: number | null, range: ReportRange): ActivityPoint[] {
+    const rows = this.reports.activity(companyId, range.from, range.to);
+    const sums = intoBuckets<ActivityRow>(rows, range.edges, (into, r) =>
+      into ? { bucket: into.bucket, received: into.received + r.received, sent: into.sent + r.sent, opened: into.opened + r.opened, closed: into.closed + r.closed } : { ...r },
+    );
+    return sums.map((s, i) => ({ start: range.edges[i]!, received: s?.received ?? 0, sent: s?.sent ?? 0, opened: s?.opened ?? 0, closed: s?.closed ?? 0 }));
+  }
+
+  times(companyId: number, range: ReportRange): TimesReport {
+    const first = this.reports.firstResponses(companyId, range.from, range.to);
+    const resolved = this.reports.resolutions(companyId, range.from, range.to);
+    // Per queue and agent only what a person handled; the overall figure covers every finalized conversation.
+    const handled = resolved.filter((r) => r.agentId !== null);
+    return {
+      overall: { firstResponse: timeStat(first.map((r) => r.ms)), resolution: timeStat(resolved.map((r) => r.ms)) },
+      byQueue: group(first, handled, (r) => r.queueId, (r) => r.queueName),
+      byAgent: group(first, handled, (r) => r.agentId, (r) => r.agentName),
+    };
+  }
+
+  channels(companyId: number, range: ReportRange) {
+    return this.reports.byChannel(companyId, range.from, range.to);
+  }
+
+  bot(companyId: number, range: ReportRange): BotReport {
+    const c = this.reports.containment(companyId, range.from, range.to);
+    return { ...c, containment: c.finished ? c.contained / c.finished : null, handoffs: this.reports.handoffs(companyId, range.from, range.to) };
+  }
+
+  agents(companyId: number): AgentStatus[] {
+    return this.reports.agents(companyId).map((a) => ({
+      userId: a.userId,
+      username: a.username,
+      name: a.name,
+      role: a.role,
+      online: this.presence.isOnlineGiven(a.userId, a.choseOnline),
+      openConversations: a.open,
+    }));
+  }
+
+  unanswered(companyId: number): { count: number; oldestSince: number | null } {
+    return this.reports.unanswered(companyId);
+  }
+
+  /** The operator's view: every company with its balance and the range's activity, and the platform's totals. */
+  overview(range: ReportRange): { companies: CompanyOverview[]; totals: Omit<CompanyOverview, "companyId" | "name" | "currency" | "balance"> } {
+    const activity = new Map(this.reports.activityByCompany(range.from, range.to).map((a) => [a.companyId, a]));
+    const unanswered = this.reports.unansweredByCompany();
+    const online = new Map<number, number>();
+    for (const u of this.reports.choseOnline()) if (this.presence.isOnlineGiven(u.userId, true)) online.set(u.companyId, (online.get(u.companyId) ?? 0) + 1);
+    const companies = this.ledger.balances().map((c) => {
+      const a = activity.get(c.companyId);
+      return {
+        companyId: c.companyId,
+        name: c.name,
+        currency: c.currency,
+        balance: c.balance,
+        received: a?.received ?? 0,
+        sent: a?.sent ?? 0,
+        opened: a?.opened ?? 0,
+        closed: a?.closed ?? 0,
+        unanswered: unanswered.get(c.companyId) ?? 0,
+        online: online.get(c.companyId) ?? 0,
+      };
+    });
+    const totals = { received: 0, sent: 0, opened: 0, closed: 0, unanswered: 0, online: 0 };
+    for (const c of companies) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += c[k];
+    return { companies, totals };
+  }
+}
+
+function group(first: CycleTime[], resolved: CycleTime[], key: (r: CycleTime) => number | null, name: (r: CycleTime) => string | null): TimesRow[] {
+  const rows = new Map<number | null, { name: string | null; first: number[]; resolved: number[] }>();
+  const at = (r: CycleTime) => {
+    let g = rows.get(key(r));
+    if (!g) rows.set(key(r), (g = { name: name(r), first: [], resolved: [] }));
+    return g;
+  };
+  for (const r of first) at(r).first.push(r.ms);
+  for (const r of resolved) at(r).resolved.push(r.ms);
+  return [...rows]
+    .map(([id, g]) => ({ id, name: g.name, firstResponse: timeStat(g.first), resolution: timeStat(g.resolved) }))
+    .sort((a, b) => (a.name ?? "\uffff").localeCompare(b.name ?? "\uffff"));
+}
