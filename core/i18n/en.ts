@@ -1181,4 +1181,6 @@ export const en: Record<MessageKey, string> = {
   "dashboard.online": "Connected",
   "dashboard.platform_total": "Platform total",
   "dashboard.no_companies": "No companies yet.",
+  "dashboard.all_companies": "See every company",
+  "dashboard.company_view": "See only {company}",
 };

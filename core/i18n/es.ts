@@ -1180,4 +1180,6 @@ export const es = {
   "dashboard.online": "Conectados",
   "dashboard.platform_total": "Total de la plataforma",
   "dashboard.no_companies": "Aún no hay empresas.",
+  "dashboard.all_companies": "Ver todas las empresas",
+  "dashboard.company_view": "Ver solo {company}",
 } as const;

@@ -44,8 +44,9 @@ export class DashboardHub {
     this.timer = null;
   }
 
-  connect(viewer: Viewer, signal: AbortSignal): Response {
-    const key = viewer.companyId;
+  /** `companyId` null: the operator watching every company. */
+  connect(viewer: Viewer, companyId: number | null, signal: AbortSignal): Response {
+    const key = companyId;
     let watcher: Watcher | null = null;
     return sseResponse(signal, this.heartbeatMs, {
       open: (writer) => {

@@ -21,7 +21,12 @@ import { dashboardCsv } from "./dashboard-csv.ts";
 import type { ReportRange } from "./report-range.ts";
 import type { ReportService } from "./report-service.ts";
 
-type RangeQuery = { preset?: string; from?: string; to?: string };
+type RangeQuery = { preset?: string; from?: string; to?: string; all?: string };
+
+/** Whose figures: the viewer's company, or (the operator asking for ?all=1, or with none selected) every company. */
+function scopeOf(viewer: Viewer, query: RangeQuery): number | null {
+  return viewer.role === "operator" && query.all === "1" ? null : viewer.companyId;
+}
 
 /**
  * "/" for admins, supervisors and the operator: the dashboard (agents land in the
@@ -53,19 +58,21 @@ export class DashboardRoutes {
         "/dashboard/live",
         ({ viewer, query }) => {
           const t = translator(viewer.language);
-          if (viewer.companyId === null) return html(<CompaniesTable t={t} overview={this.reports.overview(this.rangeOrToday(null, query).range)} />);
-          return html(<LiveContent t={t} data={this.live(viewer.companyId)} />);
+          const companyId = scopeOf(viewer, query);
+          if (companyId === null) return html(<CompaniesTable t={t} overview={this.reports.overview(this.rangeOrToday(null, query).range)} />);
+          return html(<LiveContent t={t} data={this.live(companyId)} />);
         },
         { panel: "reports" },
       )
-      .get("/dashboard/stream", ({ request, viewer }) => this.hub.connect(viewer, request.signal), { panel: "reports" })
+      .get("/dashboard/stream", ({ request, viewer, query }) => this.hub.connect(viewer, scopeOf(viewer, query), request.signal), { panel: "reports" })
       .get(
         "/dashboard/export/:file",
         ({ viewer, params, query }) => {
           const table = params.file.replace(/\.csv$/, "");
-          const range = this.reports.range(viewer.companyId, query);
-          const rows = found(dashboardCsv(this.reports, table, viewer.companyId, range));
-          const slug = viewer.companyId !== null ? (this.companies.get(viewer.companyId)?.slug ?? "empresa") : "plataforma";
+          const companyId = scopeOf(viewer, query);
+          const range = this.reports.range(companyId, query);
+          const rows = found(dashboardCsv(this.reports, table, companyId, range));
+          const slug = companyId !== null ? (this.companies.get(companyId)?.slug ?? "empresa") : "plataforma";
           return csvResponse(toCsv(rows), `${slug}-${table}-${range.fromDate}_${range.toDate}.csv`);
         },
         { panel: "reports" },
@@ -73,19 +80,20 @@ export class DashboardRoutes {
   }
 
   private page(request: Request, viewer: Viewer, query: RangeQuery): Response {
-    const { range, errors } = this.rangeOrToday(viewer.companyId, query);
+    const scope = scopeOf(viewer, query);
+    const { range, errors } = this.rangeOrToday(scope, query);
     const form = { from: errors ? String(query.from ?? "") : range.fromDate, to: errors ? String(query.to ?? "") : range.toDate };
-    const points = this.reports.activity(viewer.companyId, range);
+    const points = this.reports.activity(scope, range);
     const labels = points.map((p) => bucketLabel(p.start, viewer.language, range.timeZone, range.bucket));
     const t = translator(viewer.language);
     const text = { title: t.plain("dashboard.chart_title"), received: t.plain("dashboard.received"), sent: t.plain("dashboard.sent"), opened: t.plain("dashboard.opened"), closed: t.plain("dashboard.closed") };
     const charts = { safeWide: activityChartSvg(points, labels, text, { width: 960, height: 300 }), safeNarrow: activityChartSvg(points, labels, text, { width: 360, height: 280 }) };
     const status = errors ? 422 : 200;
-    if (viewer.companyId === null) {
+    if (scope === null) {
       const data = { range, form, errors, points, labels, charts, overview: this.reports.overview(range) };
       return this.render.page(request, viewer, (ctx) => <PlatformDashboardPage ctx={ctx} data={data} />, status);
     }
-    const companyId = viewer.companyId;
+    const companyId = scope;
     const data = {
       range,
       form,

@@ -37,6 +37,13 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }):
       <div id="dash-sse" hx-sse:connect="/dashboard/stream" hx-swap="none"></div>
       <div class="page-head">
         <h1>{t("dashboard.title")}</h1>
+        {ctx.viewer!.role === "operator" ? (
+          <a href="/?all=1" id="all-companies">
+            {t("dashboard.all_companies")}
+          </a>
+        ) : (
+          ""
+        )}
       </div>
       {data.steps && data.steps.some((s) => !s.done) ? <SetupChecklist t={t} steps={data.steps} /> : ""}
       <RangeForm ctx={ctx} range={data.range} from={data.form.from} to={data.form.to} errors={data.errors} />

@@ -25,14 +25,21 @@ export interface PlatformData {
 export function PlatformDashboardPage(props: { ctx: PageContext; data: PlatformData }): JSX.Element {
   const { ctx, data } = props;
   const { t } = ctx;
-  const qs = rangeQuery(data.range);
+  const qs = rangeQuery(data.range, true);
   return (
     <Layout ctx={ctx} title={t.plain("dashboard.title")}>
-      <div id="dash-sse" hx-sse:connect="/dashboard/stream" hx-swap="none"></div>
+      <div id="dash-sse" hx-sse:connect="/dashboard/stream?all=1" hx-swap="none"></div>
       <div class="page-head">
         <h1>{t("dashboard.platform_title")}</h1>
+        {ctx.viewer!.companyName ? (
+          <a href="/" id="company-dashboard">
+            {t("dashboard.company_view", { company: ctx.viewer!.companyName })}
+          </a>
+        ) : (
+          ""
+        )}
       </div>
-      <RangeForm ctx={ctx} range={data.range} from={data.form.from} to={data.form.to} errors={data.errors} />
+      <RangeForm ctx={ctx} range={data.range} from={data.form.from} to={data.form.to} errors={data.errors} all />
       <section class="card" id="companies">
         <div class="card-head">
           <h2>{t("dashboard.companies")}</h2>
