@@ -5,7 +5,7 @@ import { startLiveServer } from "../helpers/live-server.ts";
 import { ADMIN_PASSWORD } from "../helpers/test-app.ts";
 
 /** Pages that are fragments, streams or not HTML: loaded by the pages below, not on their own. */
-const NOT_PAGES = [/\/export$/, /\/progress$/, /^\/inbox\/:id\/contact/, /^\/api\/v1\//, /^\/webhooks\//, /^\/chat\//, /^\/media\//, /^\/assets\//, /^\/inbox\/stream/, /^\/inbox\/list/, /\/pane$/, /\/older$/, /^\/healthz$/, /^\/logout$/];
+const NOT_PAGES = [/\/export$/, /\/progress$/, /^\/inbox\/:id\/contact/, /^\/api\/v1\//, /^\/webhooks\//, /^\/chat\//, /^\/media\//, /^\/assets\//, /^\/inbox\/stream/, /^\/dashboard\/(stream|live|export)/, /^\/inbox\/list/, /\/pane$/, /\/older$/, /^\/healthz$/, /^\/logout$/];
 
 /**
  * Defect: no Content-Security-Policy on panel pages. Every page the panel registers
