@@ -9,13 +9,13 @@ export interface ActivityRow {
   closed: number;
 }
 
-/** A cycle's durations with who and where, for the response-time figures. */
-export interface CycleTime {
-  queueId: number | null;
-  queueName: string | null;
-  agentId: number | null;
-  agentName: string | null;
-  ms: number;
+/** A group's durations (ms): how many, their median and 90th percentile. */
+export interface TimeStatRow {
+  id: number | null;
+  name: string | null;
+  count: number;
+  median: number | null;
+  p90: number | null;
 }
 
 export interface ChannelActivity {
@@ -79,24 +79,28 @@ export class ReportRepository {
       .all(companyId, from, to);
   }
 
-  /** First responses given in the range: from the cycle's start to a person's first answer. */
-  firstResponses(companyId: number, from: number, to: number): CycleTime[] {
-    return this.times(companyId, from, to, "first_response_at", "c.first_response_at - c.opened_at");
-  }
-
-  /** Cycles finalized in the range: from their start to the close. */
-  resolutions(companyId: number, from: number, to: number): CycleTime[] {
-    return this.times(companyId, from, to, "closed_at", "c.closed_at - c.opened_at");
-  }
-
-  private times(companyId: number, from: number, to: number, column: "first_response_at" | "closed_at", duration: string): CycleTime[] {
+  /**
+   * Count, median and 90th percentile (ms) of first-response or resolution times
+   * in the range, overall or per queue or agent, computed by SQLite itself
+   * (median(), percentile(): the linear-interpolation percentile, as spreadsheets'
+   * PERCENTILE.INC) over a covering index, so 60k conversations a month stay cheap.
+   * First response: from the cycle's start to a person's first answer, counted when
+   * the answer came. Resolution: from the start to the close, counted when it
+   * closed; per queue and agent only cycles a person had.
+   */
+  timeStats(companyId: number, from: number, to: number, metric: "first_response" | "resolution", by: "all" | "queue" | "agent"): TimeStatRow[] {
+    const at = metric === "first_response" ? "first_response_at" : "closed_at";
+    const key = by === "queue" ? "queue_id" : by === "agent" ? "agent_id" : "NULL";
+    const handled = metric === "resolution" && by !== "all" ? " AND agent_id IS NOT NULL" : "";
+    const name = by === "queue" ? "(SELECT name FROM queues WHERE id = k)" : by === "agent" ? "(SELECT name FROM users WHERE id = k)" : "NULL";
     return this.db
-      .query<CycleTime, [number, number, number]>(
-        `SELECT c.queue_id AS queueId, q.name AS queueName, c.agent_id AS agentId, u.name AS agentName, ${duration} AS ms
-         FROM conversation_cycles c LEFT JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.agent_id
-         WHERE c.company_id = ? AND c.${column} >= ? AND c.${column} < ?`,
+      .query<TimeStatRow, [number, number, number]>(
+        `SELECT k AS id, ${name} AS name, COUNT(*) AS count, median(ms) AS median, percentile(ms, 90) AS p90
+         FROM (SELECT ${key} AS k, ${at} - opened_at AS ms FROM conversation_cycles WHERE company_id = ? AND ${at} >= ? AND ${at} < ?${handled})
+         ${by === "all" ? "" : "GROUP BY k ORDER BY name COLLATE NOCASE"}`,
       )
-      .all(companyId, from, to);
+      .all(companyId, from, to)
+      .filter((r) => r.count > 0);
   }
 
   /** Cycles that began with a bot and were finalized in the range: how many a person never had to touch. */

@@ -4,9 +4,8 @@ import type { LedgerRepository } from "../billing/ledger-repository.ts";
 import type { PresenceService } from "../routing/presence-service.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
-import { timeStat, type TimeStat } from "./percentiles.ts";
 import { intoBuckets, reportRange, type ReportRange } from "./report-range.ts";
-import type { ActivityRow, CycleTime, ReportRepository } from "./report-repository.ts";
+import type { ActivityRow, ReportRepository, TimeStatRow } from "./report-repository.ts";
 
 /** The operator's platform view has no company of its own: it reads the days of the platform's home zone. */
 export const PLATFORM_TIME_ZONE = "America/Bogota";
@@ -17,6 +16,13 @@ export interface ActivityPoint {
   sent: number;
   opened: number;
   closed: number;
+}
+
+/** Count, median and 90th percentile of durations, in whole seconds (null when there are none). */
+export interface TimeStat {
+  count: number;
+  median: number | null;
+  p90: number | null;
 }
 
 export interface TimesRow {
@@ -94,15 +100,9 @@ export class ReportService {
   }
 
   times(companyId: number, range: ReportRange): TimesReport {
-    const first = this.reports.firstResponses(companyId, range.from, range.to);
-    const resolved = this.reports.resolutions(companyId, range.from, range.to);
-    // Per queue and agent only what a person handled; the overall figure covers every finalized conversation.
-    const handled = resolved.filter((r) => r.agentId !== null);
-    return {
-      overall: { firstResponse: timeStat(first.map((r) => r.ms)), resolution: timeStat(resolved.map((r) => r.ms)) },
-      byQueue: group(first, handled, (r) => r.queueId, (r) => r.queueName),
-      byAgent: group(first, handled, (r) => r.agentId, (r) => r.agentName),
-    };
+    const stats = (metric: "first_response" | "resolution", by: "all" | "queue" | "agent") => this.reports.timeStats(companyId, range.from, range.to, metric, by);
+    const overall = (metric: "first_response" | "resolution") => inSeconds(stats(metric, "all")[0]);
+    return { overall: { firstResponse: overall("first_response"), resolution: overall("resolution") }, byQueue: grouped(stats("first_response", "queue"), stats("resolution", "queue")), byAgent: grouped(stats("first_response", "agent"), stats("resolution", "agent")) };
   }
 
   channels(companyId: number, range: ReportRange) {
@@ -156,16 +156,17 @@ export class ReportService {
   }
 }
 
-function group(first: CycleTime[], resolved: CycleTime[], key: (r: CycleTime) => number | null, name: (r: CycleTime) => string | null): TimesRow[] {
-  const rows = new Map<number | null, { name: string | null; first: number[]; resolved: number[] }>();
-  const at = (r: CycleTime) => {
-    let g = rows.get(key(r));
-    if (!g) rows.set(key(r), (g = { name: name(r), first: [], resolved: [] }));
-    return g;
-  };
-  for (const r of first) at(r).first.push(r.ms);
-  for (const r of resolved) at(r).resolved.push(r.ms);
-  return [...rows]
-    .map(([id, g]) => ({ id, name: g.name, firstResponse: timeStat(g.first), resolution: timeStat(g.resolved) }))
-    .sort((a, b) => (a.name ?? "\uffff").localeCompare(b.name ?? "\uffff"));
+/** Count, median and p90 in whole seconds (null when there is nothing to measure). */
+function inSeconds(r: TimeStatRow | undefined): TimeStat {
+  if (!r) return { count: 0, median: null, p90: null };
+  return { count: r.count, median: r.median === null ? null : Math.round(r.median / 1000), p90: r.p90 === null ? null : Math.round(r.p90 / 1000) };
+}
+
+/** One row per queue or agent that had either figure, by name. */
+function grouped(first: TimeStatRow[], resolution: TimeStatRow[]): TimesRow[] {
+  const rows = new Map<number | null, TimesRow>();
+  const row = (r: TimeStatRow) => rows.get(r.id) ?? rows.set(r.id, { id: r.id, name: r.name, firstResponse: inSeconds(undefined), resolution: inSeconds(undefined) }).get(r.id)!;
+  for (const r of first) row(r).firstResponse = inSeconds(r);
+  for (const r of resolution) row(r).resolution = inSeconds(r);
+  return [...rows.values()].sort((a, b) => (a.name ?? "\uffff").localeCompare(b.name ?? "\uffff"));
 }

@@ -109,8 +109,9 @@ describe("reports from a known history", () => {
   test("first response and resolution: median and p90 overall, per queue and per agent", async () => {
     const r = await get<{ firstResponse: unknown; resolution: unknown; byQueue: { name: string }[]; byAgent: { userId: number; name: string }[] }>("/api/v1/reports/times?from=2026-11-30&to=2026-11-30");
     // A: 50 min to answer, 110 min to finalize; B: 2 min and 60 min.
-    const first = { count: 2, median: 1560, p90: 3000 };
-    const resolution = { count: 2, median: 5100, p90: 6600 };
+    // p90 interpolated between the two (as PERCENTILE.INC): 120 + 0.9 × 2880 and 3600 + 0.9 × 3000.
+    const first = { count: 2, median: 1560, p90: 2712 };
+    const resolution = { count: 2, median: 5100, p90: 6300 };
     expect(r.firstResponse).toEqual(first);
     expect(r.resolution).toEqual(resolution);
     expect(r.byQueue).toEqual([{ queueId: expect.any(Number), name: "ventas", firstResponse: first, resolution } as never]);
