@@ -1,5 +1,5 @@
 import { inject, injectable } from "tsyringe";
-import type { BalancePolicy } from "../billing/balance-policy.ts";
+import { insufficientBalance, type BalancePolicy } from "../billing/balance-policy.ts";
 import type { UsageMeter } from "../billing/usage-meter.ts";
 import type { Clock } from "../clock.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
@@ -117,7 +117,7 @@ export class AiAssistant {
     const p = this.settings.provider(companyId);
     if (!p) throw new AppError(409, "ai_disabled", "ai.error.disabled");
     if (this.settings.budgetSpent(companyId)) throw new AppError(409, "ai_budget_spent", "ai.error.budget_spent");
-    if (this.balance.aiBlocked(companyId, p.settings.model)) throw new AppError(402, "insufficient_balance", "billing.error.insufficient");
+    if (this.balance.aiBlocked(companyId, p.settings.model)) throw insufficientBalance();
     return p;
   }
 

@@ -1,19 +1,23 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { inject, injectable } from "tsyringe";
 import { AppError } from "../errors.ts";
-import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import { countryOf } from "../contacts/phone.ts";
 import { T } from "../tokens.ts";
 import type { LedgerRepository } from "./ledger-repository.ts";
 import type { RateRepository } from "./rate-repository.ts";
 
 /** The plugin whose provider bills each message (Meta's WhatsApp pricing); other channels send for free. */
-export const PRICED_PLUGIN = "whatsapp-cloud";
+const PRICED_PLUGIN = "whatsapp-cloud";
 
 /** The error code of a send the outbox refused for balance (the bubble says "Saldo insuficiente…"). */
 export const BALANCE_REFUSED = "insufficient_balance";
 
+/** What a refused priced send answers: 402 and "Saldo insuficiente: recargue para responder." in the user's language. */
+export function insufficientBalance(): AppError {
+  return new AppError(402, BALANCE_REFUSED, "billing.error.insufficient");
+}
+
 /** The rate a stored outbound message is priced at (null: its channel does not bill per message). */
-export function priceKindOf(pluginId: string, m: { kind: string; payload: Record<string, unknown> | null }): string | null {
+function priceKindOf(pluginId: string, m: { kind: string; payload: Record<string, unknown> | null }): string | null {
   if (pluginId !== PRICED_PLUGIN) return null;
   // Templates carry Meta's category from when they were sent; a free-form message is a "service" one.
   if (m.kind === "template") return `whatsapp.${String(m.payload?.category ?? "marketing").toLowerCase()}`;
@@ -31,23 +35,17 @@ export class BalancePolicy {
   constructor(
     @inject(T.LedgerRepository) private readonly ledger: LedgerRepository,
     @inject(T.RateRepository) private readonly rates: RateRepository,
-    @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
   ) {}
 
   /** Whether a send of this kind would be refused now (`to`: the recipient's number, for its country's price). */
   blocked(companyId: number, kind: string, opts: { to?: string | null; model?: string } = {}): boolean {
-    const company = this.companies.get(companyId);
-    if (!company) return false;
-    const country = opts.to ? (parsePhoneNumberFromString(`+${opts.to.replace(/^\+/, "")}`)?.country ?? "") : "";
-    const rate = this.rates.find(companyId, kind, country, opts.model ?? "", company.currency) ?? (kind.startsWith("whatsapp.") ? this.rates.find(companyId, "whatsapp.default", country, "", company.currency) : null);
-    if (!rate || rate.amount <= 0) return false;
-    const account = this.ledger.account(companyId)!;
-    return account.balance <= -account.creditLimit;
-  }
-
-  /** Refuses a priced send when the balance is spent. */
-  check(companyId: number, kind: string, opts: { to?: string | null; model?: string } = {}): void {
-    if (this.blocked(companyId, kind, opts)) throw new AppError(402, "insufficient_balance", "billing.error.insufficient");
+    // The balance first: one read by primary key, and while it lasts nothing else is needed.
+    const account = this.ledger.account(companyId);
+    if (!account || account.balance > -account.creditLimit) return false;
+    const rate = kind.startsWith("whatsapp.")
+      ? this.rates.whatsapp(companyId, kind, countryOf(opts.to), account.currency)
+      : this.rates.find(companyId, kind, "", opts.model ?? "", account.currency);
+    return !!rate && rate.amount > 0;
   }
 
   /**
@@ -55,7 +53,7 @@ export class BalancePolicy {
    * balance ran out (or by the bot, the AI, an automatic answer) is not sent at a
    * price the company can no longer pay; it is marked failed, retryable.
    */
-  blocksSend(companyId: number, pluginId: string, m: { kind: string; payload: Record<string, unknown> | null }, to: string): boolean {
+  blocksSend(companyId: number, pluginId: string, m: { kind: string; payload: Record<string, unknown> | null }, to: string | null): boolean {
     const kind = priceKindOf(pluginId, m);
     return kind !== null && this.blocked(companyId, kind, { to });
   }

@@ -5,7 +5,8 @@ import { AppError, found } from "../errors.ts";
 import type { FieldError } from "../i18n/index.ts";
 import { isIsoDate } from "../shared/iso-date.ts";
 import { paged, type Page } from "../shared/paging.ts";
-import { wallClock } from "../bot/schedule.ts";
+import { localDate } from "../shared/zoned-time.ts";
+import { PLATFORM_TIME_ZONE } from "../tenancy/company.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import { PAYMENT_METHODS, type LedgerEntry, type RechargeFilter } from "./ledger.ts";
@@ -80,7 +81,7 @@ export class BillingService {
     if (!company) errors.companyId = "billing.error.company";
     const amount = company ? parseMajor(input.amount, company.currency) : null;
     if (company && (amount === null || amount <= 0 || amount > MAX_AMOUNT)) errors.amount = "billing.error.amount";
-    const date = input.date.trim() || (company ? wallClock(this.clock.now(), company.timeZone).date : "");
+    const date = input.date.trim() || (company ? localDate(this.clock.now(), company.timeZone) : "");
     if (!isIsoDate(date)) errors.date = "billing.error.date";
     const method = input.method.trim().toLowerCase();
     if (!(PAYMENT_METHODS as readonly string[]).includes(method)) errors.method = "billing.error.method";
@@ -100,9 +101,9 @@ export class BillingService {
   saveSettings(companyId: number, input: { threshold: string; creditLimit?: string }): void {
     const company = found(this.companies.get(companyId));
     const errors: Record<string, FieldError> = {};
-    const threshold = input.threshold.trim() ? (input.threshold.trim() === "0" ? 0 : parseMajor(input.threshold, company.currency)) : null;
+    const threshold = input.threshold.trim() ? parseMajor(input.threshold, company.currency) : null;
     if (input.threshold.trim() && threshold === null) errors.threshold = "billing.error.rate_amount";
-    const credit = input.creditLimit === undefined ? undefined : input.creditLimit.trim() === "" || input.creditLimit.trim() === "0" ? 0 : parseMajor(input.creditLimit, company.currency);
+    const credit = input.creditLimit === undefined ? undefined : input.creditLimit.trim() === "" ? 0 : parseMajor(input.creditLimit, company.currency);
     if (credit === null) errors.creditLimit = "billing.error.rate_amount";
     if (Object.keys(errors).length) throw AppError.invalid(errors);
     this.uow.run(() => {
@@ -130,7 +131,7 @@ export class BillingService {
     if (!why) throw AppError.invalid({ reason: "billing.error.reason" });
     const company = found(this.companies.get(entry.companyId));
     const id = this.uow.run(() =>
-      this.ledger.insert({ companyId: entry.companyId, kind: "reversal", amount: -entry.amount, currency: entry.currency, valueDate: wallClock(this.clock.now(), company.timeZone).date, note: why, reversesId: entry.id, createdBy: by, createdAt: this.clock.now() }),
+      this.ledger.insert({ companyId: entry.companyId, kind: "reversal", amount: -entry.amount, currency: entry.currency, valueDate: localDate(this.clock.now(), company.timeZone), note: why, reversesId: entry.id, createdBy: by, createdAt: this.clock.now() }),
     );
     return this.ledger.get(id)!;
   }
@@ -149,7 +150,7 @@ export class BillingService {
     if (!(RATE_KINDS as readonly string[]).includes(kind)) errors.kind = "billing.error.rate_kind";
     const currency = input.currency.trim().toUpperCase();
     if (!/^[A-Z]{3}$/.test(currency)) errors.currency = "billing.error.currency";
-    const amount = input.amount.trim() === "0" ? 0 : parseMajor(input.amount, currency);
+    const amount = parseMajor(input.amount, currency);
     if (amount === null || amount < 0) errors.amount = "billing.error.rate_amount";
     const country = input.country.trim().toUpperCase();
     if (country && !/^[A-Z]{2}$/.test(country)) errors.country = "billing.error.country";
@@ -192,10 +193,10 @@ export class BillingService {
     return { month, rows };
   }
 
-  /** YYYY-MM now, in the company's time zone (the platform's first company's when none is selected). */
+  /** YYYY-MM now, in the company's time zone (the platform's when none is selected). */
   thisMonth(companyId: number | null): string {
-    const tz = (companyId !== null ? this.companies.get(companyId)?.timeZone : undefined) ?? "America/Bogota";
-    return wallClock(this.clock.now(), tz).date.slice(0, 7);
+    const tz = (companyId !== null ? this.companies.get(companyId)?.timeZone : undefined) ?? PLATFORM_TIME_ZONE;
+    return localDate(this.clock.now(), tz).slice(0, 7);
   }
 
   rateTable() {

@@ -2,12 +2,20 @@
  * Money in integer minor units of a currency (ISO 4217 digits: COP has 2, so
  * $230.000 is 23 000 000). Forms and the CLI take the major unit; JSON carries minor.
  */
+const digitsOf = new Map<string, number>();
+
 export function fractionDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    // Only real ISO codes reach here in practice (validated on input); the map stays tiny.
+    if (digitsOf.size < 300) digitsOf.set(currency, digits);
   }
+  return digits;
 }
 
 /** "230000", "230.000" (es) or "230,000.50": the major unit typed by a person, as minor units; null when it is not an amount. */
@@ -26,6 +34,12 @@ export function parseMajor(text: string, currency: string): number | null {
   s = `${whole}${frac}`;
   const n = Number(s);
   return Number.isSafeInteger(n) ? n : null;
+}
+
+/** Minor units as the major unit with its decimals, for CSV ("230000.00"): what a spreadsheet sums. */
+export function majorText(minor: number, currency: string): string {
+  const digits = fractionDigits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
 }
 
 /** As people there write it: $230.000 in Colombia (no decimals when there are none). */

@@ -43,6 +43,20 @@ export class RateRepository {
       .get(kind, currency, companyId, country, model);
   }
 
+  /**
+   * A WhatsApp message's price: the category's own row (company before platform,
+   * country before every country), else the "whatsapp.default" row that prices
+   * categories Meta adds later. One query.
+   */
+  whatsapp(companyId: number, kind: string, country: string, currency: string): Rate | null {
+    return this.db
+      .query<Rate, [string, string, number, string]>(
+        `SELECT ${COLUMNS} FROM rates WHERE kind IN (?1, 'whatsapp.default') AND currency = ?2 AND (company_id IS NULL OR company_id = ?3) AND country IN ('', ?4) AND model = ''
+         ORDER BY kind = 'whatsapp.default', company_id IS NULL, country = '' LIMIT 1`,
+      )
+      .get(kind, currency, companyId, country);
+  }
+
   /** Every row: the platform's and each company's overrides (the operator's table; tens of rows). */
   all(): (Rate & { companyName: string | null })[] {
     return this.db

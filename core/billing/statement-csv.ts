@@ -1,6 +1,6 @@
 import { toCsv } from "../http/csv-response.ts";
 import type { Statement, StatementRow } from "./billing-service.ts";
-import { fractionDigits } from "./money.ts";
+import { majorText } from "./money.ts";
 
 /** The operator's totals row, when every company uses the same currency (else none: sums across currencies mean nothing). */
 export function totalsOf(s: Statement, label: string): StatementRow | null {
@@ -21,7 +21,7 @@ export function totalsOf(s: Statement, label: string): StatementRow | null {
 /** One line per company, amounts in the currency's major unit (what a spreadsheet sums). */
 export function statementCsv(s: Statement): string {
   const kinds = [...new Set(s.rows.flatMap((r) => Object.keys(r.usage)))].sort();
-  const major = (r: StatementRow, v: number) => (v / 10 ** fractionDigits(r.currency)).toFixed(fractionDigits(r.currency));
+  const major = (r: StatementRow, v: number) => majorText(v, r.currency);
   const head = ["month", "company", "currency", "opening", "recharges", "reversals", "adjustments", ...kinds.map((k) => `usage_${k}`), "closing"];
   const lines = s.rows.map((r) => [s.month, r.companyName, r.currency, major(r, r.opening), major(r, r.recharges), major(r, r.reversals), major(r, r.adjustments), ...kinds.map((k) => major(r, r.usage[k] ?? 0)), major(r, r.closing)]);
   return toCsv([head, ...lines]);

@@ -1,8 +1,8 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { inject, injectable } from "tsyringe";
 import type { StatusUpdate } from "../channels/contract.ts";
 import type { Clock } from "../clock.ts";
-import { wallClock } from "../bot/schedule.ts";
+import { countryOf } from "../contacts/phone.ts";
+import { localDate } from "../shared/zoned-time.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import type { LedgerRepository } from "./ledger-repository.ts";
@@ -33,10 +33,10 @@ export class UsageMeter {
     if (!company || this.ledger.charged("message", m.id)) return false;
     const category = pricing.category.toLowerCase();
     const kind = `whatsapp.${WHATSAPP_KINDS.has(category) ? category : "default"}`;
-    const country = pricing.recipient ? (parsePhoneNumberFromString(`+${pricing.recipient.replace(/^\+/, "")}`)?.country ?? "") : "";
-    const rate = this.rates.find(company.id, kind, country, "", company.currency) ?? this.rates.find(company.id, "whatsapp.default", country, "", company.currency);
+    const country = countryOf(pricing.recipient);
+    const rate = this.rates.whatsapp(company.id, kind, country, company.currency);
     const now = this.clock.now();
-    const valueDate = wallClock(now, company.timeZone).date;
+    const valueDate = localDate(now, company.timeZone);
     // The number's monthly allowance (the company's month) goes first; the entry is still written, at 0.
     const free = !!rate && rate.amount > 0 && this.rates.takeAllowance(m.channelId, kind, valueDate.slice(0, 7), rate.freePerMonth);
     return this.ledger.chargeOnce({
@@ -71,7 +71,7 @@ export class UsageMeter {
       quantity: 1,
       price: rate.amount,
       currency: company.currency,
-      valueDate: wallClock(now, company.timeZone).date,
+      valueDate: localDate(now, company.timeZone),
       refType: "conversation",
       refId: c.id,
       externalId: null,
@@ -92,7 +92,7 @@ export class UsageMeter {
       quantity: call.promptTokens + call.completionTokens,
       price,
       currency: company.currency,
-      valueDate: wallClock(now, company.timeZone).date,
+      valueDate: localDate(now, company.timeZone),
       refType: "ai_call",
       refId: call.id,
       externalId: null,

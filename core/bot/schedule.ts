@@ -1,20 +1,14 @@
+import { dateOf, localParts } from "../shared/zoned-time.ts";
 import { minutesOf } from "./definition-check.ts";
 import type { Day, StepOf } from "./program.ts";
 
 const WEEKDAYS: readonly Day[] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The wall clock in a time zone: its date (YYYY-MM-DD), weekday and minute of the day. */
 export function wallClock(ms: number, timeZone: string): { date: string; day: Day; minute: number } {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
-    formatters.set(timeZone, f);
-  }
-  const p: Record<string, string> = {};
-  for (const x of f.formatToParts(ms)) p[x.type] = x.value;
-  const date = `${p.year}-${p.month}-${p.day}`;
-  return { date, day: WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()]!, minute: (Number(p.hour) % 24) * 60 + Number(p.minute) };
+  const p = localParts(ms, timeZone);
+  const date = dateOf(p);
+  return { date, day: WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()]!, minute: p.h * 60 + p.mi };
 }
 
 function previousDate(date: string): { date: string; day: Day } {

@@ -46,6 +46,13 @@ export function phoneQuery(q: string): string | null {
   return digits.length > 0 ? digits.slice(0, 20) : null;
 }
 
+/** The country a number belongs to by its calling code ("573001112233" or "+57…" → "CO"), "" when unknown. */
+export function countryOf(phone: string | null | undefined): string {
+  const digits = (phone ?? "").replace(/[^\d]/g, "");
+  if (!digits) return "";
+  return parsePhoneNumberFromString(`+${digits}`)?.country ?? "";
+}
+
 function asCountry(country: string): CountryCode | undefined {
   return /^[A-Z]{2}$/.test(country) ? (country as CountryCode) : undefined;
 }

@@ -1,5 +1,5 @@
 import { inject, injectable } from "tsyringe";
-import { PRICED_PLUGIN, priceKindOf, type BalancePolicy } from "../billing/balance-policy.ts";
+import { insufficientBalance, type BalancePolicy } from "../billing/balance-policy.ts";
 import type { ChannelRepository } from "../channels/channel-repository.ts";
 import type { PluginManifest } from "../channels/contract.ts";
 import type { PluginRegistry } from "../channels/registry.ts";
@@ -57,6 +57,9 @@ export interface TemplateInput {
  * retries. Each is stored as pending with its outbox row in one transaction; the
  * channel's window rules are checked here, not only in the composer.
  */
+/** A free-form answer (text, media, a menu), as the rate table sees it. */
+const FREE_FORM = { kind: "text", payload: null };
+
 @injectable()
 export class ReplyService {
   constructor(
@@ -102,7 +105,7 @@ export class ReplyService {
     if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
     if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
     this.freeTextAllowed(actor, c);
-    this.priced(c, "service");
+    this.priced(c, FREE_FORM);
     const replyToId = input.replyToId ? this.conversationService.message(actor, input.replyToId).id : null;
     const now = this.clock.now();
     return this.queue(actor, c, now, (tx) => {
@@ -125,7 +128,7 @@ export class ReplyService {
     const c = this.open(actor, id);
     this.mayWrite(actor, c, false);
     this.freeTextAllowed(actor, c);
-    this.priced(c, "service");
+    this.priced(c, FREE_FORM);
     const text = menu.text.trim();
     if (!text || menu.options.length === 0) throw AppError.invalid({ text: "inbox.error.empty_message" });
     const numbered = [text, ...menu.options.map((o, i) => `${i + 1}. ${o.title}`)].join("\n");
@@ -141,7 +144,7 @@ export class ReplyService {
     if (!allowsTemplates(manifest, state)) throw new AppError(409, "templates_unsupported", "inbox.error.no_templates");
     const t = this.templates.get(c.channelId, input.name, input.language);
     if (!t || t.status !== "APPROVED") throw AppError.invalid({ template: "inbox.error.template_unknown" });
-    this.priced(c, t.category.toLowerCase());
+    this.priced(c, { kind: "template", payload: { category: t.category } });
     const parameters = input.parameters.map((p) => p.trim());
     if (parameters.length !== t.parameterCount || parameters.some((p) => !p)) throw AppError.invalid({ parameters: "inbox.error.template_parameters" });
     const text = t.body.replace(/\{\{(\d+)\}\}/g, (m, n: string) => parameters[Number(n) - 1] ?? m);
@@ -166,8 +169,7 @@ export class ReplyService {
     const m = this.conversationService.message(actor, messageId);
     if (m.direction !== "out" || m.status !== "failed" || m.author === "system") throw new AppError(409, "not_retryable", "inbox.error.not_retryable");
     const c = this.conversationService.get(actor, m.conversationId);
-    const kind = priceKindOf(c.pluginId, m);
-    if (kind) this.balance.check(c.companyId, kind, { to: c.contactPhone });
+    this.priced(c, m);
     this.uow.run(() => {
       this.messages.setStatus(m.id, "pending", null);
       this.outbox.enqueue(m.id, m.channelId, m.conversationId, this.clock.now());
@@ -182,13 +184,13 @@ export class ReplyService {
    * rate table pricing this one and the balance spent, the send is refused before
    * anything is stored (the agent can send it once the company is recharged).
    */
-  private priced(c: ConversationListItem, category: string): void {
-    if (c.pluginId === PRICED_PLUGIN) this.balance.check(c.companyId, `whatsapp.${category}`, { to: c.contactPhone });
+  private priced(c: ConversationListItem, m: { kind: string; payload: Record<string, unknown> | null }): void {
+    if (this.balance.blocksSend(c.companyId, c.pluginId, m, c.contactPhone)) throw insufficientBalance();
   }
 
   /** Whether an answer in this conversation would be refused for balance now (the composer says so before the agent types). */
   balanceBlocked(c: ConversationListItem): boolean {
-    return c.pluginId === PRICED_PLUGIN && this.balance.blocked(c.companyId, "whatsapp.service", { to: c.contactPhone });
+    return this.balance.blocksSend(c.companyId, c.pluginId, FREE_FORM, c.contactPhone);
   }
 
   /** Free text (and menus, reactions) only inside the channel's window. */

@@ -1,4 +1,4 @@
-import { fractionDigits } from "../billing/money.ts";
+import { majorText } from "../billing/money.ts";
 import { isoInZone } from "../shared/zoned-time.ts";
 import type { ReportRange } from "./report-range.ts";
 import type { ReportService } from "./report-service.ts";
@@ -11,24 +11,22 @@ type Rows = (string | number | null)[][];
  * operator's all-companies table.
  */
 export function dashboardCsv(reports: ReportService, table: string, companyId: number | null, range: ReportRange): Rows | null {
+  if (table === "activity") {
+    return [["start", "received", "sent", "opened", "closed"], ...reports.activity(companyId, range).map((p) => [isoInZone(p.start, range.timeZone), p.received, p.sent, p.opened, p.closed])];
+  }
   if (companyId === null) {
-    if (table !== "companies" && table !== "activity") return null;
-    if (table === "companies") {
-      const o = reports.overview(range);
-      return [
-        ["company", "currency", "balance", "received", "sent", "opened", "closed", "unanswered", "online"],
-        ...o.companies.map((c) => [c.name, c.currency, (c.balance / 10 ** fractionDigits(c.currency)).toFixed(fractionDigits(c.currency)), c.received, c.sent, c.opened, c.closed, c.unanswered, c.online]),
-      ];
-    }
+    if (table !== "companies") return null;
+    return [
+      ["company", "currency", "balance", "received", "sent", "opened", "closed", "unanswered", "online"],
+      ...reports.overview(range).companies.map((c) => [c.name, c.currency, majorText(c.balance, c.currency), c.received, c.sent, c.opened, c.closed, c.unanswered, c.online]),
+    ];
   }
   switch (table) {
-    case "activity":
-      return [["start", "received", "sent", "opened", "closed"], ...reports.activity(companyId, range).map((p) => [isoInZone(p.start, range.timeZone), p.received, p.sent, p.opened, p.closed])];
     case "operators":
-      return [["username", "name", "role", "online", "open_conversations"], ...reports.agents(companyId!).map((a) => [a.username, a.name, a.role, a.online ? "yes" : "no", a.openConversations])];
+      return [["username", "name", "role", "online", "open_conversations"], ...reports.agents(companyId).map((a) => [a.username, a.name, a.role, a.online ? "yes" : "no", a.openConversations])];
     case "queues":
     case "agents-times": {
-      const times = reports.times(companyId!, range);
+      const times = reports.times(companyId, range);
       const list = table === "queues" ? times.byQueue : times.byAgent;
       return [
         [table === "queues" ? "queue" : "agent", "first_response_median_s", "first_response_p90_s", "first_responses", "resolution_median_s", "resolution_p90_s", "finalized"],
@@ -36,9 +34,9 @@ export function dashboardCsv(reports: ReportService, table: string, companyId: n
       ];
     }
     case "channels":
-      return [["channel", "plugin", "opened", "received", "sent"], ...reports.channels(companyId!, range).map((c) => [c.name, c.pluginId, c.opened, c.received, c.sent])];
+      return [["channel", "plugin", "opened", "received", "sent"], ...reports.channels(companyId, range).map((c) => [c.name, c.pluginId, c.opened, c.received, c.sent])];
     case "handoffs": {
-      const bot = reports.bot(companyId!, range);
+      const bot = reports.bot(companyId, range);
       return [["reason", "count"], ...bot.handoffs.map((h) => [h.reason, h.count]), ["contained", bot.contained], ["finished_with_bot", bot.finished]];
     }
     default:

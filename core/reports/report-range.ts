@@ -1,7 +1,6 @@
-import { wallClock } from "../bot/schedule.ts";
 import { AppError } from "../errors.ts";
 import { isIsoDate } from "../shared/iso-date.ts";
-import { zonedInstant } from "../shared/zoned-time.ts";
+import { localDate, zonedInstant } from "../shared/zoned-time.ts";
 
 /** Hoy (by hour), Semana and Mes (the last 7 and 30 days, by day), or Desde/Hasta. */
 export const PRESETS = ["today", "week", "month", "custom"] as const;
@@ -46,7 +45,7 @@ function daysBetween(a: string, b: string): number {
  * refused with a field error (the form says which).
  */
 export function reportRange(input: { preset?: string; from?: string; to?: string; bucket?: string }, now: number, timeZone: string): ReportRange {
-  const today = wallClock(now, timeZone).date;
+  const today = localDate(now, timeZone);
   const custom = !!(input.from || input.to) && (input.preset === undefined || input.preset === "" || input.preset === "custom");
   const preset: Preset = custom ? "custom" : (PRESETS as readonly string[]).includes(input.preset ?? "") ? (input.preset as Preset) : "today";
   let fromDate = today;
@@ -75,15 +74,14 @@ export function reportRange(input: { preset?: string; from?: string; to?: string
   return { preset, fromDate, toDate, from: strict[0]!, to: end, bucket, timeZone, edges: [...strict, end] };
 }
 
-/** Sums rows (sorted by their quarter-hour `bucket`) into the range's buckets. */
-export function intoBuckets<R extends { bucket: number }>(rows: R[], edges: number[], add: (into: R | null, row: R) => R): (R | null)[] {
-  const out: (R | null)[] = new Array(edges.length - 1).fill(null);
+/**
+ * The bucket each row falls in, walking rows sorted by their quarter-hour
+ * `bucket` alongside the edges: -1 for a row outside the range.
+ */
+export function bucketIndexes(buckets: number[], edges: number[]): number[] {
   let i = 0;
-  for (const row of rows) {
-    while (i < out.length && row.bucket >= edges[i + 1]!) i++;
-    if (i >= out.length) break;
-    if (row.bucket < edges[i]!) continue;
-    out[i] = add(out[i]!, row);
-  }
-  return out;
+  return buckets.map((b) => {
+    while (i < edges.length - 1 && b >= edges[i + 1]!) i++;
+    return i < edges.length - 1 && b >= edges[i]! ? i : -1;
+  });
 }

@@ -2,13 +2,11 @@ import { inject, injectable } from "tsyringe";
 import type { Clock } from "../clock.ts";
 import type { LedgerRepository } from "../billing/ledger-repository.ts";
 import type { PresenceService } from "../routing/presence-service.ts";
+import { PLATFORM_TIME_ZONE } from "../tenancy/company.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
-import { intoBuckets, reportRange, type ReportRange } from "./report-range.ts";
-import type { ActivityRow, ReportRepository, TimeStatRow } from "./report-repository.ts";
-
-/** The operator's platform view has no company of its own: it reads the days of the platform's home zone. */
-export const PLATFORM_TIME_ZONE = "America/Bogota";
+import { bucketIndexes, reportRange, type ReportRange } from "./report-range.ts";
+import type { ReportRepository, TimeStatRow } from "./report-repository.ts";
 
 export interface ActivityPoint {
   start: number;
@@ -92,11 +90,18 @@ export class ReportService {
   }
 
   activity(companyId: number | null, range: ReportRange): ActivityPoint[] {
+    const points = range.edges.slice(0, -1).map((start) => ({ start, received: 0, sent: 0, opened: 0, closed: 0 }));
     const rows = this.reports.activity(companyId, range.from, range.to);
-    const sums = intoBuckets<ActivityRow>(rows, range.edges, (into, r) =>
-      into ? { bucket: into.bucket, received: into.received + r.received, sent: into.sent + r.sent, opened: into.opened + r.opened, closed: into.closed + r.closed } : { ...r },
-    );
-    return sums.map((s, i) => ({ start: range.edges[i]!, received: s?.received ?? 0, sent: s?.sent ?? 0, opened: s?.opened ?? 0, closed: s?.closed ?? 0 }));
+    bucketIndexes(rows.map((r) => r.bucket), range.edges).forEach((i, k) => {
+      if (i < 0) return;
+      const p = points[i]!;
+      const r = rows[k]!;
+      p.received += r.received;
+      p.sent += r.sent;
+      p.opened += r.opened;
+      p.closed += r.closed;
+    });
+    return points;
   }
 
   times(companyId: number, range: ReportRange): TimesReport {

@@ -1,16 +1,37 @@
 /** Calendar arithmetic in a company's time zone (no library: Intl has what is needed). */
 
-function parts(ms: number, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
-  const f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock in `timeZone` at `ms`: year, month, day, hour (0-23), minute, second. */
+export function localParts(ms: number, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    formatters.set(timeZone, f);
+  }
+  const p: Record<string, string> = {};
+  for (const x of f.formatToParts(ms)) p[x.type] = x.value;
   return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour) % 24, mi: Number(p.minute), s: Number(p.second) };
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The calendar day (YYYY-MM-DD) `ms` falls on in `timeZone`. */
+export function localDate(ms: number, timeZone: string): string {
+  return dateOf(localParts(ms, timeZone));
+}
+
+/** YYYY-MM-DD of a wall clock's parts. */
+export function dateOf(p: { y: number; m: number; d: number }): string {
+  return `${p.y}-${pad(p.m)}-${pad(p.d)}`;
 }
 
 /** The instant a wall-clock time in `timeZone` happens (DST: the first one). */
 export function zonedInstant(y: number, m: number, d: number, h: number, mi: number, timeZone: string): number {
   let guess = Date.UTC(y, m - 1, d, h, mi);
   for (let i = 0; i < 2; i++) {
-    const p = parts(guess, timeZone);
+    const p = localParts(guess, timeZone);
     const shown = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
     guess -= shown - Date.UTC(y, m - 1, d, h, mi);
   }
@@ -19,7 +40,7 @@ export function zonedInstant(y: number, m: number, d: number, h: number, mi: num
 
 /** Midnight of the first day of the month `ms` falls in, in `timeZone`, and of the next month. */
 export function monthRange(ms: number, timeZone: string): { from: number; to: number } {
-  const p = parts(ms, timeZone);
+  const p = localParts(ms, timeZone);
   const next = p.m === 12 ? { y: p.y + 1, m: 1 } : { y: p.y, m: p.m + 1 };
   return { from: zonedInstant(p.y, p.m, 1, 0, 0, timeZone), to: zonedInstant(next.y, next.m, 1, 0, 0, timeZone) };
 }
@@ -42,10 +63,9 @@ export function parseDateTime(s: string, timeZone: string): number | null {
 
 /** An instant as ISO 8601 with the zone's offset at that moment ("2026-12-02T00:00:00-05:00"). */
 export function isoInZone(ms: number, timeZone: string): string {
-  const p = parts(ms, timeZone);
+  const p = localParts(ms, timeZone);
   const offsetMin = Math.round((Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - Math.floor(ms / 1000) * 1000) / 60_000);
   const sign = offsetMin < 0 ? "-" : "+";
   const abs = Math.abs(offsetMin);
-  const pad = (n: number) => String(n).padStart(2, "0");
   return `${p.y}-${pad(p.m)}-${pad(p.d)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }

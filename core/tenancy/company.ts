@@ -12,3 +12,9 @@ export interface CompanyInput {
   currency: string;
   active: boolean;
 }
+
+/**
+ * The platform's home zone: the operator's all-companies views have no company
+ * of their own, so their days are this zone's.
+ */
+export const PLATFORM_TIME_ZONE = "America/Bogota";
