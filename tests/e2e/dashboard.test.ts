@@ -106,13 +106,19 @@ describe.skipIf(!HAS_CHROMIUM)("dashboard and recharges in real Chromium", () =>
     billing.recharge({ companyId: other, amount: "230000", date: "2026-11-20", method: "efecty", reference: "E-3", note: "" }, "test");
     const { ADMIN_PASSWORD } = await import("../helpers/test-app.ts");
     const op = await signedIn("admin", ADMIN_PASSWORD, PHONE);
-    await op.goto(`${server.url}/admin/recharges`);
+    // The operator records one in the form (a field named "method" once broke the page's form script).
+    await op.goto(`${server.url}/admin/recharges/new`);
+    await op.fill('#recharge-form input[name="amount"]', "75.000");
+    await op.selectOption('#recharge-form select[name="method"]', "nequi");
+    await op.click('#recharge-form button[type="submit"]');
+    await op.waitForURL(/\/admin\/recharges$/);
     const listed = () => op.locator("#recharges tbody tr").allTextContents();
-    expect(await listed()).toHaveLength(3);
+    expect(await listed()).toHaveLength(4);
+    expect((await listed())[0]).toContain("$75.000");
     await op.fill('#recharge-filters input[name="from"]', "2026-11-01");
     await op.click('#recharge-filters button[type="submit"]');
     await op.waitForURL(/from=2026-11-01/);
-    expect(await listed()).toHaveLength(2);
+    expect(await listed()).toHaveLength(3);
     await op.fill('#recharge-filters input[name="to"]', "2026-11-15");
     await op.click('#recharge-filters button[type="submit"]');
     await op.waitForURL(/to=2026-11-15/);

@@ -183,7 +183,7 @@
   document.addEventListener("htmx:before:request", function (evt) {
     var form = evt.target;
     var s = session();
-    if (!s || !form || form.tagName !== "FORM" || (form.method || "").toLowerCase() !== "post" || form.hasAttribute("data-no-recover")) return;
+    if (!s || !form || form.tagName !== "FORM" || (form.getAttribute("method") || "").toLowerCase() !== "post" || form.hasAttribute("data-no-recover")) return;
     var values = [];
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || SKIP[el.name] || el.type === "file" || el.type === "submit" || el.type === "hidden" && el.name !== "replyToId") return;
