@@ -50,7 +50,7 @@ export function activityChartSvg(points: ActivityPoint[], labels: string[], text
     chart.setOption({
       animation: false,
       textStyle: { fontFamily: "system-ui, sans-serif", fontSize: narrow ? 11 : 12, color: "#5f6b7d" },
-      legend: { top: 0, itemWidth: 14, itemHeight: 10, textStyle: { color: "#1d2330" } },
+      legend: { top: 0, itemWidth: 14, itemHeight: 10, itemGap: 16, textStyle: { color: "#1d2330" } },
       grid: { left: narrow ? 34 : 44, right: 12, top: narrow ? 52 : 36, bottom: 28 },
       xAxis: { type: "category", data: labels, axisTick: { alignWithLabel: true }, axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#e3e6ea" } } },
