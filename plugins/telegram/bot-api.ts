@@ -109,6 +109,13 @@ export class BotApi {
       await this.opts.observer?.succeeded();
       return { ok: true, result: data.result as T };
     }
+    if (res.ok && data === null) {
+      // A 2xx whose body is not Telegram's JSON (cut off by a proxy?): the method ran, its answer is lost.
+      const error: ApiError = { httpStatus: res.status, code: res.status, description: `Telegram's answer could not be read (HTTP ${res.status}, ${text.length} bytes of no JSON)`, maybeArrived: true };
+      this.opts.logger.warn("telegram: Bot API answer unreadable", { method, status: res.status });
+      await this.opts.observer?.failed(error);
+      return { ok: false, error };
+    }
     const parameters = isObject(data?.parameters) ? data.parameters : {};
     const retryAfter = Number(parameters.retry_after);
     const error: ApiError = {

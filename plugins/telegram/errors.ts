@@ -37,6 +37,8 @@ export function mapSendError(e: ApiError): SendFailure {
   };
 
   if (e.httpStatus === 0) return retry("unavailable", e.maybeArrived);
+  // Accepted, but the answer (and with it the message id) was lost on the way back.
+  if (e.httpStatus >= 200 && e.httpStatus < 300) return retry("unavailable", true);
   if (e.code === 429 || e.httpStatus === 429) return retry("rate_limited", false);
   if (isTokenError(e)) return permanent("token_expired");
   // "bot was blocked by the user", "user is deactivated", "bot can't initiate conversation with a user".

@@ -107,7 +107,7 @@ function transient(e: ApiError): boolean {
 
 /** What the admin reads on the channel: Telegram's words, and the usual cause of "bad webhook". */
 function reasonOf(e: ApiError, url: string): string {
-  if (e.httpStatus === 0) return `Could not register the webhook with Telegram: ${describe(e)}`;
+  if (transient(e)) return `Could not register the webhook with Telegram: ${describe(e)} (Charla tries again by itself)`;
   const hint = /bad webhook|https/i.test(e.description) ? ` (Telegram posts only to public https:// addresses on port 443, 80, 88 or 8443: check PUBLIC_URL; the webhook URL is ${url})` : "";
   return `Telegram refused the webhook: ${describe(e)}${hint}`;
 }

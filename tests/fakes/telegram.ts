@@ -630,7 +630,7 @@ function checkMarkup(markup: unknown): void {
   if (rows.flat().length === 0) throw new ApiFailure(400, "Bad Request: keyboard must be non-empty");
 }
 
-/** 200 with a body that stops half-way: the connection closes before the JSON ends. */
+/** 200 with a body that stops half-way: fewer bytes than its content-length, then the end. */
 function cutResponse(): Response {
   let sent = false;
   const stream = new ReadableStream<Uint8Array>({
@@ -640,7 +640,7 @@ function cutResponse(): Response {
         controller.enqueue(new TextEncoder().encode('{"ok":true,"result":{"message_id":'));
         return;
       }
-      controller.error(new Error("connection cut"));
+      controller.close();
     },
   });
   return new Response(stream, { status: 200, headers: { "content-type": "application/json", "content-length": "200" } });
