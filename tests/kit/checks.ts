@@ -288,6 +288,24 @@ export const CHECKS: readonly Check[] = [
     },
   },
   {
+    id: "test-connection",
+    title: "testConnection() (the admin's \"Probar conexión\") answers ok against a working provider",
+    async run(plugin, adapter) {
+      await withEnv(plugin, adapter, async ({ instance }) => {
+        if (!instance.testConnection) return; // optional: the core then reports the connection as fine
+        let r: { ok: boolean; detail: string };
+        try {
+          r = await instance.testConnection();
+        } catch (e) {
+          fail(`testConnection() threw: ${errorText(e)} (return { ok: false, detail } instead)`);
+        }
+        if (!r || typeof r.ok !== "boolean" || typeof r.detail !== "string") fail(`testConnection() must resolve to { ok: boolean, detail: string }, got ${safeJson(r)}`);
+        if (!r.ok) fail(`testConnection() failed against the working provider: ${r.detail}`);
+        return [r];
+      });
+    },
+  },
+  {
     id: "routing-keys",
     title: "routingKey / trustKey name the account, stably, without revealing a secret",
     gate: (plugin) => (plugin.routingKey ? null : "the plugin has no routingKey: every event is filed under the channel whose URL it hit"),
@@ -604,6 +622,38 @@ export const CHECKS: readonly Check[] = [
         };
         const { result } = await send(env, adapter, "ok", content);
         if (!result.ok) fail(`an image was refused where the provider accepts: ${result.reason}`);
+        return [result];
+      });
+    },
+  },
+  {
+    id: "templates",
+    title: "listTemplates() lists the account's templates (APPROVED ones usable), and one is sent",
+    gate: (plugin) => (has(plugin, "templates") ? null : 'the plugin lacks the "templates" capability'),
+    async run(plugin, adapter) {
+      await withEnv(plugin, adapter, async (env) => {
+        if (!env.instance.listTemplates) fail('the "templates" capability needs listTemplates()');
+        let list: Awaited<ReturnType<NonNullable<typeof env.instance.listTemplates>>>;
+        try {
+          list = await env.instance.listTemplates();
+        } catch (e) {
+          fail(`listTemplates() threw against the working provider: ${errorText(e)}`);
+        }
+        if (!Array.isArray(list)) fail("listTemplates() must resolve to a list of TemplateInfo");
+        const problems = list.flatMap((t, i) => {
+          const where = `template ${i + 1}`;
+          const out: string[] = [];
+          for (const k of ["name", "language", "category", "status", "body"] as const) if (typeof t?.[k] !== "string") out.push(`${where}.${k} must be a string`);
+          if (!Number.isInteger(t?.parameterCount) || t.parameterCount < 0) out.push(`${where}.parameterCount must be an integer >= 0`);
+          if (!t?.name) out.push(`${where} has no name`);
+          return out;
+        });
+        assertNone(problems, "the templates break the contract");
+        const usable = list.find((t) => t.status === "APPROVED");
+        if (!usable) fail(`no template has status "APPROVED" (got ${JSON.stringify(list.map((t) => t.status))}): the composer only offers APPROVED ones. Register an approved template in your fake (provider.reset)`);
+        const params = Array.from({ length: usable.parameterCount }, (_, i) => `valor ${i + 1}`);
+        const { result } = await send(env, adapter, "ok", { kind: "template", name: usable.name, language: usable.language, parameters: params });
+        if (!result.ok) fail(`sending template "${usable.name}" (${usable.language}) failed: ${result.reason}`);
         return [result];
       });
     },

@@ -73,6 +73,9 @@ const adapter: ConformanceAdapter<WhatsAppCloudConfig> = {
       meta.sendLatencyMs = 0;
       for (const registry of [meta.numbers, meta.media, meta.templates]) registry.clear();
       meta.addWhatsAppNumber({ phoneNumberId: PNID, wabaId: WABA, accessToken: TOKEN, displayPhoneNumber: "+1 555-078-3881", verifiedName: "Tienda Demo" });
+      // With templates registered the fake checks template sends (name, language, parameter count) as Meta does.
+      meta.addTemplate(WABA, { name: "pedido_listo", language: "es", body: "Hola {{1}}, su pedido {{2}} está listo." });
+      meta.addTemplate(WABA, { name: "promo_pendiente", language: "es", status: "PENDING", category: "MARKETING", body: "¡Oferta!" });
     },
     nextSend: (outcome) => {
       if (outcome === "rate_limited") meta.failNext("/messages", 130429);
