@@ -30,6 +30,8 @@ export const CHECK_IDS = [
   "idempotency-callback",
   "send-max-text",
   "send-media",
+  "send-interactive",
+  "send-reaction",
   "templates",
   "send-rate-limited",
   "send-server-error",

@@ -627,6 +627,37 @@ export const CHECKS: readonly Check[] = [
     },
   },
   {
+    id: "send-interactive",
+    title: "a menu (interactive: text and options) is sent",
+    gate: (plugin) => (has(plugin, "interactive") ? null : 'the plugin lacks "interactive" (the core sends menus as numbered text)'),
+    async run(plugin, adapter) {
+      await withEnv(plugin, adapter, async (env) => {
+        const options = [
+          { id: "horarios", title: "Horarios" },
+          { id: "pedidos", title: "Hacer un pedido" },
+        ];
+        const { result } = await send(env, adapter, "ok", { kind: "interactive", text: "¿En qué le ayudo?", options, button: "Ver opciones", numberedText: "¿En qué le ayudo?\n1. Horarios\n2. Hacer un pedido" });
+        if (!result.ok) fail(`a two-option menu was refused where the provider accepts: ${result.reason}`);
+        return [result];
+      });
+    },
+  },
+  {
+    id: "send-reaction",
+    title: "a reaction to the customer's message is sent",
+    gate: (plugin) => (has(plugin, "reactions") ? null : 'the plugin lacks "reactions" (the composer offers none)'),
+    async run(plugin, adapter) {
+      await withEnv(plugin, adapter, async (env) => {
+        const r = await deliver(env, adapter, bytesOf((await adapter.samples.text(1, env)).body), "valid", "the text sample");
+        const target = expectEvents(r, "the text sample").messages[0]?.externalId;
+        if (!target) fail("the text sample gave no message to react to");
+        const { result } = await send(env, adapter, "ok", { kind: "reaction", emoji: "👍", targetExternalId: target });
+        if (!result.ok) fail(`a reaction to ${target} was refused where the provider accepts: ${result.reason}`);
+        return [result];
+      });
+    },
+  },
+  {
     id: "templates",
     title: "listTemplates() lists the account's templates (APPROVED ones usable), and one is sent",
     gate: (plugin) => (has(plugin, "templates") ? null : 'the plugin lacks the "templates" capability'),
