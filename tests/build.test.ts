@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TelegramFake, tg } from "./fakes/telegram.ts";
 import { randomPort, remoteClient, waitHealthy } from "./helpers/spawned-server.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -12,6 +13,8 @@ describe("single-binary build", () => {
   beforeAll(() => {
     // An external plugin next to the binary, as an operator would drop one in.
     cpSync(join(ROOT, "tests/fixtures/plugins/good-echo"), join(OUT, "../plugins/good-echo"), { recursive: true });
+    // A real channel plugin, its folder alone (it imports only types from the SDK).
+    cpSync(join(ROOT, "plugins/telegram"), join(OUT, "../plugins/telegram"), { recursive: true });
     const r = Bun.spawnSync(["bun", "build", "core/main.ts", "--compile", "--no-compile-autoload-bunfig", "--minify", "--outfile", OUT], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
     if (r.exitCode !== 0) throw new Error(r.stderr.toString());
   }, 120_000);
@@ -51,6 +54,58 @@ describe("single-binary build", () => {
     } finally {
       proc.kill();
       await proc.exited;
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  test("the binary runs the Telegram plugin from its plugins folder: a channel, an update in, a text and a photo out", async () => {
+    const telegram = new TelegramFake();
+    await telegram.start();
+    const bot = telegram.addBot({ username: "tienda_bot", firstName: "Tienda" });
+    const data = mkdtempSync(join(tmpdir(), "charla-bin-tg-"));
+    const port = randomPort();
+    const base = `http://127.0.0.1:${port}`;
+    const proc = Bun.spawn([OUT, "serve"], {
+      cwd: data,
+      env: { PATH: process.env.PATH ?? "", DATA_DIR: data, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: base, ADMIN_PASSWORD: "binary-pass-1", LOG_LEVEL: "error" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    try {
+      expect(await waitHealthy(base)).toBe(true);
+      const c = remoteClient(base);
+      await c.login("admin", "binary-pass-1");
+      const list = await c.html("/admin/channels");
+      expect(list).toContain("Mensajes de su bot de Telegram");
+      const form = await c.html("/admin/channels/new?plugin=telegram");
+      for (const s of ["Token del bot", "Clave secreta del webhook", "URL de la API de bots (opcional)"]) expect(form).toContain(s);
+
+      const saved = await c.post("/admin/channels?plugin=telegram", { name: "Telegram", queueId: "", reopenWindowMinutes: "0", "config.botToken": bot.token, "config.webhookSecret": "", "config.apiBaseUrl": telegram.base });
+      expect(saved.status).toBe(303);
+      const channelId = /\/admin\/channels\/(\d+)$/.exec(saved.headers.get("location") ?? "")?.[1];
+      await c.html(`/admin/channels/${channelId}`);
+      expect(bot.webhook?.url).toBe(`${base}/webhooks/${channelId}`);
+
+      const user = { id: 4455667788, first_name: "Marta", last_name: "Ríos" };
+      expect((await telegram.pushUpdate(bot.token, tg.text({ user, messageId: 3 }, "¿Hacen envíos a Medellín?")))?.status).toBe(200);
+      const inbox = await c.html("/inbox");
+      expect(inbox).toContain("Marta Ríos");
+      const conversation = /href="\/inbox\/(\d+)/.exec(inbox)?.[1];
+      expect(await c.html(`/inbox/${conversation}`)).toContain("¿Hacen envíos a Medellín?");
+
+      expect((await c.post(`/inbox/${conversation}/messages`, { text: "Sí, en 2 días" })).status).toBe(303);
+      const upload = new FormData();
+      upload.set("_csrf", await c.csrf());
+      upload.set("file", new File([new Uint8Array([0xff, 0xd8, 0xff, 0xd9])], "guia.jpg", { type: "image/jpeg" }));
+      const photo = await fetch(`${base}/inbox/${conversation}/messages`, { method: "POST", body: upload, headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "hx-request": "true" } });
+      expect(photo.status).toBe(200);
+      const [text, image] = await telegram.waitForSent(2, String(user.id));
+      expect(text).toMatchObject({ method: "sendMessage", text: "Sí, en 2 días" });
+      expect(image).toMatchObject({ method: "sendPhoto", file: { name: "guia.jpg", size: 4 } });
+    } finally {
+      proc.kill();
+      await proc.exited;
+      await telegram.stop();
       rmSync(data, { recursive: true, force: true });
     }
   });
