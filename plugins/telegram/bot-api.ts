@@ -68,13 +68,14 @@ export class BotApi {
   /** Downloads `<base>/file/bot<token>/<file_path>` (a path getFile gave). */
   async download(filePath: string, timeoutMs: number): Promise<ApiResult<Response>> {
     const path = filePath.split("/").map(encodeURIComponent).join("/");
+    const own = AbortSignal.timeout(timeoutMs);
     try {
-      const res = await this.opts.fetch(`${this.opts.base}/file/bot${this.opts.token}/${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await this.opts.fetch(`${this.opts.base}/file/bot${this.opts.token}/${path}`, { signal: own });
       if (res.ok) return { ok: true, result: res };
       await res.body?.cancel().catch(() => undefined);
       return { ok: false, error: { httpStatus: res.status, code: res.status, description: `the file server answered HTTP ${res.status}`, maybeArrived: false } };
     } catch (e) {
-      return { ok: false, error: this.networkError(e, timeoutMs) };
+      return { ok: false, error: this.networkError(e, own.aborted ? timeoutMs : null) };
     }
   }
 
@@ -85,10 +86,11 @@ export class BotApi {
 
   private async request<T>(method: string, init: { headers?: Record<string, string>; body: BodyInit }, timeoutMs: number): Promise<ApiResult<T>> {
     let res: Response;
+    const own = AbortSignal.timeout(timeoutMs);
     try {
-      res = await this.opts.fetch(`${this.opts.base}/bot${this.opts.token}/${method}`, { method: "POST", ...init, signal: AbortSignal.timeout(timeoutMs) });
+      res = await this.opts.fetch(`${this.opts.base}/bot${this.opts.token}/${method}`, { method: "POST", ...init, signal: own });
     } catch (e) {
-      const error = this.networkError(e, timeoutMs);
+      const error = this.networkError(e, own.aborted ? timeoutMs : null);
       this.opts.logger.warn("telegram: Bot API request failed", { method, error: error.description });
       await this.opts.observer?.failed(error);
       return { ok: false, error };
@@ -130,12 +132,14 @@ export class BotApi {
     return { ok: false, error };
   }
 
-  private networkError(e: unknown, timeoutMs: number): ApiError {
+  /** `ownTimeoutMs`: our own timeout fired (else the request was cut by someone else, or failed). */
+  private networkError(e: unknown, ownTimeoutMs: number | null): ApiError {
     const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
+    const waited = ownTimeoutMs !== null ? ` within ${ownTimeoutMs / 1000} s` : "";
     return {
       httpStatus: 0,
       code: 0,
-      description: timedOut ? `No answer from Telegram within ${timeoutMs / 1000} s` : `Could not reach Telegram: ${this.describeThrown(e)}`,
+      description: timedOut ? `No answer from Telegram${waited} (timed out)` : `Could not reach Telegram: ${this.describeThrown(e)}`,
       maybeArrived: timedOut || requestMayHaveArrived(e),
     };
   }

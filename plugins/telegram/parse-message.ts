@@ -106,16 +106,14 @@ function contentOf(m: Json): InboundContent {
   if (isObject(m.venue) && isObject(m.venue.location)) {
     const v = m.venue;
     const loc = v.location as Json;
-    if (typeof loc.latitude === "number" && typeof loc.longitude === "number") {
+    if (onEarth(loc)) {
       const out: InboundContent = { kind: "location", latitude: loc.latitude, longitude: loc.longitude };
       if (typeof v.title === "string" && v.title) out.name = v.title;
       if (typeof v.address === "string" && v.address) out.address = v.address;
       return out;
     }
   }
-  if (isObject(m.location) && typeof m.location.latitude === "number" && typeof m.location.longitude === "number") {
-    return { kind: "location", latitude: m.location.latitude, longitude: m.location.longitude };
-  }
+  if (isObject(m.location) && onEarth(m.location)) return { kind: "location", latitude: m.location.latitude, longitude: m.location.longitude };
   if (isObject(m.contact)) {
     const c = m.contact;
     const name = [c.first_name, c.last_name].filter((x): x is string => typeof x === "string" && x !== "").join(" ");
@@ -127,6 +125,11 @@ function contentOf(m: Json): InboundContent {
 }
 
 const ENVELOPE = new Set(["message_id", "message_thread_id", "from", "sender_chat", "chat", "date", "edit_date", "reply_to_message", "forward_origin", "via_bot", "has_protected_content", "author_signature", "entities", "caption_entities", "link_preview_options", "is_from_offline"]);
+
+function onEarth(loc: Json): loc is Json & { latitude: number; longitude: number } {
+  const { latitude: lat, longitude: lon } = loc;
+  return typeof lat === "number" && typeof lon === "number" && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
+}
 
 /** Telegram lists a photo's sizes smallest first; the largest by area is the one worth keeping. */
 function largestPhoto(sizes: unknown[]): Json | null {

@@ -135,6 +135,7 @@ export class TelegramFake {
   requireHttps = false;
   private server: Server<unknown> | null = null;
   private failures: FailSpec[] = [];
+  private delays: { method?: string; ms: number; times?: number }[] = [];
   private readonly nextMessageId = new Map<string, number>();
   private fileSeq = 0;
   private botSeq = 0;
@@ -174,12 +175,12 @@ export class TelegramFake {
     return fileId;
   }
 
-  /** A photo as Telegram sends one: a 90 px thumbnail, a 320 px and the full size (`bytes`), smallest first. */
+  /** A photo as Telegram sends one: 90 and 320 px wide thumbnails (those narrower than the photo) and the full size (`bytes`), smallest first. */
   addPhoto(bytes: Uint8Array, width = 1280, height = 960): TgPhotoSize[] {
     const n = this.fileSeq + 1;
+    const thumbs = [90, 320].filter((w) => w < width);
     const sizes: [number, number, Uint8Array][] = [
-      [90, Math.round((90 * height) / width), new Uint8Array([0xff, 0xd8, 1])],
-      [320, Math.round((320 * height) / width), new Uint8Array([0xff, 0xd8, 2, 2])],
+      ...thumbs.map((w, i): [number, number, Uint8Array] => [w, Math.max(1, Math.round((w * height) / width)), new Uint8Array([0xff, 0xd8, i + 1])]),
       [width, height, bytes],
     ];
     return sizes.map(([w, h, b], i) => {
@@ -193,11 +194,20 @@ export class TelegramFake {
     this.failures.push({ times: 1, ...spec });
   }
 
-  /** Forgets calls, sends, failure rules and blocks (bots and files stay). */
+  /**
+   * Holds the answer to the next matching request(s) for `ms`, then answers as usual: a
+   * client that gives up first has still had its request acted on (a timeout in doubt).
+   */
+  delayNext(spec: { method?: string; ms: number; times?: number }): void {
+    this.delays.push({ times: 1, ...spec });
+  }
+
+  /** Forgets calls, sends, failure and delay rules and blocks (bots and files stay). */
   clear(): void {
     this.calls.length = 0;
     this.sent.length = 0;
     this.failures = [];
+    this.delays = [];
     this.blocked.clear();
   }
 
@@ -285,6 +295,11 @@ export class TelegramFake {
       return fail(400, e instanceof ApiFailure ? e.description : `Bad Request: ${String(e)}`);
     }
 
+    const delay = this.delays.find((r) => !r.method || r.method.toLowerCase() === method.toLowerCase());
+    if (delay) {
+      if (--delay.times! <= 0) this.delays.splice(this.delays.indexOf(delay), 1);
+      await Bun.sleep(delay.ms);
+    }
     const rule = this.failures.find((r) => !r.method || r.method.toLowerCase() === method.toLowerCase());
     if (rule) {
       if (--rule.times! <= 0) this.failures.splice(this.failures.indexOf(rule), 1);

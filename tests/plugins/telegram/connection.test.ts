@@ -56,7 +56,7 @@ describe("telegram plugin: webhook registration and test connection", () => {
     bot.webhook = null; // e.g. someone pointed the bot elsewhere with deleteWebhook
     expect(await s.instance.testConnection!()).toEqual({ ok: true, detail: "@panaderia_lola_bot (Panadería Lola)" });
     expect(fake.calls.map((c) => c.method)).toEqual(["setWebhook", "getMe", "setWebhook"]);
-    expect(bot.webhook?.url).toBe(s.ctx.webhookUrl);
+    expect(fake.bots.get(bot.token)!.webhook?.url).toBe(s.ctx.webhookUrl);
   });
 
   test("a token Telegram does not know: the test says so, the channel needs attention, and nothing throws", async () => {
