@@ -29,6 +29,8 @@ import { InboxRoutes } from "./conversations/inbox-routes.tsx";
 import { InboxActionRoutes } from "./conversations/inbox-action-routes.tsx";
 import { MediaRoutes } from "./media/media-routes.ts";
 import { WebhookRoutes } from "./channels/webhook-routes.ts";
+import { OutboundWebhookRoutes } from "./outbound-webhooks/outbound-webhook-routes.tsx";
+import { WebhookApi } from "./api/webhook-api.ts";
 import { ContactRoutes } from "./contacts/contact-routes.tsx";
 import { ContactPanelRoutes } from "./contacts/contact-panel-routes.tsx";
 import { ImportRoutes } from "./contacts/import-routes.tsx";
@@ -95,9 +97,10 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(DashboardRoutes))
     .use(routes(MediaRoutes))
     .use(routes(WebhookRoutes))
+    .use(routes(OutboundWebhookRoutes))
     .use(
       // The docs page speaks the signed-in user's language (else the browser's).
-      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)).use(routes(ResponseApi)).use(routes(AiApi)).use(routes(BotApi)).use(routes(BillingApi)).use(routes(ReportApi)), (request) =>
+      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)).use(routes(ResponseApi)).use(routes(AiApi)).use(routes(BotApi)).use(routes(BillingApi)).use(routes(ReportApi)).use(routes(WebhookApi)), (request) =>
         renderer.language(request, c.resolve<AuthService>(T.AuthService).viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE))),
       ),
     );

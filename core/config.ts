@@ -27,6 +27,8 @@ export interface Config {
   loginWindowMinutes: number;
   /** How long a send cut off mid-request waits for the provider to confirm it before going out again. */
   sendConfirmGraceMs: number;
+  /** Outbound webhooks may target localhost and private networks (one business's own server; never on a shared platform). */
+  webhooksAllowPrivate: boolean;
   /** True when PUBLIC_URL is https: session cookies get the Secure flag. */
   secureCookies: boolean;
 }
@@ -48,7 +50,7 @@ const KEYS = [
   "PORT", "HOST", "DATA_DIR", "PUBLIC_URL", "CHARLA_SECRET", "ADMIN_PASSWORD",
   "META_GRAPH_URL", "META_GRAPH_VERSION", "OPENAI_BASE_URL", "OPENAI_API_KEY",
   "LOG_LEVEL", "PLUGINS_DIR", "TRUST_PROXY", "SESSION_IDLE_HOURS", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
-  "SEND_CONFIRM_GRACE_SECONDS",
+  "SEND_CONFIRM_GRACE_SECONDS", "WEBHOOKS_ALLOW_PRIVATE",
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -143,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginMaxFailures: int("LOGIN_MAX_FAILURES", 1, 1000),
     loginWindowMinutes: int("LOGIN_WINDOW_MINUTES", 1, 24 * 60),
     sendConfirmGraceMs: int("SEND_CONFIRM_GRACE_SECONDS", 0, 3600) * 1000,
+    webhooksAllowPrivate: flag("WEBHOOKS_ALLOW_PRIVATE"),
     secureCookies: publicUrl.startsWith("https://"),
   };
 }

@@ -23,6 +23,8 @@ import type { TemplateService } from "./channels/template-service.ts";
 import type { ContactImportService } from "./contacts/import-service.ts";
 import type { InboundResponder } from "./responses/inbound-responder.ts";
 import type { BotRunner } from "./bot/bot-runner.ts";
+import type { WebhookEventRecorder } from "./outbound-webhooks/event-recorder.ts";
+import type { WebhookDispatcher } from "./outbound-webhooks/webhook-dispatcher.ts";
 
 export interface Runtime {
   config: Config;
@@ -70,6 +72,10 @@ export async function startRuntime(
     stops.push(container.resolve<ContactImportService>(T.ContactImportService).start());
     stops.push(container.resolve<InboundResponder>(T.InboundResponder).start());
     stops.push(container.resolve<BotRunner>(T.BotRunner).start());
+    stops.push(container.resolve<WebhookEventRecorder>(T.WebhookEventRecorder).start());
+    const webhooks = container.resolve<WebhookDispatcher>(T.WebhookDispatcher);
+    webhooks.start();
+    stops.push(() => webhooks.stop());
     stops.push(() => container.resolve<PresenceService>(T.PresenceService).stop());
     stops.push(() => container.resolve<ChannelRuntime>(T.ChannelRuntime).disposeAll());
   };

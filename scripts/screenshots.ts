@@ -6,6 +6,7 @@
  *   bun scripts/screenshots.ts [--out /tmp/shots] [--user admin] [--lang es|en] [--import] [/path ...]
  * --import also walks a CSV import: upload, column preview, dry-run report.
  * --history fills the dashboard's rollups with 30 days of made-up activity (a picture, not a test).
+ * --webhooks adds a webhook subscription (to a local receiver answering 200, then 500) with a few deliveries in its log.
  * Without paths it shoots the main pages. Not part of the test suite.
  */
 import { mkdirSync } from "node:fs";
@@ -15,6 +16,7 @@ import { T } from "../core/tokens.ts";
 import { launchBrowser } from "../tests/helpers/browser.ts";
 import { startLiveServer } from "../tests/helpers/live-server.ts";
 import { ADMIN_PASSWORD } from "../tests/helpers/test-app.ts";
+import type { WebhookService } from "../core/outbound-webhooks/webhook-service.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
@@ -24,7 +26,7 @@ const lang = opt("--lang", "es");
 const paths = args.filter((a, i) => a.startsWith("/") && !["--out", "--user", "--lang"].includes(args[i - 1] ?? ""));
 mkdirSync(out, { recursive: true });
 
-const server = await startLiveServer();
+const server = await startLiveServer(args.includes("--webhooks") ? { WEBHOOKS_ALLOW_PRIVATE: "true" } : {});
 await server.container.resolve<Bootstrap>(T.Bootstrap).demo(server.companyId);
 const webchat = server.db.query<{ id: number }, []>("SELECT id FROM channels WHERE plugin_id = 'webchat'").get()!.id;
 // A conversation with a few messages, so the inbox has something to show.
@@ -48,6 +50,18 @@ if (args.includes("--history")) {
     if (busy) put.run(server.companyId, bucket, channel, busy * 3, busy * 2 + (q % 3), busy, q % 3 ? busy - 1 : busy);
     if (busy && q % 6 === 0) cycle.run(server.companyId, channel, queue, q % 12 ? agent : null, q % 4 === 0 ? 1 : 0, q % 8 === 0 ? "ai.customer_asked" : null, bucket, q % 12 ? bucket + 60_000 * (1 + (q % 17)) : null, bucket + 3_600_000 * (1 + (q % 5)));
   }
+}
+
+if (args.includes("--webhooks")) {
+  let n = 0;
+  const receiver = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("ok", { status: n++ % 3 === 2 ? 500 : 200 }) });
+  const service = server.container.resolve<WebhookService>(T.WebhookService);
+  const scope = { companyId: server.companyId, userId: null, role: "admin" as const };
+  const { subscription } = service.create(scope, { url: `http://127.0.0.1:${receiver.port}/charla`, description: "n8n: pedidos al ERP", events: ["message.received", "conversation.finalized", "contact.created"] }, "admin");
+  service.create(scope, { url: "https://hooks.zapier.com/hooks/catch/123456/abcdef/", events: ["balance.low"] }, "admin");
+  await service.test(scope, subscription.id);
+  for (const [i, text] of ["¿Hacen domicilios?", "Mi pedido no llegó"].entries()) await server.webhook(relay, { messages: [{ id: `wh-${i}`, from: "573001112240", name: "Marta", text }] });
+  await Bun.sleep(500);
 }
 
 const pages = paths.length

@@ -19,5 +19,7 @@ export interface PageContext {
   flash: Flash | null;
   /** The company's balance, already formatted, when it is at or below the admins' threshold. */
   lowBalance: string | null;
+  /** Admins: a webhook was paused after a day of failures (the email-free notice). */
+  webhooksPaused: boolean;
   assetVersion: string;
 }

@@ -36,6 +36,13 @@ export function Layout(props: PropsWithChildren<{ ctx: PageContext; title: strin
           ) : (
             ""
           )}
+          {ctx.webhooksPaused && !ctx.path.startsWith("/admin/webhooks") ? (
+            <div class="banner attention" role="alert" id="webhooks-paused-notice">
+              {t("webhook.layout_banner")} <a href="/admin/webhooks">{t("nav.webhooks")}</a>
+            </div>
+          ) : (
+            ""
+          )}
           <main id="main" class={props.wide ? "wide" : undefined}>
             {props.children}
           </main>
@@ -102,6 +109,7 @@ export const SETTINGS: readonly { href: string; label: MessageKey; help: Message
   { href: "/admin/fields", label: "nav.fields", help: "settings.fields" },
   { href: "/admin/ai", label: "nav.ai", help: "settings.ai" },
   { href: "/admin/tokens", label: "nav.api", help: "settings.api" },
+  { href: "/admin/webhooks", label: "nav.webhooks", help: "settings.webhooks" },
   { href: "/admin/recharges", label: "nav.recharges", help: "settings.recharges" },
 ];
 

@@ -9,6 +9,8 @@ import { pickLanguage } from "../i18n/index.ts";
 import type { AiCallRepository } from "../ai/ai-call-repository.ts";
 import { T } from "../tokens.ts";
 import { Int } from "./schemas.ts";
+import { AiSettings, aiSettingsExample, AiTest, aiTestExample, AiText, AiUsage, aiUsageExample } from "./api-schemas.ts";
+import { op } from "./docs.ts";
 
 const Settings = t.Object({
   enabled: t.Boolean(),
@@ -63,7 +65,7 @@ export class AiApi {
       .use(this.guard.plugin)
       .get("/ai", ({ scope }) => settingsJson(this.settings.view(scope)), {
         api: "read",
-        detail: { summary: "The company's AI settings (the API key masked)", tags: ["ai"] },
+        detail: op({ summary: "The company's AI settings (the API key masked)", tags: ["ai"], ok: { schema: AiSettings, example: aiSettingsExample } }),
       })
       .put(
         "/ai",
@@ -86,8 +88,21 @@ export class AiApi {
             }),
           );
         },
-        { api: "write", body: Settings, detail: { summary: "Replace the AI settings; apiKey is write-only (left out: kept; \"\": removed)", tags: ["ai"] } },
+        {
+          api: "write",
+          body: Settings,
+          detail: op({
+            summary: "Replace the AI settings; apiKey is write-only (left out: kept; \"\": removed)",
+            tags: ["ai"],
+            body: { enabled: true, baseUrl: "https://api.openai.com/v1", model: "gpt-4o-mini", apiKey: "sk-...", instructions: "Responda en español, breve y amable.", maxTokens: 400 },
+            ok: { schema: AiSettings, example: aiSettingsExample },
+          }),
+        },
       )
+      .post("/ai/test", ({ scope }) => this.settings.test(scope), {
+        api: "write",
+        detail: op({ summary: "Probar: one short question to the configured model, with what it answered or why it failed", tags: ["ai"], ok: { schema: AiTest, example: aiTestExample } }),
+      })
       .get(
         "/ai/usage",
         ({ scope, query }) => {
@@ -99,18 +114,26 @@ export class AiApi {
         {
           api: "read",
           query: t.Object({ from: t.Optional(t.String({ maxLength: 40 })), to: t.Optional(t.String({ maxLength: 40 })) }),
-          detail: { summary: "Tokens used by the AI between two ISO dates (to excluded)", tags: ["ai"] },
+          detail: op({ summary: "Tokens used by the AI between two ISO dates (to excluded)", tags: ["ai"], ok: { schema: AiUsage, example: aiUsageExample } }),
         },
       )
       .post(
         "/conversations/:id/suggest",
         ({ scope, params, request }) => assist(this.assistant.suggest(actor(scope.companyId), params.id, pickLanguage(request.headers.get("accept-language")), () => {})),
-        { api: "write", params: t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) }), detail: { summary: "A draft reply for the conversation (nothing is sent)", tags: ["ai"] } },
+        {
+          api: "write",
+          params: t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) }),
+          detail: op({ summary: "A draft reply for the conversation (nothing is sent)", tags: ["ai"], ok: { schema: AiText, example: { text: "Hola Ana, su pedido sale hoy en la tarde." } } }),
+        },
       )
       .post(
         "/conversations/:id/summarize",
         ({ scope, params, request }) => assist(this.assistant.summarize(actor(scope.companyId), params.id, pickLanguage(request.headers.get("accept-language")))),
-        { api: "write", params: t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) }), detail: { summary: "A short summary of the conversation", tags: ["ai"] } },
+        {
+          api: "write",
+          params: t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) }),
+          detail: op({ summary: "A short summary of the conversation", tags: ["ai"], ok: { schema: AiText, example: { text: "La clienta pregunta por su pedido A-1029; sale hoy." } } }),
+        },
       );
   }
 }

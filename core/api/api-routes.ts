@@ -7,26 +7,15 @@ import { Int } from "./schemas.ts";
 import type { UserService } from "../users/user-service.ts";
 import type { UserInput } from "../users/user.ts";
 import { queueJson, userJson } from "./serializers.ts";
+import { list, listOf, PasswordReset, passwordResetExample, Queue, queueExample, User, userExample } from "./api-schemas.ts";
+import { op } from "./docs.ts";
+import { IdPage, limitOf } from "./pagination.ts";
 
 const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
-const Cursor = t.Object({ cursor: t.Optional(t.Numeric({ minimum: 0, multipleOf: 1 })) });
-const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String() }) });
 const Strategy = t.Union([t.Literal("round_robin"), t.Literal("least_busy"), t.Literal("manual")]);
-const Queue = t.Object({ id: t.Integer(), name: t.String(), strategy: Strategy, maxPerAgent: t.Integer(), members: t.Integer(), createdAt: t.String() });
 const QueueBody = t.Object({ name: t.String({ maxLength: 60 }), strategy: t.Optional(Strategy), maxPerAgent: t.Optional(Int({ minimum: 0, maximum: 1000 })) });
 const Role = t.Union([t.Literal("admin"), t.Literal("supervisor"), t.Literal("agent")]);
 const Lang = t.Union([t.Literal("es"), t.Literal("en")]);
-const User = t.Object({
-  id: t.Integer(),
-  username: t.String(),
-  name: t.String(),
-  role: t.String(),
-  extension: t.Nullable(t.String()),
-  language: Lang,
-  active: t.Boolean(),
-  queueIds: t.Array(t.Integer()),
-  createdAt: t.String(),
-});
 const UserCreate = t.Object({
   username: t.String({ maxLength: 50 }),
   name: t.String({ maxLength: 100 }),
@@ -36,7 +25,7 @@ const UserCreate = t.Object({
   queueIds: t.Optional(t.Array(Int({ minimum: 1 }), { maxItems: 200 })),
   language: t.Optional(Lang),
 });
-const errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
+const userBody = { username: "fulanito", name: "Fulanito De Tal", password: "secreto-123", role: "agent", extension: "101", queueIds: [3], language: "es" };
 
 /** `/api/v1` for queues and users; every call is scoped to the token's company. */
 @injectable()
@@ -53,10 +42,10 @@ export class ApiRoutes {
       .get(
         "/queues",
         ({ scope, query }) => {
-          const s = this.queueService.slice(scope, query.cursor ?? 0);
+          const s = this.queueService.slice(scope, query.cursor ?? 0, limitOf(query));
           return { data: s.data.map(queueJson), next: s.next };
         },
-        { api: "read", query: Cursor, detail: { summary: "List queues (colas)", tags: ["queues"] } },
+        { api: "read", query: IdPage, detail: op({ summary: "List queues (colas), in id order", tags: ["queues"], ok: { schema: listOf(Queue), example: list(queueExample) } }) },
       )
       .post(
         "/queues",
@@ -64,12 +53,16 @@ export class ApiRoutes {
           set.status = 201;
           return queueJson(this.queueService.create(scope, { name: body.name, strategy: body.strategy ?? "round_robin", maxPerAgent: body.maxPerAgent ?? 0 }));
         },
-        { api: "write", body: QueueBody, response: { 201: Queue, ...errors }, detail: { summary: "Create a queue", tags: ["queues"] } },
+        {
+          api: "write",
+          body: QueueBody,
+          detail: op({ summary: "Create a queue", tags: ["queues"], body: { name: "ventas", strategy: "round_robin", maxPerAgent: 0 }, ok: { status: 201, schema: Queue, example: queueExample } }),
+        },
       )
       .get("/queues/:id", ({ scope, params }) => queueJson(this.queueService.get(scope, params.id)), {
         api: "read",
         params: Id,
-        detail: { summary: "Get a queue", tags: ["queues"] },
+        detail: op({ summary: "Get a queue", tags: ["queues"], ok: { schema: Queue, example: queueExample } }),
       })
       .patch(
         "/queues/:id",
@@ -77,7 +70,12 @@ export class ApiRoutes {
           const q = this.queueService.get(scope, params.id);
           return queueJson(this.queueService.update(scope, q.id, { name: body.name ?? q.name, strategy: body.strategy ?? q.strategy, maxPerAgent: body.maxPerAgent ?? q.maxPerAgent }));
         },
-        { api: "write", params: Id, body: t.Partial(QueueBody), detail: { summary: "Change a queue; omitted fields keep their value", tags: ["queues"] } },
+        {
+          api: "write",
+          params: Id,
+          body: t.Partial(QueueBody),
+          detail: op({ summary: "Change a queue; omitted fields keep their value", tags: ["queues"], body: { strategy: "least_busy", maxPerAgent: 5 }, ok: { schema: Queue, example: queueExample } }),
+        },
       )
       .delete(
         "/queues/:id",
@@ -89,16 +87,16 @@ export class ApiRoutes {
           api: "write",
           params: Id,
           query: t.Object({ moveTo: t.Optional(t.Numeric({ minimum: 1, multipleOf: 1 })) }),
-          detail: { summary: "Delete a queue; ?moveTo=<queue id> moves its conversations still going there (else they stay without a queue)", tags: ["queues"] },
+          detail: op({ summary: "Delete a queue; ?moveTo=<queue id> moves its conversations still going there (else they stay without a queue)", tags: ["queues"], ok: { status: 204 } }),
         },
       )
       .get(
         "/users",
         ({ scope, query }) => {
-          const s = this.userService.slice(scope, query.cursor ?? 0);
+          const s = this.userService.slice(scope, query.cursor ?? 0, limitOf(query));
           return { data: s.data.map(userJson), next: s.next };
         },
-        { api: "read", query: Cursor, detail: { summary: "List users", tags: ["users"] } },
+        { api: "read", query: IdPage, detail: op({ summary: "List users, in id order", tags: ["users"], ok: { schema: listOf(User), example: list(userExample) } }) },
       )
       .post(
         "/users",
@@ -119,14 +117,13 @@ export class ApiRoutes {
         {
           api: "write",
           body: UserCreate,
-          response: { 201: User, ...errors },
-          detail: { summary: "Create a user (the password is never returned)", tags: ["users"] },
+          detail: op({ summary: "Create a user (the password is never returned)", tags: ["users"], body: userBody, ok: { status: 201, schema: User, example: userExample } }),
         },
       )
       .get("/users/:id", ({ scope, params }) => userJson(this.userService.get(scope, params.id)), {
         api: "read",
         params: Id,
-        detail: { summary: "Get a user", tags: ["users"] },
+        detail: op({ summary: "Get a user", tags: ["users"], ok: { schema: User, example: userExample } }),
       })
       .patch(
         "/users/:id",
@@ -149,7 +146,7 @@ export class ApiRoutes {
           api: "write",
           params: Id,
           body: t.Partial(t.Composite([UserCreate, t.Object({ active: t.Boolean() })])),
-          detail: { summary: "Change a user; omitted fields keep their value", tags: ["users"] },
+          detail: op({ summary: "Change a user; omitted fields keep their value", tags: ["users"], body: { name: "Fulanito De Tal", role: "supervisor", active: true }, ok: { schema: User, example: userExample } }),
         },
       )
       .delete(
@@ -158,7 +155,33 @@ export class ApiRoutes {
           this.userService.setActive(scope, params.id, false);
           set.status = 204;
         },
-        { api: "write", params: Id, detail: { summary: "Deactivate a user (history is kept)", tags: ["users"] } },
+        { api: "write", params: Id, detail: op({ summary: "Deactivate a user (history is kept; their sessions end)", tags: ["users"], ok: { status: 204 } }) },
+      )
+      .post("/users/:id/activate", ({ scope, params }) => userJson(this.userService.setActive(scope, params.id, true)), {
+        api: "write",
+        params: Id,
+        detail: op({ summary: "Activate a user again", tags: ["users"], ok: { schema: User, example: userExample } }),
+      })
+      .post("/users/:id/deactivate", ({ scope, params }) => userJson(this.userService.setActive(scope, params.id, false)), {
+        api: "write",
+        params: Id,
+        detail: op({ summary: "Deactivate a user (the same as DELETE, answering the user)", tags: ["users"], ok: { schema: User, example: { ...userExample, active: false } } }),
+      })
+      .post(
+        "/users/:id/reset-password",
+        async ({ scope, params }) => {
+          const { user, password } = await this.userService.resetPassword(scope, params.id);
+          return { userId: user.id, password };
+        },
+        {
+          api: "write",
+          params: Id,
+          detail: op({
+            summary: "Give a user a new generated password, shown once in the answer; their sessions end and they choose their own at the next sign-in",
+            tags: ["users"],
+            ok: { schema: PasswordReset, example: passwordResetExample },
+          }),
+        },
       );
   }
 }

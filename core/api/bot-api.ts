@@ -10,6 +10,9 @@ import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import { Int } from "./schemas.ts";
 import { iso } from "./serializers.ts";
+import { Bot, botExample, botSteps, BotVersion, botVersionExample, list, listOf, Published, TryResult, tryExample } from "./api-schemas.ts";
+import { op } from "./docs.ts";
+import { IdCursor, IdPage, limitOf, pageQuery } from "./pagination.ts";
 
 const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
 const Step = t.Record(t.String(), t.Any());
@@ -23,6 +26,11 @@ const Body = t.Object({
   excludedHolidays: t.Optional(t.Array(t.String({ maxLength: 10 }), { maxItems: 100 })),
   steps: t.Optional(t.Array(Step, { maxItems: 100 })),
 });
+
+const tags = ["bots"];
+const one = { schema: Bot, example: botExample };
+const botBody = { name: "Bienvenida", timeoutMinutes: 60, channelIds: [2], steps: botSteps };
+const versionJson = (v: import("../bot/program.ts").BotVersion) => ({ id: v.id, version: v.version, publishedAt: iso(v.publishedAt), publishedBy: v.publishedBy, steps: v.definition.steps });
 
 export function botJson(p: BotProgram) {
   return {
@@ -60,55 +68,107 @@ export class BotApi {
   ) {}
 
   routes() {
-    return new Elysia({ prefix: "/api/v1/bots" })
+    return new Elysia({ prefix: "/api/v1" })
       .use(this.guard.plugin)
       .get(
-        "/",
+        "/bots",
         ({ scope, query }) => {
-          const s = this.bots.slice(scope, query.cursor ?? 0);
+          const s = this.bots.slice(scope, query.cursor ?? 0, limitOf(query));
           return { data: s.data.map(botJson), next: s.next };
         },
-        { api: "read", query: t.Object({ cursor: t.Optional(t.Numeric({ minimum: 0, multipleOf: 1 })) }), detail: { summary: "List bot programs (each with its draft)", tags: ["bots"] } },
+        { api: "read", query: IdPage, detail: op({ summary: "List bot programs in id order (each with its draft)", tags, ok: { schema: listOf(Bot), example: list(botExample) } }) },
       )
       .post(
-        "/",
+        "/bots",
         ({ scope, body, set }) => {
           set.status = 201;
           return botJson(this.bots.create(scope, { name: body.name, enabled: body.enabled, channelIds: body.channelIds ?? [], definition: definitionOf(body) }));
         },
-        { api: "write", body: Body, detail: { summary: "Create a bot program (a draft; publish it to run it)", tags: ["bots"] } },
+        { api: "write", body: Body, detail: op({ summary: "Create a bot program (a draft; publish it to run it)", tags, body: botBody, ok: { ...one, status: 201 } }) },
       )
-      .get("/:id", ({ scope, params }) => botJson(this.bots.get(scope, params.id)), { api: "read", params: Id, detail: { summary: "Get a bot program", tags: ["bots"] } })
+      .get("/bots/:id", ({ scope, params }) => botJson(this.bots.get(scope, params.id)), { api: "read", params: Id, detail: op({ summary: "Get a bot program", tags, ok: one }) })
       .put(
-        "/:id",
+        "/bots/:id",
         ({ scope, params, body }) => {
           const p = this.bots.update(scope, params.id, { name: body.name, channelIds: body.channelIds ?? this.bots.get(scope, params.id).channelIds, definition: definitionOf(body) });
           if (body.enabled !== undefined && body.enabled !== p.enabled) this.bots.setEnabled(scope, p.id, body.enabled);
           return botJson(this.bots.get(scope, p.id));
         },
-        { api: "write", params: Id, body: Body, detail: { summary: "Replace the draft (jumps to steps not written yet are kept; publishing refuses them)", tags: ["bots"] } },
+        {
+          api: "write",
+          params: Id,
+          body: Body,
+          detail: op({ summary: "Replace the draft (jumps to steps not written yet are kept; publishing refuses them)", tags, body: botBody, ok: one }),
+        },
       )
       .delete(
-        "/:id",
+        "/bots/:id",
         ({ scope, params, set }) => {
           this.bots.delete(scope, params.id);
           set.status = 204;
           return null;
         },
-        { api: "write", params: Id, detail: { summary: "Delete a program (its conversations go to their queues)", tags: ["bots"] } },
+        { api: "write", params: Id, detail: op({ summary: "Delete a program (its conversations go to their queues)", tags, ok: { status: 204 } }) },
       )
-      .post("/:id/publish", ({ scope, params }) => ({ version: this.bots.publish(scope, params.id, "api") }), {
+      .post("/bots/:id/publish", ({ scope, params }) => ({ version: this.bots.publish(scope, params.id, "api") }), {
         api: "write",
         params: Id,
-        detail: { summary: "Publish the draft as the running version; 422 with fields naming each bad step", tags: ["bots"] },
+        detail: op({ summary: "Publish the draft as the running version; 422 with fields naming each bad step", tags, ok: { schema: Published, example: { version: 2 } } }),
       })
-      .get(
-        "/:id/versions",
-        ({ scope, params }) => ({ data: this.bots.versions(scope, params.id).map((v) => ({ id: v.id, version: v.version, publishedAt: iso(v.publishedAt), publishedBy: v.publishedBy, steps: v.definition.steps })), next: null }),
-        { api: "read", params: Id, detail: { summary: "Published versions, newest first", tags: ["bots"] } },
+      .post(
+        "/bots/:id/copy",
+        ({ scope, params, body, set }) => {
+          set.status = 201;
+          return botJson(this.bots.copy(scope, params.id, body?.suffix ?? "(copia)"));
+        },
+        {
+          api: "write",
+          params: Id,
+          body: t.Optional(t.Object({ suffix: t.Optional(t.String({ maxLength: 20 })) })),
+          detail: op({
+            summary: "Copy a program: a new disabled draft named after it plus a suffix (default \"(copia)\"), without channels",
+            tags,
+            body: { suffix: "(copia)" },
+            ok: { status: 201, schema: Bot, example: { ...botExample, id: 10, name: "Bienvenida (copia)", enabled: false, channelIds: [], publishedVersion: null } },
+          }),
+        },
       )
       .post(
-        "/:id/try",
+        "/bots/:id/enable",
+        ({ scope, params }) => {
+          this.bots.setEnabled(scope, params.id, true);
+          return botJson(this.bots.get(scope, params.id));
+        },
+        { api: "write", params: Id, detail: op({ summary: "Turn a program on (it answers on its channels once published)", tags, ok: one }) },
+      )
+      .post(
+        "/bots/:id/disable",
+        ({ scope, params }) => {
+          this.bots.setEnabled(scope, params.id, false);
+          return botJson(this.bots.get(scope, params.id));
+        },
+        { api: "write", params: Id, detail: op({ summary: "Turn a program off (conversations in it go to their queues)", tags, ok: { ...one, example: { ...botExample, enabled: false } } }) },
+      )
+      .get(
+        "/bots/:id/versions",
+        ({ scope, params, query }) => {
+          const s = this.bots.versionSlice(scope, params.id, query.cursor ?? 0, limitOf(query));
+          return { data: s.data.map(versionJson), next: s.next };
+        },
+        {
+          api: "read",
+          params: Id,
+          query: pageQuery({}, IdCursor),
+          detail: op({ summary: "Published versions, newest first (the cursor is a version number)", tags, ok: { schema: listOf(BotVersion), example: list(botVersionExample) } }),
+        },
+      )
+      .post("/bots/:id/versions/:versionId/restore", ({ scope, params }) => botJson(this.bots.restore(scope, params.id, params.versionId)), {
+        api: "write",
+        params: t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }), versionId: t.Numeric({ minimum: 1, multipleOf: 1 }) }),
+        detail: op({ summary: "Put an earlier published version back into the draft (publish it to run it)", tags, ok: one }),
+      })
+      .post(
+        "/bots/:id/try",
         async ({ scope, params, body }) => {
           const tz = this.companies.get(scope.companyId)!.timeZone;
           const at = body.at ? parseDateTime(body.at, tz) : null;
@@ -126,7 +186,12 @@ export class BotApi {
             source: t.Optional(t.Union([t.Literal("draft"), t.Literal("published")])),
             timeout: t.Optional(t.Boolean()),
           }),
-          detail: { summary: "Run the draft or published program without a channel, as a customer writing at `at` (company time zone)", tags: ["bots"] },
+          detail: op({
+            summary: "Run the draft or published program without a channel, as a customer writing at `at` (company time zone)",
+            tags,
+            body: { text: "Hola", at: "2026-01-15 10:30", source: "draft" },
+            ok: { schema: TryResult, example: tryExample },
+          }),
         },
       );
   }

@@ -15,6 +15,9 @@ import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import { Int } from "./schemas.ts";
 import { contactJson, iso } from "./serializers.ts";
+import { Contact, contactExample, ImportJob, importJobExample, ImportStarted, list, listOf, Note, noteExample } from "./api-schemas.ts";
+import { op } from "./docs.ts";
+import { IdCursor, IdPage, limitOf, pageQuery } from "./pagination.ts";
 
 const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
 const FieldValue = t.Union([t.String({ maxLength: 500 }), t.Number(), t.Null()]);
@@ -31,10 +34,13 @@ const ListQuery = t.Object(
     tagId: t.Optional(t.String({ maxLength: 20 })),
     channelId: t.Optional(t.String({ maxLength: 20 })),
     noOpen: t.Optional(t.String({ maxLength: 5 })),
-    cursor: t.Optional(t.Numeric({ minimum: 0, multipleOf: 1 })),
+    ...IdPage.properties,
   },
   { additionalProperties: true, description: "Also field.<key>=<value>: contacts whose template field equals the value" },
 );
+const tags = ["contacts"];
+const one = { schema: Contact, example: contactExample };
+const noteJson = (n: { id: number; text: string; authorName: string; createdAt: number }) => ({ id: n.id, text: n.text, author: n.authorName, createdAt: iso(n.createdAt) });
 
 const api = (companyId: number): Actor => ({ companyId, userId: null, name: "API", role: "api" });
 
@@ -65,11 +71,19 @@ export class ContactApi {
         "/contacts",
         ({ scope, query, request }) => {
           const actor = api(scope.companyId);
-          const s = this.contactService.slice(actor, filterOf(actor, request), query.cursor ?? 0);
+          const s = this.contactService.slice(actor, filterOf(actor, request), query.cursor ?? 0, limitOf(query));
           const template = this.contactService.template(actor);
           return { data: s.data.map((c) => contactJson({ ...c, identities: c.identityList }, template)), next: s.next };
         },
-        { api: "read", query: ListQuery, detail: { summary: "List contacts: ?q= searches number (any part, any format), name, email and field values", tags: ["contacts"] } },
+        {
+          api: "read",
+          query: ListQuery,
+          detail: op({
+            summary: "List contacts in id order: ?q= searches number (any part, any format), name, email and field values; tagId, channelId, noOpen=1, field.<key>=<value> filter",
+            tags,
+            ok: { schema: listOf(Contact), example: list(contactExample) },
+          }),
+        },
       )
       .post(
         "/contacts",
@@ -78,7 +92,16 @@ export class ContactApi {
           set.status = 201;
           return json(actor, this.contactService.create(actor, toInput(body), "create").id);
         },
-        { api: "write", body: ContactBody, detail: { summary: "Create a contact (phone stored in E.164; numbers without +code take the company's country)", tags: ["contacts"] } },
+        {
+          api: "write",
+          body: ContactBody,
+          detail: op({
+            summary: "Create a contact (phone stored in E.164; numbers without +code take the company's country)",
+            tags,
+            body: { name: "Ana Gómez", phone: "300 111 2233", email: "ana@example.com", fields: { cedula: "1020304050" }, tagIds: [4] },
+            ok: { ...one, status: 201 },
+          }),
+        },
       )
       .get(
         "/contacts/export",
@@ -89,7 +112,14 @@ export class ContactApi {
             headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="contacts.csv"', "cache-control": "no-store" },
           });
         },
-        { api: "read", detail: { summary: "The filtered list as CSV (same filters as the list)", tags: ["contacts"] } },
+        {
+          api: "read",
+          detail: op({
+            summary: "The filtered list as CSV (same filters as the list)",
+            tags,
+            ok: { type: "text/csv", schema: t.String(), example: "\uFEFFNombre,Teléfono,Correo,Etiquetas,Cédula\r\nAna Gómez,+57 300 1112233,ana@example.com,Regional Bogotá,1020304050\r\n" },
+          }),
+        },
       )
       .post(
         "/contacts/import",
@@ -103,7 +133,13 @@ export class ContactApi {
         {
           api: "write",
           query: t.Object({ dryRun: t.Optional(t.Union([t.Literal("true"), t.Literal("false")])), duplicates: t.Optional(t.Union([t.Literal("merge"), t.Literal("skip")])) }),
-          detail: { summary: "Import contacts from a text/csv body (202 with the job id; poll /imports/:jobId)", tags: ["contacts"] },
+          detail: op({
+            summary: "Import contacts from a text/csv body (202 with the job id; poll /imports/:jobId)",
+            tags,
+            body: "nombre,telefono,cedula,etiquetas\nAna Gómez,3001112233,1020304050,Regional Bogotá\n",
+            bodyType: "text/csv",
+            ok: { status: 202, schema: ImportStarted, example: { jobId: 2 } },
+          }),
         },
       )
       .get(
@@ -126,12 +162,12 @@ export class ContactApi {
             finishedAt: iso(job.finishedAt),
           };
         },
-        { api: "read", params: Id, detail: { summary: "An import job: progress while running, the per-row report when done", tags: ["contacts"] } },
+        { api: "read", params: Id, detail: op({ summary: "An import job: progress while running, the per-row report when done", tags, ok: { schema: ImportJob, example: importJobExample } }) },
       )
       .get("/contacts/:id", ({ scope, params }) => json(api(scope.companyId), params.id), {
         api: "read",
         params: Id,
-        detail: { summary: "Get a contact", tags: ["contacts"] },
+        detail: op({ summary: "Get a contact", tags, ok: one }),
       })
       .patch(
         "/contacts/:id",
@@ -153,7 +189,7 @@ export class ContactApi {
           api: "write",
           params: Id,
           body: t.Partial(t.Composite([ContactBody, t.Object({ blocked: t.Boolean() })])),
-          detail: { summary: "Change a contact; omitted fields keep their value, a field set to null loses it", tags: ["contacts"] },
+          detail: op({ summary: "Change a contact; omitted fields keep their value, a field set to null loses it", tags, body: { email: "ana.gomez@example.com", fields: { cedula: null } }, ok: one }),
         },
       )
       .delete(
@@ -162,7 +198,11 @@ export class ContactApi {
           this.erasureService.erase(api(scope.companyId), params.id);
           set.status = 204;
         },
-        { api: "write", params: Id, detail: { summary: "Erase a person: the contact, their conversations, messages, media and notes (an audit line remains)", tags: ["contacts"] } },
+        {
+          api: "write",
+          params: Id,
+          detail: op({ summary: "Erase a person: the contact, their conversations, messages, media and notes (an audit line remains)", tags, ok: { status: 204 } }),
+        },
       )
       .post(
         "/contacts/:id/merge",
@@ -175,7 +215,7 @@ export class ContactApi {
           api: "write",
           params: Id,
           body: t.Object({ otherId: Int({ minimum: 1 }) }),
-          detail: { summary: "Merge another contact into this one (its identities, conversations, notes and tags move; this contact's values win)", tags: ["contacts"] },
+          detail: op({ summary: "Merge another contact into this one (its identities, conversations, notes and tags move; this contact's values win)", tags, body: { otherId: 13 }, ok: one }),
         },
       )
       .post(
@@ -185,7 +225,7 @@ export class ContactApi {
           this.contactService.addTag(actor, params.id, body.tagId);
           return json(actor, params.id);
         },
-        { api: "write", params: Id, body: t.Object({ tagId: Int({ minimum: 1 }) }), detail: { summary: "Tag a contact", tags: ["contacts"] } },
+        { api: "write", params: Id, body: t.Object({ tagId: Int({ minimum: 1 }) }), detail: op({ summary: "Tag a contact", tags, body: { tagId: 4 }, ok: one }) },
       )
       .delete(
         "/contacts/:id/tags/:tagId",
@@ -196,25 +236,85 @@ export class ContactApi {
         {
           api: "write",
           params: t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }), tagId: t.Numeric({ minimum: 1, multipleOf: 1 }) }),
-          detail: { summary: "Take a tag off a contact", tags: ["contacts"] },
+          detail: op({ summary: "Take a tag off a contact", tags, ok: { status: 204 } }),
         },
       )
       .get(
         "/contacts/:id/notes",
-        ({ scope, params }) => {
-          const view = this.contactService.view(api(scope.companyId), params.id);
-          return { data: view.notes.map((n) => ({ id: n.id, text: n.text, author: n.authorName, createdAt: iso(n.createdAt) })), next: null };
+        ({ scope, params, query }) => {
+          const s = this.contactService.noteSlice(api(scope.companyId), params.id, query.cursor ?? 0, limitOf(query));
+          return { data: s.data.map(noteJson), next: s.next };
         },
-        { api: "read", params: Id, detail: { summary: "Private notes about a contact, newest first", tags: ["contacts"] } },
+        {
+          api: "read",
+          params: Id,
+          query: pageQuery({}, IdCursor),
+          detail: op({ summary: "Private notes about a contact, newest first", tags, ok: { schema: listOf(Note), example: list(noteExample) } }),
+        },
       )
       .post(
         "/contacts/:id/notes",
         ({ scope, params, body, set }) => {
           const n = this.contactService.addNote(api(scope.companyId), params.id, body.text);
           set.status = 201;
-          return { id: n.id, text: n.text, author: n.authorName, createdAt: iso(n.createdAt) };
+          return noteJson(n);
         },
-        { api: "write", params: Id, body: t.Object({ text: t.String({ maxLength: 2000 }) }), detail: { summary: "Add a private note to a contact", tags: ["contacts"] } },
+        {
+          api: "write",
+          params: Id,
+          body: t.Object({ text: t.String({ maxLength: 2000 }) }),
+          detail: op({ summary: "Add a private note to a contact", tags, body: { text: "Prefiere que la llamen en la tarde." }, ok: { status: 201, schema: Note, example: noteExample } }),
+        },
+      )
+      .delete(
+        "/contacts/:id/notes/:noteId",
+        ({ scope, params, set }) => {
+          this.contactService.deleteNote(api(scope.companyId), params.noteId, params.id);
+          set.status = 204;
+        },
+        {
+          api: "write",
+          params: t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }), noteId: t.Numeric({ minimum: 1, multipleOf: 1 }) }),
+          detail: op({ summary: "Delete a note of this contact", tags, ok: { status: 204 } }),
+        },
+      )
+      .post(
+        "/contacts/:id/block",
+        ({ scope, params }) => {
+          const actor = api(scope.companyId);
+          this.contactService.setBlocked(actor, params.id, true);
+          return json(actor, params.id);
+        },
+        {
+          api: "write",
+          params: Id,
+          detail: op({
+            summary: "Block a person: what they send is still stored but opens nothing and rings nobody; their conversations going on are finalized",
+            tags,
+            ok: { ...one, example: { ...contactExample, blocked: true } },
+          }),
+        },
+      )
+      .post(
+        "/contacts/:id/unblock",
+        ({ scope, params }) => {
+          const actor = api(scope.companyId);
+          this.contactService.setBlocked(actor, params.id, false);
+          return json(actor, params.id);
+        },
+        { api: "write", params: Id, detail: op({ summary: "Unblock a person", tags, ok: one }) },
+      )
+      .delete(
+        "/contacts/:id/removed-values",
+        ({ scope, params, set }) => {
+          this.contactService.eraseRemovedValues(api(scope.companyId), params.id);
+          set.status = 204;
+        },
+        {
+          api: "write",
+          params: Id,
+          detail: op({ summary: "Erase the values this person still holds in fields removed from the template (campos anteriores)", tags, ok: { status: 204 } }),
+        },
       );
   }
 }

@@ -6,12 +6,17 @@ import type { ReportService, TimesRow } from "../reports/report-service.ts";
 import { isoInZone } from "../shared/zoned-time.ts";
 import { T } from "../tokens.ts";
 import { iso } from "./serializers.ts";
+import { Activity, activityExample, agentExample, AgentStatus, BotReport, botReportExample, ChannelReport, channelReportExample, list, listOf, Times, timesExample, Unanswered, unansweredExample } from "./api-schemas.ts";
+import { op } from "./docs.ts";
+import { IdPage, limitOf } from "./pagination.ts";
 
 const RANGE = t.Object({
   preset: t.Optional(t.Union([t.Literal("today"), t.Literal("week"), t.Literal("month"), t.Literal("custom")])),
   from: t.Optional(t.String({ maxLength: 10 })),
   to: t.Optional(t.String({ maxLength: 10 })),
 });
+
+const tags = ["reports"];
 
 function rangeJson(r: ReportRange) {
   return { timeZone: r.timeZone, from: r.fromDate, to: r.toDate, bucket: r.bucket };
@@ -46,16 +51,28 @@ export class ReportApi {
         {
           api: "read",
           query: t.Object({ ...RANGE.properties, bucket: t.Optional(t.Union([t.Literal("hour"), t.Literal("day")])) }),
-          detail: { summary: "Messages received and sent, conversations opened and finalized, by hour or day in the company's time zone", tags: ["reports"] },
+          detail: op({
+            summary: "Messages received and sent, conversations opened and finalized, by hour or day in the company's time zone (a series bounded by the range: not paged)",
+            tags,
+            ok: { schema: Activity, example: activityExample },
+          }),
         },
       )
       .get(
         "/reports/agents",
-        ({ scope }) => ({
-          data: this.reports.agents(scope.companyId).map((a) => ({ userId: a.userId, username: a.username, name: a.name, role: a.role, online: a.online, openConversations: a.openConversations })),
-          next: null,
-        }),
-        { api: "read", detail: { summary: "Estado de operadores conectados: each active user, connected or not, with open conversations", tags: ["reports"] } },
+        ({ scope, query }) => {
+          const s = this.reports.agentSlice(scope.companyId, query.cursor ?? 0, limitOf(query));
+          return { data: s.data.map((a) => ({ userId: a.userId, username: a.username, name: a.name, role: a.role, online: a.online, openConversations: a.openConversations })), next: s.next };
+        },
+        {
+          api: "read",
+          query: IdPage,
+          detail: op({
+            summary: "Estado de operadores conectados: each active user in id order, connected or not, with open conversations",
+            tags,
+            ok: { schema: listOf(AgentStatus), example: list(agentExample) },
+          }),
+        },
       )
       .get(
         "/reports/unanswered",
@@ -63,7 +80,7 @@ export class ReportApi {
           const u = this.reports.unanswered(scope.companyId);
           return { count: u.count, oldestSince: u.oldestSince === null ? null : iso(u.oldestSince) };
         },
-        { api: "read", detail: { summary: "Conversations waiting for a person's answer, and since when the oldest waits", tags: ["reports"] } },
+        { api: "read", detail: op({ summary: "Conversations waiting for a person's answer, and since when the oldest waits", tags, ok: { schema: Unanswered, example: unansweredExample } }) },
       )
       .get(
         "/reports/times",
@@ -78,7 +95,11 @@ export class ReportApi {
             byAgent: r.byAgent.map((a) => timesRowJson("userId", a)),
           };
         },
-        { api: "read", query: RANGE, detail: { summary: "First-response and resolution times (count, median, p90 in seconds), overall, per queue and per agent", tags: ["reports"] } },
+        {
+          api: "read",
+          query: RANGE,
+          detail: op({ summary: "First-response and resolution times (count, median, p90 in seconds), overall, per queue and per agent", tags, ok: { schema: Times, example: timesExample } }),
+        },
       )
       .get(
         "/reports/channels",
@@ -86,7 +107,7 @@ export class ReportApi {
           const range = this.reports.range(scope.companyId, query);
           return { ...rangeJson(range), data: this.reports.channels(scope.companyId, range).map((c) => ({ channelId: c.channelId, name: c.name, plugin: c.pluginId, opened: c.opened, received: c.received, sent: c.sent })) };
         },
-        { api: "read", query: RANGE, detail: { summary: "Conversations and messages per channel", tags: ["reports"] } },
+        { api: "read", query: RANGE, detail: op({ summary: "Conversations and messages per channel (one row per channel: not paged)", tags, ok: { schema: ChannelReport, example: channelReportExample } }) },
       )
       .get(
         "/reports/bot",
@@ -94,7 +115,11 @@ export class ReportApi {
           const range = this.reports.range(scope.companyId, query);
           return { ...rangeJson(range), ...this.reports.bot(scope.companyId, range) };
         },
-        { api: "read", query: RANGE, detail: { summary: "Bot containment (share finished without a person) and why conversations were handed to people", tags: ["reports"] } },
+        {
+          api: "read",
+          query: RANGE,
+          detail: op({ summary: "Bot containment (share finished without a person) and why conversations were handed to people", tags, ok: { schema: BotReport, example: botReportExample } }),
+        },
       );
   }
 }

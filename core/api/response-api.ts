@@ -6,6 +6,9 @@ import type { ResponseService } from "../responses/response-service.ts";
 import { T } from "../tokens.ts";
 import { Int } from "./schemas.ts";
 import { iso } from "./serializers.ts";
+import { CannedResponse as ResponseSchema, list, listOf, responseExample } from "./api-schemas.ts";
+import { op } from "./docs.ts";
+import { IdCursor, limitOf, pageQuery } from "./pagination.ts";
 
 const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
 const Body = t.Object({
@@ -16,6 +19,8 @@ const Body = t.Object({
   automatic: t.Optional(t.Boolean()),
   queueIds: t.Optional(t.Array(Int({ minimum: 1 }), { maxItems: 200 })),
 });
+const tags = ["responses"];
+const one = { schema: ResponseSchema, example: responseExample };
 
 function responseJson(r: CannedResponse) {
   return {
@@ -41,37 +46,46 @@ export class ResponseApi {
   ) {}
 
   routes() {
-    return new Elysia({ prefix: "/api/v1/responses" })
+    return new Elysia({ prefix: "/api/v1" })
       .use(this.guard.plugin)
       .get(
-        "/",
+        "/responses",
         ({ scope, query }) => {
-          const s = this.responseService.slice(scope, query.q ?? "", query.cursor ?? 0);
+          const s = this.responseService.slice(scope, query.q ?? "", query.cursor ?? 0, limitOf(query));
           return { data: s.data.map(responseJson), next: s.next };
         },
         {
           api: "read",
-          query: t.Object({ q: t.Optional(t.String({ maxLength: 100 })), cursor: t.Optional(t.Numeric({ minimum: 0, multipleOf: 1 })) }),
-          detail: { summary: "List canned responses; ?q= searches name, key and text", tags: ["responses"] },
+          query: pageQuery({ q: t.Optional(t.String({ maxLength: 100 })) }, IdCursor),
+          detail: op({ summary: "List canned responses in id order; ?q= searches name, key and text", tags, ok: { schema: listOf(ResponseSchema), example: list(responseExample) } }),
         },
       )
       .post(
-        "/",
+        "/responses",
         ({ scope, body, set }) => {
           set.status = 201;
           return responseJson(
             this.responseService.create(scope, { name: body.name, key: body.key, text: body.text, finalize: body.finalize ?? false, automatic: body.automatic ?? false, queueIds: body.queueIds ?? [] }),
           );
         },
-        { api: "write", body: Body, detail: { summary: "Create a canned response (keys are unique regardless of case and accents)", tags: ["responses"] } },
+        {
+          api: "write",
+          body: Body,
+          detail: op({
+            summary: "Create a canned response (keys are unique regardless of case and accents; attachments are added in the panel)",
+            tags,
+            body: { name: "saludo", key: "sl", text: "Hola, {{contact.name}}. ¿En qué le ayudamos?", finalize: false, automatic: false },
+            ok: { ...one, status: 201 },
+          }),
+        },
       )
-      .get("/:id", ({ scope, params }) => responseJson(this.responseService.get(scope, params.id)), {
+      .get("/responses/:id", ({ scope, params }) => responseJson(this.responseService.get(scope, params.id)), {
         api: "read",
         params: Id,
-        detail: { summary: "Get a canned response", tags: ["responses"] },
+        detail: op({ summary: "Get a canned response", tags, ok: one }),
       })
       .patch(
-        "/:id",
+        "/responses/:id",
         ({ scope, params, body }) => {
           const r = this.responseService.get(scope, params.id);
           return responseJson(
@@ -85,15 +99,15 @@ export class ResponseApi {
             }),
           );
         },
-        { api: "write", params: Id, body: t.Partial(Body), detail: { summary: "Change a canned response; omitted fields keep their value", tags: ["responses"] } },
+        { api: "write", params: Id, body: t.Partial(Body), detail: op({ summary: "Change a canned response; omitted fields keep their value", tags, body: { finalize: true }, ok: one }) },
       )
       .delete(
-        "/:id",
+        "/responses/:id",
         ({ scope, params, set }) => {
           this.responseService.delete(scope, params.id);
           set.status = 204;
         },
-        { api: "write", params: Id, detail: { summary: "Delete a canned response", tags: ["responses"] } },
+        { api: "write", params: Id, detail: op({ summary: "Delete a canned response", tags, ok: { status: 204 } }) },
       );
   }
 }

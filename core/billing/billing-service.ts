@@ -4,13 +4,13 @@ import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { AppError, found } from "../errors.ts";
 import type { FieldError } from "../i18n/index.ts";
 import { isIsoDate } from "../shared/iso-date.ts";
-import { paged, type Page } from "../shared/paging.ts";
+import { API_PAGE_SIZE, paged, toSlice, type Page, type Slice } from "../shared/paging.ts";
 import { localDate } from "../shared/zoned-time.ts";
 import { PLATFORM_TIME_ZONE } from "../tenancy/company.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import { PAYMENT_METHODS, type LedgerEntry, type RechargeFilter } from "./ledger.ts";
-import type { LedgerRepository } from "./ledger-repository.ts";
+import type { LedgerRepository, UsageLine } from "./ledger-repository.ts";
 import type { RateRepository } from "./rate-repository.ts";
 import { parseMajor } from "./money.ts";
 
@@ -203,8 +203,8 @@ export class BillingService {
     return this.rates.all();
   }
 
-  usage(companyId: number, from: number, to: number) {
-    return this.ledger.usage(companyId, from, to, 1000);
+  usage(companyId: number, from: number, to: number, afterId = 0, limit = API_PAGE_SIZE): Slice<UsageLine> {
+    return toSlice(this.ledger.usage(companyId, from, to, afterId, limit + 1), limit);
   }
 
   /** The list's filters as typed (Desde, Hasta, Valor "Ej: $230000"); a bad one is a form error, not an empty list. */
@@ -226,8 +226,7 @@ export class BillingService {
     return paged(page, (limit, offset) => this.ledger.recharges(f, limit, offset));
   }
 
-  rechargesBefore(f: RechargeFilter, beforeId: number, limit = 50): { data: LedgerEntry[]; next: number | null } {
-    const rows = this.ledger.rechargesBefore(f, beforeId || Number.MAX_SAFE_INTEGER, limit);
-    return { data: rows, next: rows.length === limit ? rows[rows.length - 1]!.id : null };
+  rechargesBefore(f: RechargeFilter, beforeId: number, limit = API_PAGE_SIZE): Slice<LedgerEntry> {
+    return toSlice(this.ledger.rechargesBefore(f, beforeId || Number.MAX_SAFE_INTEGER, limit + 1), limit);
   }
 }

@@ -2,6 +2,18 @@ import { inject, injectable } from "tsyringe";
 import { DATABASE, type Database } from "../db/database.ts";
 import type { LedgerEntry, LedgerKind, RechargeFilter } from "./ledger.ts";
 
+/** One usage charge as the API lists it (amount positive: what it cost). */
+export interface UsageLine {
+  id: number;
+  kind: string;
+  quantity: number;
+  amount: number;
+  createdAt: number;
+  refType: string;
+  refId: number;
+  externalId: string | null;
+}
+
 const COLUMNS = `l.id, l.company_id AS companyId, c.name AS companyName, l.kind, l.amount, l.currency, l.value_date AS valueDate,
   l.method, l.reference, l.note, l.reverses_id AS reversesId, (SELECT r.id FROM ledger_entries r WHERE r.reverses_id = l.id) AS reversedBy,
   l.created_by AS createdBy, l.created_at AS createdAt`;
@@ -87,13 +99,14 @@ export class LedgerRepository {
     return !!this.db.query("SELECT 1 FROM ledger_entries WHERE ref_type = ? AND ref_id = ? AND kind = 'usage'").get(refType, refId);
   }
 
-  usage(companyId: number, from: number, to: number, limit: number): { kind: string; quantity: number; amount: number; createdAt: number; refType: string; refId: number; externalId: string | null }[] {
+  /** Usage charges in id order after `afterId` (the API's keyset pages). */
+  usage(companyId: number, from: number, to: number, afterId: number, limit: number): UsageLine[] {
     return this.db
-      .query<{ kind: string; quantity: number; amount: number; createdAt: number; refType: string; refId: number; externalId: string | null }, [number, number, number]>(
-        `SELECT usage_kind AS kind, quantity, -amount AS amount, created_at AS createdAt, ref_type AS refType, ref_id AS refId, external_id AS externalId
-         FROM ledger_entries WHERE company_id = ? AND kind = 'usage' AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ${limit}`,
+      .query<UsageLine, [number, number, number, number, number]>(
+        `SELECT id, usage_kind AS kind, quantity, -amount AS amount, created_at AS createdAt, ref_type AS refType, ref_id AS refId, external_id AS externalId
+         FROM ledger_entries WHERE company_id = ? AND kind = 'usage' AND id > ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ?`,
       )
-      .all(companyId, from, to);
+      .all(companyId, afterId, from, to, limit);
   }
 
   setThreshold(companyId: number, threshold: number | null): void {

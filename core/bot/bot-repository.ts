@@ -95,6 +95,14 @@ export class BotRepository {
       .map((v) => ({ ...v, definition: JSON.parse(v.definition) as BotDefinition }));
   }
 
+  /** Newest first, below a version number (the API's keyset pages). */
+  versionsBefore(programId: number, beforeVersion: number, limit: number): BotVersion[] {
+    return this.db
+      .query<VersionRow, [number, number, number]>(`SELECT ${VERSION_COLUMNS} FROM bot_versions WHERE program_id = ? AND version < ? ORDER BY version DESC LIMIT ?`)
+      .all(programId, beforeVersion, limit)
+      .map((v) => ({ ...v, definition: JSON.parse(v.definition) as BotDefinition }));
+  }
+
   version(versionId: number): BotVersion | null {
     const v = this.db.query<VersionRow, [number]>(`SELECT ${VERSION_COLUMNS} FROM bot_versions WHERE id = ?`).get(versionId);
     return v ? { ...v, definition: JSON.parse(v.definition) as BotDefinition } : null;

@@ -9,7 +9,7 @@ import { AppError, found } from "../errors.ts";
 import { worded, type FieldError } from "../i18n/index.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import type { ResponseRepository } from "../responses/response-repository.ts";
-import { toSlice, type Slice } from "../shared/paging.ts";
+import { API_PAGE_SIZE, toSlice, type Slice } from "../shared/paging.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
 import type { UserRepository } from "../users/user-repository.ts";
@@ -71,8 +71,8 @@ export class BotService {
     return this.bots.list(scope.companyId).map((p) => ({ ...p, running: running.get(p.id) ?? 0, channelNames: p.channelIds.map((id) => names.get(id) ?? `#${id}`) }));
   }
 
-  slice(scope: Scope, after: number, limit = 50): Slice<BotProgram> {
-    return toSlice(this.bots.after(scope.companyId, after, limit), limit);
+  slice(scope: Scope, after: number, limit = API_PAGE_SIZE): Slice<BotProgram> {
+    return toSlice(this.bots.after(scope.companyId, after, limit + 1), limit);
   }
 
   get(scope: Scope, id: number): BotProgram {
@@ -148,6 +148,12 @@ export class BotService {
   versions(scope: Scope, id: number): BotVersion[] {
     this.get(scope, id);
     return this.bots.versions(id);
+  }
+
+  /** A page of the published versions, newest first; `next` is a version number. */
+  versionSlice(scope: Scope, id: number, beforeVersion: number, limit = API_PAGE_SIZE): Slice<BotVersion> {
+    this.get(scope, id);
+    return toSlice(this.bots.versionsBefore(id, beforeVersion || Number.MAX_SAFE_INTEGER, limit + 1), limit, (v) => v.version);
   }
 
   /** An earlier version back into the draft (publish it to run it). */

@@ -9,6 +9,7 @@ import { AppError, found } from "../errors.ts";
 import type { FieldError, MessageKey } from "../i18n/index.ts";
 import type { QueueRepository } from "../queues/queue-repository.ts";
 import { T } from "../tokens.ts";
+import { API_PAGE_SIZE, toSlice, type Slice } from "../shared/paging.ts";
 import { AI_MODES, type AiMode } from "./channel.ts";
 import type { Channel, ChannelInput } from "./channel.ts";
 import type { ChannelRepository } from "./channel-repository.ts";
@@ -56,8 +57,8 @@ export class ChannelService {
     return this.channels.list(scope.companyId).map((c) => this.view(c));
   }
 
-  slice(scope: Scope, after: number, limit: number): ChannelView[] {
-    return this.channels.after(scope.companyId, after, limit).map((c) => this.view(c));
+  slice(scope: Scope, after: number, limit = API_PAGE_SIZE): Slice<ChannelView> {
+    return toSlice(this.channels.after(scope.companyId, after, limit + 1).map((c) => this.view(c)), limit);
   }
 
   get(scope: Scope, id: number): ChannelView {

@@ -37,6 +37,17 @@ export class TemplateRepository {
       .all(channelId, approvedOnly ? 1 : 0);
   }
 
+  /** In (name, language) order after a key: the API's keyset pages. */
+  after(channelId: number, after: { name: string; language: string } | null, limit: number): StoredTemplate[] {
+    const a = after ?? { name: "", language: "" };
+    return this.db
+      .query<StoredTemplate, [number, string, string, string, number]>(
+        `SELECT name, language, category, status, body, parameter_count AS parameterCount FROM channel_templates
+         WHERE channel_id = ? AND (name > ? OR (name = ? AND language > ?)) ORDER BY name, language LIMIT ?`,
+      )
+      .all(channelId, a.name, a.name, a.language, limit);
+  }
+
   get(channelId: number, name: string, language: string): StoredTemplate | null {
     return this.db
       .query<StoredTemplate, [number, string, string]>(

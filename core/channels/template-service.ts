@@ -4,6 +4,7 @@ import type { Scope } from "../auth/access.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { API_PAGE_SIZE, toSlice, type Slice } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
 import type { ChannelRepository } from "./channel-repository.ts";
 import type { ChannelRuntime } from "./channel-runtime.ts";
@@ -58,6 +59,12 @@ export class TemplateService {
     }
     this.templates.replace(channel.id, list, this.clock.now());
     return list.length;
+  }
+
+  /** A page of a channel's templates in (name, language) order (the API). */
+  slice(scope: Scope, channelId: number, after: { name: string; language: string } | null, limit = API_PAGE_SIZE): Slice<StoredTemplate, { name: string; language: string }> {
+    this.channelService.raw(scope, channelId);
+    return toSlice(this.templates.after(channelId, after, limit + 1), limit, (t) => ({ name: t.name, language: t.language }));
   }
 
   list(scope: Scope, channelId: number, approvedOnly = false): StoredTemplate[] {

@@ -36,6 +36,17 @@ export class ContactFieldRepository {
       .map(field);
   }
 
+  /** The template in its order after (position, id): the API's keyset pages. */
+  after(companyId: number, after: { position: number; id: number } | null, limit: number): ContactField[] {
+    const p = after ?? { position: Number.MIN_SAFE_INTEGER, id: 0 };
+    return this.db
+      .query<Row, [number, number, number, number, number]>(
+        `SELECT ${COLUMNS} FROM contact_fields WHERE company_id = ? AND deleted_at IS NULL AND (position > ? OR (position = ? AND id > ?)) ORDER BY position, id LIMIT ?`,
+      )
+      .all(companyId, p.position, p.position, p.id, limit)
+      .map(field);
+  }
+
   get(companyId: number, id: number): ContactField | null {
     const r = this.db.query<Row, [number, number]>(`SELECT ${COLUMNS} FROM contact_fields WHERE company_id = ? AND id = ?`).get(companyId, id);
     return r ? field(r) : null;

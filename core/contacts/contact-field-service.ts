@@ -5,6 +5,7 @@ import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { AppError, found } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { FieldError } from "../i18n/index.ts";
+import { API_PAGE_SIZE, toSlice, type Slice } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
 import { FIELD_TYPES, type ContactField, type FieldInput, type FieldType } from "./contact.ts";
 import type { ContactFieldRepository, StoredField } from "./contact-field-repository.ts";
@@ -28,6 +29,11 @@ export class ContactFieldService {
 
   list(scope: Scope): ContactField[] {
     return this.fields.list(scope.companyId);
+  }
+
+  /** A page of the template in its order (the API). */
+  slice(scope: Scope, after: { position: number; id: number } | null, limit = API_PAGE_SIZE): Slice<ContactField, { position: number; id: number }> {
+    return toSlice(this.fields.after(scope.companyId, after, limit + 1), limit, (f) => ({ position: f.position, id: f.id }));
   }
 
   /** The template plus fields removed from it whose values are still kept. */

@@ -83,7 +83,7 @@ export class ContactService {
   /** API pages in id order, with field values by key and identities. */
   slice(actor: Actor, filter: ContactFilter, after: number, limit = API_PAGE_SIZE): Slice<ContactListItem & { values: Map<number, string>; identityList: { channelId: number; externalId: string }[] }> {
     const f = { ...filter, fts: filter.q ? contactQuery(actor.companyId, filter.q) : null };
-    const rows = this.contacts.after(actor.companyId, f, after, limit);
+    const rows = this.contacts.after(actor.companyId, f, after, limit + 1);
     const ids = rows.map((r) => r.id);
     const values = this.contacts.valuesOf(ids);
     const identities = this.contacts.identitiesOf(ids);
@@ -131,7 +131,7 @@ export class ContactService {
       this.index.rewrite(id);
       return id;
     });
-    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: id, listChanged: false });
+    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: id, listChanged: false, change: "created" });
     return this.get(actor, id);
   }
 
@@ -173,22 +173,30 @@ export class ContactService {
     this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: id, listChanged: false });
   }
 
+  /** A page of a contact's notes, newest first (the API); `next` is a note id. */
+  noteSlice(actor: Actor, id: number, beforeId: number, limit = API_PAGE_SIZE): Slice<Note> {
+    this.get(actor, id);
+    return toSlice(this.notes.before(actor.companyId, id, beforeId || Number.MAX_SAFE_INTEGER, limit + 1), limit);
+  }
+
   addNote(actor: Actor, id: number, text: string): Note {
     this.get(actor, id);
     const clean = text.replace(/\r\n?/g, "\n").trim();
     if (!clean) throw AppError.invalid({ text: "contact.error.note_required" });
     if (clean.length > MAX_NOTE) throw AppError.invalid({ text: "contact.error.note_too_long" });
     const noteId = this.notes.insert(actor.companyId, id, { id: actor.userId, name: actor.name }, clean, this.clock.now());
-    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: id, listChanged: false });
+    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: id, listChanged: false, change: "note" });
     return this.notes.list(actor.companyId, id).find((n) => n.id === noteId)!;
   }
 
   /** Authors remove their own notes; supervisors and admins any. */
-  deleteNote(actor: Actor, noteId: number): number {
+  deleteNote(actor: Actor, noteId: number, contactId?: number): number {
     const note = found(this.notes.authorOf(actor.companyId, noteId));
+    // Addressed under a contact (the API's /contacts/:id/notes/:noteId): it must be that contact's.
+    if (contactId !== undefined && note.contactId !== contactId) throw AppError.notFound();
     if (actor.role === "agent" && note.authorId !== actor.userId) throw AppError.forbidden();
     this.notes.delete(actor.companyId, noteId);
-    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: note.contactId, listChanged: false });
+    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: note.contactId, listChanged: false, change: "note" });
     return note.contactId;
   }
 

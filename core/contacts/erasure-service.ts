@@ -50,7 +50,7 @@ export class ErasureService {
       );
       return s;
     });
-    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: id, listChanged: true });
+    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: id, listChanged: true, change: "erased" });
     return summary;
   }
 }

@@ -104,8 +104,8 @@ export class MergeService {
       return clashing;
     });
     for (const conversationId of closed) this.bus.emit("conversation.changed", { companyId: actor.companyId, conversationId });
-    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: survivor.id, listChanged: true });
-    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: other.id, listChanged: true });
+    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: survivor.id, listChanged: true, change: "merged", mergedId: other.id });
+    this.bus.emit("contact.changed", { companyId: actor.companyId, contactId: other.id, listChanged: true, change: "merged_away" });
     return found(this.contacts.detail(actor.companyId, survivor.id));
   }
 }

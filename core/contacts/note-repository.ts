@@ -16,6 +16,15 @@ export class NoteRepository {
       .all(companyId, contactId, limit);
   }
 
+  /** Newest first, before a note id (the API's keyset pages). */
+  before(companyId: number, contactId: number, beforeId: number, limit: number): Note[] {
+    return this.db
+      .query<Note, [number, number, number, number]>(
+        "SELECT id, contact_id AS contactId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt FROM contact_notes WHERE company_id = ? AND contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+      )
+      .all(companyId, contactId, beforeId, limit);
+  }
+
   insert(companyId: number, contactId: number, author: { id: number | null; name: string }, text: string, now: number): number {
     return Number(
       this.db

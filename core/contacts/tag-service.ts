@@ -26,8 +26,8 @@ export class TagService {
     return paged(page, (limit, offset) => this.tags.page(scope.companyId, limit, offset));
   }
 
-  slice(scope: Scope, after: number): Slice<TagListItem> {
-    return toSlice(this.tags.after(scope.companyId, after, API_PAGE_SIZE), API_PAGE_SIZE);
+  slice(scope: Scope, after: number, limit = API_PAGE_SIZE): Slice<TagListItem> {
+    return toSlice(this.tags.after(scope.companyId, after, limit + 1), limit);
   }
 
   options(scope: Scope): TagRef[] {

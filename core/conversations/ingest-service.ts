@@ -268,7 +268,7 @@ export class IngestService {
   /** `needsAgent`: it now waits in a queue for routing (a conversation without a queue waits for someone to take it). */
   private conversationFor(channel: Channel, m: NormalizedInbound, after: AfterCommit): { conversationId: number; needsAgent: boolean; blocked: boolean } {
     const now = this.clock.now();
-    const contact = this.contactFor(channel, m);
+    const contact = this.contactFor(channel, m, after);
     const current = this.conversations.current(contact.id, channel.id);
     if (contact.blocked) {
       if (current) return { conversationId: current.id, needsAgent: false, blocked: true };
@@ -289,6 +289,7 @@ export class IngestService {
     const status = this.aiGate.startsWithBot(channel) ? "bot" : "queued";
     const id = this.conversations.insert({ companyId: channel.companyId, channelId: channel.id, contactId: contact.id, status, queueId: channel.queueId, now });
     this.meter.conversation({ id, companyId: channel.companyId });
+    after.events.push({ name: "conversation.opened", payload: { companyId: channel.companyId, conversationId: id } });
     return { conversationId: id, needsAgent: status === "queued" && channel.queueId !== null, blocked: false };
   }
 
@@ -298,7 +299,7 @@ export class IngestService {
    * phone (imported or typed in by hand); else a new one. What the customer tells
    * us fills gaps only (a name an agent corrected stays).
    */
-  private contactFor(channel: Channel, m: NormalizedInbound): Contact {
+  private contactFor(channel: Channel, m: NormalizedInbound, after: AfterCommit): Contact {
     const now = this.clock.now();
     const name = m.profileName?.trim() || null;
     const known = this.contacts.byIdentity(channel.id, m.from);
@@ -323,6 +324,7 @@ export class IngestService {
     const id = this.contacts.create(channel.companyId, { name: name ?? "", phone, email: null }, now, m.timestamp);
     this.contacts.linkIdentity(id, channel.id, m.from, now);
     this.contactIndex.write(id, { companyId: channel.companyId, name: name ?? "", phone, email: null });
+    after.events.push({ name: "contact.changed", payload: { companyId: channel.companyId, contactId: id, listChanged: false, change: "created" } });
     return { id, companyId: channel.companyId, name: name ?? "", phone, email: null, blocked: false, lastContactAt: m.timestamp, createdAt: now };
   }
 

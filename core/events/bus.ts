@@ -25,7 +25,19 @@ export interface Events {
    * panels showing it refresh. `contactId` 0: many contacts (a tag renamed).
    * `listChanged`: what the inbox list shows (name, phone) changed too.
    */
-  "contact.changed": { companyId: number; contactId: number; listChanged: boolean };
+  "contact.changed": {
+    companyId: number;
+    contactId: number;
+    listChanged: boolean;
+    /** What happened, for outbound webhooks (absent: "updated"); "note": only its internal notes; "merged_away": merged into another. */
+    change?: "created" | "updated" | "merged" | "merged_away" | "erased" | "note";
+    /** On "merged": the contact that was merged into this one (and is gone). */
+    mergedId?: number;
+  };
+  /** A conversation began: a customer's first message, or a new one after the last was finalized. */
+  "conversation.opened": { companyId: number; conversationId: number };
+  /** An outbound webhook delivery was queued. */
+  "webhook.queued": Record<string, never>;
   /** An agent became available or unavailable. */
   "presence.changed": { companyId: number; userId: number; online: boolean };
   /** A send was queued in the outbox. */

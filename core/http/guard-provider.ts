@@ -1,6 +1,8 @@
 import { inject, injectable } from "tsyringe";
 import type { ApiTokenService } from "../api/api-token-service.ts";
 import type { AuthService } from "../auth/auth-service.ts";
+import { IdempotencyHooks } from "../api/idempotency-hooks.ts";
+import type { IdempotencyService } from "../api/idempotency-service.ts";
 import { T } from "../tokens.ts";
 import { guard } from "./guard.ts";
 
@@ -11,7 +13,8 @@ export class Guard {
   constructor(
     @inject(T.AuthService) authService: AuthService,
     @inject(T.ApiTokenService) apiTokenService: ApiTokenService,
+    @inject(T.IdempotencyService) idempotencyService: IdempotencyService,
   ) {
-    this.plugin = guard(authService, apiTokenService);
+    this.plugin = guard(authService, apiTokenService, new IdempotencyHooks(idempotencyService));
   }
 }

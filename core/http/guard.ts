@@ -3,6 +3,7 @@ import { authorize, type Permission } from "../auth/access.ts";
 import type { AuthService } from "../auth/auth-service.ts";
 import type { ApiTokenService } from "../api/api-token-service.ts";
 import type { ApiCaller, TokenScope } from "../api/api-token.ts";
+import type { IdempotencyHooks } from "../api/idempotency-hooks.ts";
 import { AppError } from "../errors.ts";
 import { SESSION_COOKIE, readCookie } from "./cookies.ts";
 import { rememberViewer } from "./request-state.ts";
@@ -15,7 +16,7 @@ import { rememberViewer } from "./request-state.ts";
  */
 const callers = new WeakMap<Request, ApiCaller>();
 
-export function guard(auth: AuthService, tokens: ApiTokenService) {
+export function guard(auth: AuthService, tokens: ApiTokenService, idempotency: IdempotencyHooks) {
   return new Elysia({ name: "charla.guard" }).macro({
     panel: (permission: Permission) => ({
       resolve({ request }) {
@@ -41,6 +42,17 @@ export function guard(auth: AuthService, tokens: ApiTokenService) {
       resolve({ request }) {
         const caller = callers.get(request)!;
         return { caller, scope: { companyId: caller.companyId, userId: null, role: "admin" as const } };
+      },
+      // Every POST of the API honours Idempotency-Key (after the body is valid; see api/idempotency-hooks.ts).
+      beforeHandle({ request, body }) {
+        if (request.method === "POST") return idempotency.before(request, callers.get(request)!, body);
+      },
+      async afterHandle({ request, response, set }) {
+        await idempotency.after(request, response, set.status);
+      },
+      // Runs after the error mapper too (synchronously, before the answer leaves): a key still held means the request failed.
+      mapResponse({ request }) {
+        idempotency.failed(request);
       },
     }),
   });

@@ -6,6 +6,7 @@ import { AppError } from "../errors.ts";
 import { pickLanguage, translator } from "../i18n/index.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
 import { T } from "../tokens.ts";
+import type { WebhookSubscriptionRepository } from "../outbound-webhooks/subscription-repository.ts";
 import type { Config } from "../config.ts";
 import type { Flash, PageContext } from "../../views/context.ts";
 import { CSRF_COOKIE, FLASH_COOKIE, LANG_COOKIE, readCookie, serializeCookie as serialize } from "./cookies.ts";
@@ -30,6 +31,7 @@ export class Renderer {
     @inject(T.Config) private readonly config: Config,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
     @inject(T.BillingService) private readonly billing: BillingService,
+    @inject(T.WebhookSubscriptionRepository) private readonly webhooks: WebhookSubscriptionRepository,
   ) {}
 
   page(request: Request, viewer: Viewer | null, view: (ctx: PageContext) => JSX.Element, status = 200, lang?: Language): Response {
@@ -102,6 +104,7 @@ export class Renderer {
       companies: viewer?.role === "operator" ? this.companies.options() : [],
       flash,
       lowBalance: this.lowBalance(viewer, t.lang),
+      webhooksPaused: viewer?.role === "admin" && viewer.companyId !== null && this.webhooks.pausedForFailures(viewer.companyId) > 0,
       assetVersion: ASSET_VERSION,
     };
   }

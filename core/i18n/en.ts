@@ -7,6 +7,7 @@ import { enResponsesAi } from "./en/responses-ai.ts";
 import { enBot } from "./en/bot.ts";
 import { enBilling } from "./en/billing.ts";
 import { enReports } from "./en/reports.ts";
+import { enWebhooks } from "./en/webhooks.ts";
 
 /** English, one file per area under en/; the type makes a missing key a compile error. */
-export const en: Record<MessageKey, string> = { ...enCore, ...enAdmin, ...enInbox, ...enContacts, ...enResponsesAi, ...enBot, ...enBilling, ...enReports };
+export const en: Record<MessageKey, string> = { ...enCore, ...enAdmin, ...enInbox, ...enContacts, ...enResponsesAi, ...enBot, ...enBilling, ...enReports, ...enWebhooks };

@@ -6,6 +6,7 @@ import { esResponsesAi } from "./es/responses-ai.ts";
 import { esBot } from "./es/bot.ts";
 import { esBilling } from "./es/billing.ts";
 import { esReports } from "./es/reports.ts";
+import { esWebhooks } from "./es/webhooks.ts";
 
 /** Spanish, the default language, one file per area under es/. Keys are the contract; en.ts must have every one. */
-export const es = { ...esCore, ...esAdmin, ...esInbox, ...esContacts, ...esResponsesAi, ...esBot, ...esBilling, ...esReports } as const;
+export const es = { ...esCore, ...esAdmin, ...esInbox, ...esContacts, ...esResponsesAi, ...esBot, ...esBilling, ...esReports, ...esWebhooks } as const;

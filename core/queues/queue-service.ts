@@ -27,8 +27,8 @@ export class QueueService {
     return paged(page, (limit, offset) => this.queues.page(scope.companyId, limit, offset));
   }
 
-  slice(scope: Scope, after: number): Slice<QueueListItem> {
-    return toSlice(this.queues.after(scope.companyId, after, API_PAGE_SIZE), API_PAGE_SIZE);
+  slice(scope: Scope, after: number, limit = API_PAGE_SIZE): Slice<QueueListItem> {
+    return toSlice(this.queues.after(scope.companyId, after, limit + 1), limit);
   }
 
   options(scope: Scope): { id: number; name: string }[] {

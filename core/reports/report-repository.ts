@@ -153,6 +153,18 @@ export class ReportRepository {
       .map(({ presence, ...r }) => ({ ...r, choseOnline: presence === "online" }));
   }
 
+  /** Active users in id order after `afterId` (the API's keyset pages). */
+  agentsAfter(companyId: number, afterId: number, limit: number): AgentRow[] {
+    return this.db
+      .query<AgentRow & { presence: string }, [number, number, number]>(
+        `SELECT u.id AS userId, u.username, u.name, u.role, u.presence,
+           (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'open') AS open
+         FROM users u WHERE u.company_id = ? AND u.active = 1 AND u.id > ? ORDER BY u.id LIMIT ?`,
+      )
+      .all(companyId, afterId, limit)
+      .map(({ presence, ...r }) => ({ ...r, choseOnline: presence === "online" }));
+  }
+
   /** People of each company who chose Conectado (whether they are really there is the presence service's call). */
   choseOnline(): { companyId: number; userId: number }[] {
     return this.db.query<{ companyId: number; userId: number }, []>("SELECT company_id AS companyId, id AS userId FROM users WHERE active = 1 AND presence = 'online' AND company_id IS NOT NULL").all();

@@ -4,9 +4,10 @@ import type { LedgerRepository } from "../billing/ledger-repository.ts";
 import type { PresenceService } from "../routing/presence-service.ts";
 import { PLATFORM_TIME_ZONE } from "../tenancy/company.ts";
 import type { CompanyRepository } from "../tenancy/company-repository.ts";
+import { API_PAGE_SIZE, toSlice, type Slice } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
 import { bucketIndexes, reportRange, type ReportRange } from "./report-range.ts";
-import type { ReportRepository, TimeStatRow } from "./report-repository.ts";
+import type { AgentRow, ReportRepository, TimeStatRow } from "./report-repository.ts";
 
 export interface ActivityPoint {
   start: number;
@@ -120,14 +121,12 @@ export class ReportService {
   }
 
   agents(companyId: number): AgentStatus[] {
-    return this.reports.agents(companyId).map((a) => ({
-      userId: a.userId,
-      username: a.username,
-      name: a.name,
-      role: a.role,
-      online: this.presence.isOnlineGiven(a.userId, a.choseOnline),
-      openConversations: a.open,
-    }));
+    return this.reports.agents(companyId).map((a) => this.status(a));
+  }
+
+  /** A page of `agents` in user id order (the API). */
+  agentSlice(companyId: number, afterId: number, limit = API_PAGE_SIZE): Slice<AgentStatus> {
+    return toSlice(this.reports.agentsAfter(companyId, afterId, limit + 1).map((a) => this.status(a)), limit, (a) => a.userId);
   }
 
   unanswered(companyId: number): { count: number; oldestSince: number | null } {
@@ -158,6 +157,10 @@ export class ReportService {
     const totals = { received: 0, sent: 0, opened: 0, closed: 0, unanswered: 0, online: 0 };
     for (const c of companies) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += c[k];
     return { companies, totals };
+  }
+
+  private status(a: AgentRow): AgentStatus {
+    return { userId: a.userId, username: a.username, name: a.name, role: a.role, online: this.presence.isOnlineGiven(a.userId, a.choseOnline), openConversations: a.open };
   }
 }
 

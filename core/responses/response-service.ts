@@ -60,8 +60,8 @@ export class ResponseService {
     return paged(page, (limit, offset) => this.responses.page(scope.companyId, likeOf(q), limit, offset));
   }
 
-  slice(scope: Scope, q: string, after: number): Slice<CannedResponse> {
-    return toSlice(this.responses.after(scope.companyId, likeOf(q), after, API_PAGE_SIZE), API_PAGE_SIZE);
+  slice(scope: Scope, q: string, after: number, limit = API_PAGE_SIZE): Slice<CannedResponse> {
+    return toSlice(this.responses.after(scope.companyId, likeOf(q), after, limit + 1), limit);
   }
 
   get(scope: Scope, id: number): CannedResponse {

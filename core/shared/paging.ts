@@ -7,7 +7,10 @@ export interface Page<T> {
 }
 
 export const PANEL_PAGE_SIZE = 20;
+/** API lists: `?limit=` defaults to this many items... */
 export const API_PAGE_SIZE = 50;
+/** ...and never exceeds this many. */
+export const API_PAGE_MAX = 200;
 
 /**
  * A numbered page of a list. A page past the end (`?page=99` of 2) shows the last
@@ -24,12 +27,21 @@ export function paged<T>(page: number, fetch: (limit: number, offset: number) =>
   return { items: rows, total, page: p, pages };
 }
 
-/** Keyset pages for the API: `next` is the last id of a full page, else null. */
-export interface Slice<T> {
+/**
+ * Keyset pages for the API: `next` is the cursor after the page's last item, null
+ * on the last page. Repositories are asked for `limit + 1` rows: the extra one only
+ * says that there is more, so a page that ends the list never points at an empty one.
+ */
+export interface Slice<T, C = number> {
   data: T[];
-  next: number | null;
+  next: C | null;
 }
 
-export function toSlice<T extends { id: number }>(rows: T[], limit: number): Slice<T> {
-  return { data: rows, next: rows.length === limit ? rows[rows.length - 1]!.id : null };
+export function toSlice<T extends { id: number }>(rows: T[], limit: number): Slice<T>;
+export function toSlice<T, C>(rows: T[], limit: number, cursorOf: (last: T) => C): Slice<T, C>;
+export function toSlice<T, C>(rows: T[], limit: number, cursorOf?: (last: T) => C): Slice<T, C | number> {
+  if (rows.length <= limit) return { data: rows, next: null };
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1]!;
+  return { data, next: cursorOf ? cursorOf(last) : (last as unknown as { id: number }).id };
 }

@@ -32,8 +32,8 @@ export class UserService {
     return paged(page, (limit, offset) => this.users.page(scope.companyId, limit, offset));
   }
 
-  slice(scope: Scope, after: number): Slice<UserListItem> {
-    return toSlice(this.users.after(scope.companyId, after, API_PAGE_SIZE), API_PAGE_SIZE);
+  slice(scope: Scope, after: number, limit = API_PAGE_SIZE): Slice<UserListItem> {
+    return toSlice(this.users.after(scope.companyId, after, limit + 1), limit);
   }
 
   get(scope: Scope, id: number): UserListItem {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { api, type Client } from "../helpers/client.ts";
 import { createTestApp, type TestApp } from "../helpers/test-app.ts";
 import type { ReplyService } from "../../core/conversations/reply-service.ts";
+import type { WebhookService } from "../../core/outbound-webhooks/webhook-service.ts";
 import { T } from "../../core/tokens.ts";
 import type { ContactService } from "../../core/contacts/contact-service.ts";
 import type { TagService } from "../../core/contacts/tag-service.ts";
@@ -56,6 +57,8 @@ describe("authorization sweep over every route", () => {
     response: number;
     bot: number;
     botVersion: number;
+    webhook: number;
+    delivery: string;
   };
   let adminA: Client;
   let agentA: Client;
@@ -63,6 +66,7 @@ describe("authorization sweep over every route", () => {
 
   const fill = (path: string, id: number) =>
     path
+      .replace(":deliveryId", ids.delivery)
       .replace(":id", String(id))
       .replace(":name", "htmx.js")
       .replace(":channelId", String(ids.channel))
@@ -76,6 +80,7 @@ describe("authorization sweep over every route", () => {
   /** The company-B object a route's :id names. */
   const idFor = (path: string) =>
     path.includes("/companies") ? ids.company
+    : path.includes("/webhooks/:id") ? ids.webhook
     : path.includes("/queues") ? ids.queue
     : path.includes("/tokens") ? ids.token
     : path.includes("/channels") ? ids.channel
@@ -112,6 +117,8 @@ describe("authorization sweep over every route", () => {
       app.db.query("SELECT * FROM ai_settings WHERE company_id = ?").all(b),
       app.db.query("SELECT * FROM bot_programs WHERE company_id = ?").all(b),
       app.db.query("SELECT * FROM bot_versions WHERE program_id IN (SELECT id FROM bot_programs WHERE company_id = ?)").all(b),
+      app.db.query("SELECT * FROM webhook_subscriptions WHERE company_id = ?").all(b),
+      app.db.query("SELECT * FROM webhook_deliveries WHERE company_id = ?").all(b),
     ]);
 
   beforeAll(async () => {
@@ -154,6 +161,10 @@ describe("authorization sweep over every route", () => {
     const botB = bots.create(scopeB, { name: "secreto de B", channelIds: [channelB], definition: { timeoutMinutes: 60, steps: [{ priority: 1, type: "say", text: "secreto de B" }] } }).id;
     bots.publish(scopeB, botB, "B");
     const botVersionB = bots.versions(scopeB, botB)[0]!.id;
+    // A webhook subscription of B with one delivery in its log (a test event to a closed port).
+    const webhooks = app.container.resolve<WebhookService>(T.WebhookService);
+    const webhookB = webhooks.create(scopeB, { url: "https://hooks.example.com/b", events: ["message.received"] }, "B").subscription.id;
+    const deliveryB = (await webhooks.test(scopeB, webhookB)).deliveryId;
     ids = {
       queue: qb,
       user: userB,
@@ -171,6 +182,8 @@ describe("authorization sweep over every route", () => {
       response: responseB,
       bot: botB,
       botVersion: botVersionB,
+      webhook: webhookB,
+      delivery: deliveryB,
     };
     tokenA = app.makeToken(a);
     adminA = app.client();
@@ -259,7 +272,8 @@ describe("authorization sweep over every route", () => {
     for (const r of routes.filter((r) => r.path.startsWith("/api/v1/") && r.path.includes(":id"))) {
       const body =
         r.method === "GET" || r.method === "DELETE" ? undefined
-        : r.path.includes("/conversations/") ? { text: "hacked", queueId: ids.queue }
+        : r.path.includes("/conversations/") ? { text: "hacked", queueId: ids.queue, name: "hacked", language: "es", userId: ids.user, assigneeId: ids.user }
+        : r.path.endsWith("/reactions") ? { emoji: "👍" }
         : r.path.endsWith("/merge") ? { otherId: ids.contact }
         : r.path.endsWith("/tags") ? { tagId: ids.tag }
         : r.path.endsWith("/notes") ? { text: "hacked" }

@@ -12,6 +12,8 @@ import usage from "./0011_usage.sql" with { type: "text" };
 import balanceCache from "./0012_balance_cache.sql" with { type: "text" };
 import allowance from "./0013_allowance.sql" with { type: "text" };
 import reports from "./0014_reports.sql" with { type: "text" };
+import idempotency from "./0015_idempotency.sql" with { type: "text" };
+import outboundWebhooks from "./0016_outbound_webhooks.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -29,4 +31,6 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 12, name: "balance_cache", sql: balanceCache },
   { version: 13, name: "allowance", sql: allowance },
   { version: 14, name: "reports", sql: reports },
+  { version: 15, name: "idempotency", sql: idempotency },
+  { version: 16, name: "outbound_webhooks", sql: outboundWebhooks },
 ];
