@@ -599,7 +599,7 @@ export const CHECKS: readonly Check[] = [
       await withEnv(plugin, adapter, async (env) => {
         const max = plugin.manifest.maxTextLength!;
         const { result } = await send(env, adapter, "ok", text("a".repeat(max)));
-        if (!result.ok) fail(`a text of ${max} characters (manifest.maxTextLength) was refused: ${result.reason}. The composer lets agents write that much`);
+        if (!result.ok) fail(`a text of ${max} characters (manifest.maxTextLength) was refused: ${result.reason}. The AI and the bot write texts that long`);
         return [result];
       });
     },
