@@ -257,6 +257,7 @@ export const CHECKS: readonly Check[] = [
     id: "config-accepted",
     title: "the adapter's config passes the core's settings rules (required, types, patterns, lengths)",
     async run(plugin, adapter) {
+      await adapter.provider?.reset?.();
       const { errors, problems } = coreConfig(plugin.configSchema, await adapter.config());
       assertNone([...problems, ...Object.entries(errors).map(([k, e]) => `config.${k}: ${e}`)], "an admin could not save the adapter's config");
     },
