@@ -24,7 +24,9 @@ export class ChannelSetup {
   async create(scope: Scope, pluginId: string, input: ChannelInput): Promise<ChannelView> {
     const prepared = this.channelService.prepareNew(scope, pluginId, input);
     await this.prove(prepared, null);
-    return this.channelService.insert(scope, prepared);
+    const view = this.channelService.insert(scope, prepared);
+    this.warm(scope, view.id);
+    return view;
   }
 
   async update(scope: Scope, id: number, input: ChannelInput): Promise<ChannelView> {
@@ -33,12 +35,14 @@ export class ChannelSetup {
     const saved = this.channelService.save(scope, id, prepared);
     await this.runtime.invalidate(id);
     this.runtime.clearPluginError(id, "new settings");
+    this.warm(scope, saved.id);
     return this.channelService.get(scope, saved.id);
   }
 
   async setEnabled(scope: Scope, id: number, enabled: boolean): Promise<ChannelView> {
     const view = this.channelService.setEnabled(scope, id, enabled);
     await this.runtime.invalidate(id);
+    if (enabled) this.warm(scope, id);
     return view;
   }
 
@@ -60,6 +64,18 @@ export class ChannelSetup {
       return { ok: false, detail: e instanceof Error ? e.message : String(e) };
     }
     return this.channelService.testConnection(scope, id, instance);
+  }
+
+  /**
+   * Starts the channel's plugin right after its settings are saved, from the panel
+   * or the API alike, without waiting for it: plugins that register with their
+   * provider when they start (Telegram's setWebhook) do it now rather than at the
+   * first send. A plugin that fails to start reports it as the channel's health.
+   */
+  private warm(scope: Scope, id: number): void {
+    const channel = this.channelService.raw(scope, id);
+    if (channel.status === "disabled") return;
+    this.runtime.instance(channel).catch((error) => this.logger.warn("channel did not start after saving", { channel: id, error }));
   }
 
   private async prove(p: PreparedChannel, channelId: number | null): Promise<void> {

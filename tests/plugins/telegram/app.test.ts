@@ -184,4 +184,18 @@ describe("Telegram channel through the app, loaded from PLUGINS_DIR", () => {
     expect(page).toContain('id="needs-attention"');
     expect(page).toContain("Telegram no longer accepts the bot token");
   });
+
+  test("a channel created through the API registers its webhook with Telegram right away (no panel visit needed)", async () => {
+    const other = telegram.addBot({ username: "api_bot", firstName: "Por API" });
+    const token = server.makeToken(server.companyId);
+    const res = await fetch(`${server.url}/api/v1/channels`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ plugin: "telegram", name: "Telegram API", config: { botToken: other.token, apiBaseUrl: telegram.base } }),
+    });
+    expect(res.status).toBe(201);
+    const id = ((await res.json()) as { id: number }).id;
+    const hook = await until("setWebhook of the API-made channel", () => other.webhook);
+    expect(hook.url).toBe(`${server.url}/webhooks/${id}`);
+  });
 });
