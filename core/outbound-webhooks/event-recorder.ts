@@ -29,6 +29,9 @@ const LINE_EVENTS: Partial<Record<SystemEventName, WebhookEvent>> = {
   ai_handoff: "ai.handoff",
 };
 
+/** Events a stored outbound message or history line may be. */
+const OUTBOUND_EVENTS: readonly WebhookEvent[] = ["message.sent", ...new Set(Object.values(LINE_EVENTS))];
+
 /**
  * Turns what happened (the bus's after-commit events) into deliveries for every
  * subscription that wants it: one row per subscription, written in one
@@ -65,7 +68,7 @@ export class WebhookEventRecorder {
 
   private onMessageCreated(companyId: number, conversationId: number, messageId: number): void {
     // Cheap test first: most messages are customers' (message.received covers them).
-    if (!this.cache.any(companyId, ["message.sent", ...new Set(Object.values(LINE_EVENTS))])) return;
+    if (!this.cache.any(companyId, OUTBOUND_EVENTS)) return;
     const m = this.messages.get(companyId, messageId);
     if (!m || m.direction !== "out") return;
     if (m.author === "system") {
