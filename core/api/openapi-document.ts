@@ -77,7 +77,14 @@ export function openApiDocument(api: Elysia<any, any, any, any, any, any, any>):
     },
   };
   for (const route of api.routes as RouteLike[]) augment(doc, route);
-  return doc;
+  return withoutNullable(doc) as Json;
+}
+
+/** TypeBox's `nullable: true` is OpenAPI 3.0; in 3.1 the `anyOf [..., null]` beside it says it all. */
+function withoutNullable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNullable);
+  if (!v || typeof v !== "object") return v;
+  return Object.fromEntries(Object.entries(v).filter(([k, x]) => !(k === "nullable" && typeof x === "boolean")).map(([k, x]) => [k, withoutNullable(x)]));
 }
 
 function augment(doc: Json, route: RouteLike): void {

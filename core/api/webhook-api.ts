@@ -7,6 +7,8 @@ import type { WebhookService } from "../outbound-webhooks/webhook-service.ts";
 import { API_PAGE_SIZE } from "../shared/paging.ts";
 import { T } from "../tokens.ts";
 import { iso } from "./serializers.ts";
+import { list, listOf } from "./api-schemas.ts";
+import { op } from "./docs.ts";
 
 const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
 const Cursor = t.Object({ cursor: t.Optional(t.Numeric({ minimum: 0, multipleOf: 1 })), limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, multipleOf: 1 })) });
@@ -27,6 +29,37 @@ const Subscription = t.Object({
   failingSince: t.Nullable(t.String()),
   createdAt: t.String(),
 });
+
+// OpenAPI: the answers' shapes and examples (see docs.ts).
+const tags = ["webhooks"];
+const at = "2026-01-15T12:00:00.000Z";
+const subscriptionExample = {
+  id: 1,
+  url: "https://n8n.example.com/webhook/charla",
+  description: "n8n",
+  events: ["message.received", "conversation.finalized"],
+  status: "active",
+  pausedReason: null,
+  pausedAt: null,
+  failingSince: null,
+  createdAt: at,
+};
+const one = { schema: Subscription, example: subscriptionExample };
+const Delivery = t.Object({
+  id: t.String({ description: "The X-Charla-Delivery header of its requests" }),
+  event: t.String(),
+  state: t.String({ description: "pending, delivered, failed" }),
+  attempts: t.Integer(),
+  lastStatus: t.Nullable(t.Integer()),
+  lastError: t.Nullable(t.String()),
+  nextAttemptAt: t.Nullable(t.String()),
+  createdAt: t.String(),
+  finishedAt: t.Nullable(t.String()),
+});
+const deliveryExample = { id: "9f86d081884c7d659a2feaa0c55ad015", event: "message.received", state: "delivered", attempts: 1, lastStatus: 200, lastError: null, nextAttemptAt: null, createdAt: at, finishedAt: at };
+const Attempt = t.Object({ id: t.Integer(), deliveryId: t.String(), event: t.String(), attempt: t.Integer(), at: t.String(), statusCode: t.Nullable(t.Integer()), latencyMs: t.Nullable(t.Integer()), error: t.Nullable(t.String()) });
+const attemptExample = { id: 31, deliveryId: deliveryExample.id, event: "message.received", attempt: 1, at, statusCode: 200, latencyMs: 84, error: null };
+const TestResult = t.Object({ ok: t.Boolean(), statusCode: t.Nullable(t.Integer()), latencyMs: t.Integer(), error: t.Nullable(t.String()), deliveryId: t.String() });
 
 export function subscriptionJson(s: WebhookSubscription) {
   return {
@@ -79,7 +112,7 @@ export class WebhookApi {
           const p = page(this.webhooks.list(scope, query.cursor ?? 0, limit + 1), limit);
           return { data: p.rows.map(subscriptionJson), next: p.next };
         },
-        { api: "read", query: Cursor, detail: { summary: "List webhook subscriptions (newest first)", tags: ["webhooks"] } },
+        { api: "read", query: Cursor, detail: op({ summary: "List webhook subscriptions (newest first)", tags, ok: { schema: listOf(Subscription), example: list(subscriptionExample) } }) },
       )
       .post(
         "/webhooks",
@@ -91,23 +124,25 @@ export class WebhookApi {
         {
           api: "write",
           body: Body,
-          detail: {
+          detail: op({
             summary: "Subscribe a URL to events. The answer carries `secret` (HMAC-SHA256 key of X-Charla-Signature) this once only.",
-            tags: ["webhooks"],
-          },
+            tags,
+            body: { url: "https://n8n.example.com/webhook/charla", events: ["message.received", "conversation.finalized"], description: "n8n" },
+            ok: { status: 201, schema: t.Composite([Subscription, t.Object({ secret: t.String() })]), example: { ...subscriptionExample, secret: "whsec_3q2+7w8Z..." } },
+          }),
         },
       )
       .get("/webhooks/:id", ({ scope, params }) => subscriptionJson(this.webhooks.get(scope, params.id)), {
         api: "read",
         params: Id,
         response: { 200: Subscription },
-        detail: { summary: "Get a webhook subscription", tags: ["webhooks"] },
+        detail: op({ summary: "Get a webhook subscription", tags, ok: one }),
       })
       .patch("/webhooks/:id", ({ scope, params, body }) => subscriptionJson(this.webhooks.update(scope, params.id, body, "API")), {
         api: "write",
         params: Id,
         body: t.Partial(Body),
-        detail: { summary: "Change a subscription; omitted fields keep their value", tags: ["webhooks"] },
+        detail: op({ summary: "Change a subscription; omitted fields keep their value", tags, body: { events: ["message.received"] }, ok: one }),
       })
       .delete(
         "/webhooks/:id",
@@ -115,27 +150,35 @@ export class WebhookApi {
           this.webhooks.delete(scope, params.id, "API");
           set.status = 204;
         },
-        { api: "write", params: Id, detail: { summary: "Delete a subscription and its delivery log", tags: ["webhooks"] } },
+        { api: "write", params: Id, detail: op({ summary: "Delete a subscription and its delivery log", tags, ok: { status: 204 } }) },
       )
       .post("/webhooks/:id/rotate", ({ scope, params }) => ({ secret: this.webhooks.rotate(scope, params.id, "API") }), {
         api: "write",
         params: Id,
-        detail: { summary: "Replace the signing secret (the old one stops working now); the new one is in the answer, once", tags: ["webhooks"] },
+        detail: op({
+          summary: "Replace the signing secret (the old one stops working now); the new one is in the answer, once",
+          tags,
+          ok: { schema: t.Object({ secret: t.String() }), example: { secret: "whsec_9kQ1..." } },
+        }),
       })
       .post("/webhooks/:id/pause", ({ scope, params }) => subscriptionJson(this.webhooks.pause(scope, params.id, "API")), {
         api: "write",
         params: Id,
-        detail: { summary: "Pause deliveries (events are not queued while paused)", tags: ["webhooks"] },
+        detail: op({ summary: "Pause deliveries (events are not queued while paused)", tags, ok: { ...one, example: { ...subscriptionExample, status: "paused", pausedReason: "manual", pausedAt: at } } }),
       })
       .post("/webhooks/:id/resume", ({ scope, params }) => subscriptionJson(this.webhooks.resume(scope, params.id, "API")), {
         api: "write",
         params: Id,
-        detail: { summary: "Resume; deliveries that waited go now, with a fresh day of retries", tags: ["webhooks"] },
+        detail: op({ summary: "Resume; deliveries that waited go now, with a fresh day of retries", tags, ok: one }),
       })
       .post("/webhooks/:id/test", ({ scope, params }) => this.webhooks.test(scope, params.id), {
         api: "write",
         params: Id,
-        detail: { summary: "Send a `webhook.test` event now and answer with the receiver's status and latency", tags: ["webhooks"] },
+        detail: op({
+          summary: "Send a `webhook.test` event now and answer with the receiver's status and latency",
+          tags,
+          ok: { schema: TestResult, example: { ok: true, statusCode: 200, latencyMs: 84, error: null, deliveryId: deliveryExample.id } },
+        }),
       })
       .get(
         "/webhooks/:id/deliveries",
@@ -144,7 +187,7 @@ export class WebhookApi {
           const p = page(this.webhooks.deliveryList(scope, params.id, query.cursor ?? 0, limit + 1), limit);
           return { data: p.rows.map(deliveryJson), next: p.next };
         },
-        { api: "read", params: Id, query: Cursor, detail: { summary: "Deliveries of a subscription, newest first", tags: ["webhooks"] } },
+        { api: "read", params: Id, query: Cursor, detail: op({ summary: "Deliveries of a subscription, newest first", tags, ok: { schema: listOf(Delivery), example: list(deliveryExample) } }) },
       )
       .get(
         "/webhooks/:id/attempts",
@@ -153,7 +196,12 @@ export class WebhookApi {
           const p = page(this.webhooks.attempts(scope, params.id, query.cursor ?? 0, limit + 1), limit);
           return { data: p.rows.map(attemptJson), next: p.next };
         },
-        { api: "read", params: Id, query: Cursor, detail: { summary: "The delivery log: every request made (status code, latency, attempt), newest first", tags: ["webhooks"] } },
+        {
+          api: "read",
+          params: Id,
+          query: Cursor,
+          detail: op({ summary: "The delivery log: every request made (status code, latency, attempt), newest first", tags, ok: { schema: listOf(Attempt), example: list(attemptExample) } }),
+        },
       )
       .post(
         "/webhooks/:id/deliveries/:deliveryId/redeliver",
@@ -161,7 +209,7 @@ export class WebhookApi {
         {
           api: "write",
           params: t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }), deliveryId: t.String({ pattern: "^[0-9a-f]{32}$" }) }),
-          detail: { summary: "Send a delivery again (same id and body) with a fresh day of retries", tags: ["webhooks"] },
+          detail: op({ summary: "Send a delivery again (same id and body) with a fresh day of retries", tags, ok: { schema: Delivery, example: { ...deliveryExample, state: "pending", attempts: 0 } } }),
         },
       );
   }
