@@ -83,6 +83,7 @@ export class InboxViews {
       window: state,
       balanceBlocked: this.replyService.balanceBlocked(conversation),
       capabilities: manifest.capabilities,
+      maxText: this.replyService.maxTextFor(conversation.channelId),
       templates: manifest.capabilities.includes("templates") ? this.templates.list(conversation.channelId, true) : [],
       hasOlder: messages.length === PANE_SIZE,
       queues: opts.queues,

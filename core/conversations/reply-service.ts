@@ -6,6 +6,7 @@ import type { PluginRegistry } from "../channels/registry.ts";
 import type { TemplateRepository } from "../channels/template-repository.ts";
 import type { Clock } from "../clock.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
+import { worded } from "../i18n/index.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { MediaRepository } from "../media/media-repository.ts";
@@ -102,7 +103,9 @@ export class ReplyService {
     const stored = input.mediaId ? this.media.info(actor.companyId, input.mediaId) : null;
     if (input.mediaId && !stored) throw AppError.invalid({ file: "inbox.error.file_unknown" });
     if (!text && !input.file && !stored) throw AppError.invalid({ text: "inbox.error.empty_message" });
-    if (text.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
+    // The channel's own limit (Messenger 2,000): a longer text would only fail at the provider.
+    const max = this.maxTextFor(c.channelId);
+    if (text.length > max) throw AppError.invalid({ text: worded("inbox.error.too_long", { max }) });
     if (input.file && input.file.bytes.byteLength > MAX_UPLOAD_BYTES) throw AppError.invalid({ file: "inbox.error.file_too_big" });
     this.freeTextAllowed(actor, c);
     this.priced(c, FREE_FORM);
@@ -132,7 +135,7 @@ export class ReplyService {
     const text = menu.text.trim();
     if (!text || menu.options.length === 0) throw AppError.invalid({ text: "inbox.error.empty_message" });
     const numbered = [text, ...menu.options.map((o, i) => `${i + 1}. ${o.title}`)].join("\n");
-    if (numbered.length > MAX_TEXT) throw AppError.invalid({ text: "inbox.error.too_long" });
+    if (numbered.length > MAX_TEXT) throw AppError.invalid({ text: worded("inbox.error.too_long", { max: MAX_TEXT }) });
     return this.queue(actor, c, this.clock.now(), (tx) => tx({ kind: "interactive", text: numbered, payload: { body: text, options: menu.options, button: menu.button, origin: "bot" } }));
   }
 

@@ -7,27 +7,35 @@ import type { WebhookSubscriptionRepository } from "./subscription-repository.ts
  * the hot paths (every stored message) cost one map lookup when nobody
  * subscribed. Every subscription write, pause and resume clears the company's entry.
  */
+const NONE: number[] = [];
+
 @injectable()
 export class SubscriptionCache {
-  private readonly byCompany = new Map<number, { id: number; events: Set<string> }[]>();
+  private readonly byCompany = new Map<number, { subscriptions: { id: number; events: Set<string> }[]; wanted: Set<string> }>();
 
   constructor(@inject(T.WebhookSubscriptionRepository) private readonly subscriptions: WebhookSubscriptionRepository) {}
 
   /** Ids of the company's active subscriptions that want `event`. */
   wanting(companyId: number, event: string): number[] {
-    let list = this.byCompany.get(companyId);
-    if (!list) {
-      list = this.subscriptions.active(companyId).map((s) => ({ id: s.id, events: new Set(s.events) }));
-      this.byCompany.set(companyId, list);
-    }
-    const ids: number[] = [];
-    for (const s of list) if (s.events.has(event)) ids.push(s.id);
-    return ids;
+    const entry = this.entry(companyId);
+    if (!entry.wanted.has(event)) return NONE;
+    return entry.subscriptions.filter((s) => s.events.has(event)).map((s) => s.id);
   }
 
-  /** True when the company has any active subscription (skip building data otherwise). */
+  /** True when an active subscription of the company wants one of `events` (skip loading data otherwise). */
   any(companyId: number, events: readonly string[]): boolean {
-    return events.some((e) => this.wanting(companyId, e).length > 0);
+    const { wanted } = this.entry(companyId);
+    return wanted.size > 0 && events.some((e) => wanted.has(e));
+  }
+
+  private entry(companyId: number) {
+    let entry = this.byCompany.get(companyId);
+    if (!entry) {
+      const subscriptions = this.subscriptions.active(companyId).map((s) => ({ id: s.id, events: new Set(s.events) }));
+      entry = { subscriptions, wanted: new Set(subscriptions.flatMap((s) => [...s.events])) };
+      this.byCompany.set(companyId, entry);
+    }
+    return entry;
   }
 
   invalidate(companyId: number): void {

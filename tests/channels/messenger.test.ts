@@ -53,6 +53,16 @@ describe("Messenger channel through the app", () => {
     expect(await sup.html(`/inbox/${conversation()}`)).toContain("Lucía Gómez");
   });
 
+  test("an agent's text longer than Messenger takes (2,000) is refused with the channel's limit, and the composer says it first", async () => {
+    const conv = conversation();
+    const before = db().query("SELECT COUNT(*) AS n FROM messages").get();
+    const res = await sup.post(`/inbox/${conv}/messages`, { text: "a".repeat(2001) }, { headers: { "hx-request": "true" } });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain("El mensaje admite hasta 2000 caracteres en este canal.");
+    expect(db().query("SELECT COUNT(*) AS n FROM messages").get()).toEqual(before);
+    expect(await sup.html(`/inbox/${conv}`)).toContain('maxlength="2000"');
+  });
+
   test("inside 24 h an answer goes as RESPONSE; the page's echo of it is not stored twice", async () => {
     const conv = conversation();
     env.meta.clear();

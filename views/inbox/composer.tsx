@@ -65,7 +65,7 @@ export function Composer(props: { t: Translate; csrf: string; data: PaneData }):
           <textarea
             name="text"
             rows="2"
-            maxlength="4096"
+            maxlength={String(props.data.maxText)}
             placeholder={t.plain("inbox.write_slash")}
             aria-label={t.plain("inbox.write")}
             aria-controls="response-suggestions"

@@ -25,6 +25,8 @@ export interface PaneData {
   offlineWarning: { agentId: number; name: string } | null;
   window: WindowState;
   capabilities: readonly Capability[];
+  /** The longest text this channel takes in one message (the composer's maxlength). */
+  maxText: number;
   templates: StoredTemplate[];
   /** The pane shows the latest page; older pages load on demand. */
   hasOlder: boolean;

@@ -67,7 +67,7 @@ export const enInbox = {
   "inbox.error.file_too_big": "The file is larger than 16 MB.",
   "inbox.error.not_retryable": "Only failed messages can be retried.",
   "inbox.error.queue_invalid": "That queue does not exist.",
-  "inbox.error.too_long": "A message allows up to 4096 characters.",
+  "inbox.error.too_long": "A message on this channel allows up to {max} characters.",
   "inbox.error.transfer_target": "Choose a queue or an agent.",
   "presence.online": "Online",
   "presence.offline": "Offline",

@@ -65,7 +65,7 @@ export const esInbox = {
   "inbox.error.file_too_big": "El archivo supera los 16 MB.",
   "inbox.error.not_retryable": "Solo se pueden reintentar mensajes fallidos.",
   "inbox.error.queue_invalid": "Esa cola no existe.",
-  "inbox.error.too_long": "El mensaje admite hasta 4096 caracteres.",
+  "inbox.error.too_long": "El mensaje admite hasta {max} caracteres en este canal.",
   "inbox.error.transfer_target": "Elija una cola o un agente.",
   "presence.online": "Conectado",
   "presence.offline": "Desconectado",
