@@ -160,6 +160,12 @@ export class ChannelService {
     return result;
   }
 
+  /** A send was refused for the channel's credentials: it shows "needs attention" with the provider's reason until fixed. */
+  flagNeedsAttention(id: number, reason: string): void {
+    const channel = this.channels.byId(id);
+    if (channel?.status === "active") this.channels.setStatus(id, "needs_attention", reason.slice(0, 300));
+  }
+
   delete(scope: Scope, id: number): void {
     this.raw(scope, id);
     this.channels.delete(scope.companyId, id);

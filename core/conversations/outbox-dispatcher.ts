@@ -212,6 +212,8 @@ export class OutboxDispatcher {
       return "failed";
     });
     if (!result.ok) this.logger.warn("send failed", { message: message.id, channel: row.channelId, attempts, retryable: result.retryable, reason: result.reason });
+    // Refused credentials: the channel needs an admin, whether or not its plugin reported its health.
+    if (!result.ok && result.code === "token_expired") this.channelService.flagNeedsAttention(row.channelId, result.reason);
     if (outcome === "sent" || outcome === "failed") {
       this.bus.emit("message.status", { companyId: message.companyId, conversationId: message.conversationId, messageId: message.id });
     }

@@ -34,7 +34,7 @@ export function mapSendError(e: GraphError): SendFailure {
   // 10/2018278 (and the older 10/2018065): sent outside the allowed window.
   if (e.code === 10 && (e.subcode === 2018278 || e.subcode === 2018065)) return permanent("outside_window");
   // 551 and 200/1545041 "this person isn't available right now"; 10/2018108 "cannot receive messages from you".
-  if (e.code === 551 || e.subcode === 1545041 || (e.code === 10 && e.subcode === 2018108)) return permanent("unavailable");
+  if (e.code === 551 || e.subcode === 1545041 || (e.code === 10 && e.subcode === 2018108)) return permanent("undeliverable"); // the person cannot be messaged now
   if (e.code !== null && RATE_LIMIT_CODES.has(e.code)) return retry("rate_limited");
   if (e.code === 100 && e.subcode === 2018001) return permanent("undeliverable"); // no matching user
   if (e.code === 368 || (e.code === 200 && e.subcode === 2018028)) return permanent("policy");

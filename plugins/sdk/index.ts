@@ -206,8 +206,17 @@ export interface StatusUpdate {
 }
 
 /**
- * Failure classes the core explains to agents in their language and acts on
- * (outside_window -> template picker; token_expired -> channel needs attention).
+ * Failure classes the core explains to agents in their language and acts on:
+ * - outside_window: the provider's customer-service window is closed (the composer offers templates)
+ * - undeliverable: this customer cannot be reached on this channel (unknown number, blocked the bot, person unavailable)
+ * - rate_limited: too many sends; retryable, with retryAfterMs when the provider says
+ * - token_expired: the channel's credentials are refused; also call ctx.reportHealth so
+ *   the channel shows "needs attention" (the core marks it too when a send says so)
+ * - policy: the provider refuses this content or this send by its rules
+ * - invalid: the message itself is malformed for the provider (too long, bad parameter)
+ * - template: the template is unknown, unapproved or its parameters do not fit
+ * - unavailable: the provider is down or did not answer (5xx, network); retryable
+ * - unsupported: the channel cannot send this kind of message
  */
 export const SEND_ERROR_CODES = [
   "outside_window",

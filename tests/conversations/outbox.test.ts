@@ -71,6 +71,16 @@ describe("outbox: sends after commit, retries, reasons", () => {
     expect(provider.calls.filter((c) => c.key === `charla-${id}`)).toHaveLength(2);
   });
 
+  test("a send refused for the channel's credentials marks the channel 'needs attention', even when the plugin reports nothing", async () => {
+    provider.script = [{ status: 401, error: "token revoked by the provider" }];
+    const id = await send("credenciales vencidas");
+    await settle();
+    expect(message(id).status).toBe("failed");
+    const channel = app.db.query<{ status: string; status_reason: string | null }, []>("SELECT status, status_reason FROM channels WHERE plugin_id = 'http-relay'").get()!;
+    expect(channel).toEqual({ status: "needs_attention", status_reason: "token revoked by the provider" });
+    app.db.query("UPDATE channels SET status = 'active', status_reason = NULL WHERE plugin_id = 'http-relay'").run();
+  });
+
   test("transient failures that never end become failed after the last attempt", async () => {
     provider.script = Array.from({ length: MAX_ATTEMPTS }, () => ({ status: 503, error: "provider down", retryAfterMs: 1 }));
     const id = await send("nunca");

@@ -19,10 +19,10 @@ describe("messenger plugin: send errors", () => {
     });
   });
 
-  test("551 is permanent unavailable; 100 is invalid; unknown codes keep Meta's code", async () => {
+  test("551 (person not available) is permanent undeliverable; 100 is invalid; unknown codes keep Meta's code", async () => {
     const s = await setup();
     meta.failNext(551);
-    expect(await s.instance.send(text())).toEqual({ ok: false, retryable: false, code: "unavailable", reason: "Meta error 551/1545041: (#551) This person isn't available right now." });
+    expect(await s.instance.send(text())).toEqual({ ok: false, retryable: false, code: "undeliverable", reason: "Meta error 551/1545041: (#551) This person isn't available right now." });
     meta.failNext({ status: 400, body: { error: { message: "(#100) Invalid parameter", type: "OAuthException", code: 100 } } });
     expect(await s.instance.send(text())).toMatchObject({ ok: false, retryable: false, code: "invalid" });
     meta.failNext({ status: 400, body: { error: { message: "(#200) Permissions error", type: "OAuthException", code: 200 } } });
