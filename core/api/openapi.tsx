@@ -1,7 +1,8 @@
 import { Elysia } from "elysia";
 import type { Language } from "../auth/roles.ts";
+import { ASSET_VERSION } from "../http/assets.ts";
 import { translator } from "../i18n/index.ts";
-import { ApiDocsPage } from "../../views/pages/api-docs.tsx";
+import { ApiDocsPage, type ApiDocsSpec } from "../../views/pages/api-docs.tsx";
 import { openApiDocument } from "./openapi-document.ts";
 
 /**
@@ -16,7 +17,7 @@ export function openapiRoutes(api: Elysia<any, any, any, any, any, any, any>, la
     .use(api)
     .get("/api/v1/openapi.json", () => Response.json(doc(), { headers: { "cache-control": "no-cache" } }))
     .get("/api/docs", ({ request }) => {
-      const page = ApiDocsPage({ spec: doc() as Parameters<typeof ApiDocsPage>[0]["spec"], t: translator(language(request)) });
+      const page = ApiDocsPage({ spec: doc() as ApiDocsSpec, t: translator(language(request)), assetVersion: ASSET_VERSION });
       return new Response(page as string, { headers: { "content-type": "text/html; charset=utf-8" } });
     });
 }

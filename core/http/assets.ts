@@ -4,6 +4,7 @@ import ssePath from "htmx.org/dist/ext/hx-sse.min.js" with { type: "file" };
 import upsertPath from "htmx.org/dist/ext/hx-upsert.min.js" with { type: "file" };
 import appCssPath from "../../views/assets/app.css" with { type: "file" };
 import appJsPath from "../../views/assets/app.js" with { type: "file" };
+import apiDocsJsPath from "../../views/assets/api-docs.js" with { type: "file" };
 import pkg from "../../package.json";
 
 /**
@@ -18,6 +19,7 @@ const ASSETS: Record<string, { path: string; type: string }> = {
   "hx-upsert.js": { path: upsertPath, type: "text/javascript; charset=utf-8" },
   "app.css": { path: appCssPath, type: "text/css; charset=utf-8" },
   "app.js": { path: appJsPath, type: "text/javascript; charset=utf-8" },
+  "api-docs.js": { path: apiDocsJsPath, type: "text/javascript; charset=utf-8" },
 };
 
 export function assetRoutes() {
