@@ -53,6 +53,24 @@ describe("Idempotency-Key", () => {
     expect(((await (await post("/api/v1/tags", { color: "#112233", name: "VIP" }, "tag-1")).json()) as Json).id).toBe(tag.id);
   });
 
+  test("a CSV import with the same key and bytes starts one job; other bytes are a 422", async () => {
+    const send = (csv: string) =>
+      app.app.handle(
+        new Request("http://localhost/api/v1/contacts/import?dryRun=true", {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "text/csv", "idempotency-key": "import-1" },
+          body: csv,
+        }),
+      );
+    const jobs = count("import_jobs");
+    const first = (await (await send("nombre,telefono\nAna,3001112233\n")).json()) as Json;
+    const again = await send("nombre,telefono\nAna,3001112233\n");
+    expect(again.status).toBe(202);
+    expect(((await again.json()) as Json).jobId).toBe(first.jobId);
+    expect(count("import_jobs")).toBe(jobs + 1);
+    expect((await send("nombre,telefono\nBeto,3001112244\n")).status).toBe(422);
+  });
+
   test("the same key with another body, path or method is a 422 naming the header, and nothing is done", async () => {
     expect((await post("/api/v1/queues", { name: "ventas" }, "k-mismatch")).status).toBe(201);
     const queues = count("queues");
