@@ -29,7 +29,7 @@ export function WebhookForm(props: { t: Translate; csrf: string; action: string;
                   <input type="checkbox" name="events" value={e} checked={values.events.includes(e)} />
                   <span>
                     {t(`webhook.event.${e}`)}
-                    <code safe>{e}</code>
+                    <code>{e}</code>
                   </span>
                 </label>
               ))}

@@ -83,14 +83,14 @@ export function WebhookPage(props: {
             <span safe>{props.formatTime(a.at)}</span>,
             <code safe>{a.event}</code>,
             a.statusCode !== null ? (
-              <span class={a.statusCode >= 200 && a.statusCode < 300 ? "ok-text" : "danger-text"}>{String(a.statusCode)}</span>
+              <span class={a.statusCode >= 200 && a.statusCode < 300 ? "ok-text" : "danger-text"}>{a.statusCode}</span>
             ) : (
               <span class="danger-text" safe>
                 {a.error ?? "—"}
               </span>
             ),
             <span>{t("webhook.ms", { ms: a.latencyMs })}</span>,
-            <span>{String(a.attempt)}</span>,
+            <span>{a.attempt}</span>,
             a.event === "webhook.test" ? (
               ""
             ) : (
@@ -115,7 +115,7 @@ export function WebhookPage(props: {
       <section class="card docs" id="verify-signature">
         <h2>{t("webhook.verify_title")}</h2>
         <p>{t("webhook.verify_intro")}</p>
-        <pre class="snippet" safe>
+        <pre class="snippet">
           {VERIFY_SNIPPET}
         </pre>
       </section>

@@ -43,7 +43,7 @@ export function WebhooksPage(props: {
           </span>,
           <span class="event-list">
             {s.events.map((e) => (
-              <code title={t.plain(`webhook.event.${e}`)} safe>
+              <code title={t.plain(`webhook.event.${e}`)}>
                 {e}
               </code>
             ))}
