@@ -1,13 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { MetaGraphFake, wa } from "../fakes/meta-graph.ts";
-import { freePort } from "../helpers/live-server.ts";
-import { waitHealthy } from "../helpers/spawned-server.ts";
-
-const ROOT = join(import.meta.dir, "../..");
+import { SpawnedCharla } from "../helpers/spawned-server.ts";
 const APP_SECRET = "crash-app-secret-0123456789";
 const NUMBER = { phoneNumberId: "106540352240001", wabaId: "102290129340001", accessToken: "EAAG-crash-token", displayPhoneNumber: "15550781111" };
 const REPLIES = 20;
@@ -21,43 +14,23 @@ type Msg = { id: number; externalId: string | null; status: string; maybeDuplica
  * a send whose request may have left waits for that status before going out again.
  */
 describe("a reply in flight when the process is killed", () => {
-  const procs: Subprocess[] = [];
-  const dirs: string[] = [];
+  const servers: SpawnedCharla[] = [];
   afterAll(() => {
-    for (const p of procs) p.kill("SIGKILL");
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    for (const s of servers) s.stop();
   });
 
   async function crashRun(statusWebhooks: boolean) {
     const meta = new MetaGraphFake();
     const graph = await meta.start();
     meta.addWhatsAppNumber(NUMBER);
-    const dir = mkdtempSync(join(tmpdir(), "charla-crash-"));
-    dirs.push(dir);
-    const port = freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const env = {
-      ...process.env,
-      DATA_DIR: dir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PUBLIC_URL: base,
-      ADMIN_PASSWORD: "crash-test-pass",
-      LOG_LEVEL: "error",
-      META_GRAPH_URL: graph,
-      SEND_CONFIRM_GRACE_SECONDS: "2",
-    };
-    const serve = () => {
-      const p = Bun.spawn(["bun", "core/main.ts", "serve"], { cwd: ROOT, env, stdout: "ignore", stderr: "ignore" });
-      procs.push(p);
-      return p;
-    };
+    const charla = new SpawnedCharla({ META_GRAPH_URL: graph, SEND_CONFIRM_GRACE_SECONDS: "2" });
+    servers.push(charla);
+    const base = charla.base;
     try {
-      const first = serve();
-      expect(await waitHealthy(base)).toBe(true);
-      const token = Bun.spawnSync(["bun", "core/main.ts", "token", "create", "--company", "mi-empresa", "--name", "crash"], { cwd: ROOT, env, stdout: "pipe" }).stdout.toString().trim();
+      const first = await charla.serve();
+      charla.token("crash");
       const call = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+        const res = await charla.call(method, path, body);
         return { status: res.status, json: (await res.json().catch(() => null)) as Record<string, unknown> };
       };
       const created = await call("POST", "/api/v1/channels", {
@@ -86,8 +59,7 @@ describe("a reply in flight when the process is killed", () => {
       const acceptedBeforeKill = meta.sent(NUMBER.phoneNumberId).length;
       meta.sendLatencyMs = 0;
 
-      serve();
-      expect(await waitHealthy(base)).toBe(true);
+      await charla.serve();
       const replies = async (): Promise<Msg[]> => {
         const out: Msg[] = [];
         for (const id of conversations) {
@@ -110,7 +82,7 @@ describe("a reply in flight when the process is killed", () => {
       }
       return { settled, perKey, acceptedBeforeKill, meta };
     } finally {
-      for (const p of procs) p.kill("SIGKILL");
+      charla.killAll();
       await meta.stop();
     }
   }

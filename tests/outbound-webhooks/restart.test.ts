@@ -1,48 +1,30 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Subprocess } from "bun";
-import { randomPort, waitHealthy } from "../helpers/spawned-server.ts";
+import { SpawnedCharla } from "../helpers/spawned-server.ts";
 import { RELAY_PLUGINS_DIR, RELAY_TOKEN } from "../helpers/test-app.ts";
 import { WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
-const ROOT = join(import.meta.dir, "../..");
-
 describe("outbound webhooks survive a kill -9", () => {
-  const dir = mkdtempSync(join(tmpdir(), "charla-wh-kill-"));
-  const port = randomPort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: "127.0.0.1", ADMIN_PASSWORD: "kill-test-pass", LOG_LEVEL: "error", PLUGINS_DIR: RELAY_PLUGINS_DIR, WEBHOOKS_ALLOW_PRIVATE: "true" };
-  const procs: Subprocess[] = [];
+  const charla = new SpawnedCharla({ PLUGINS_DIR: RELAY_PLUGINS_DIR, WEBHOOKS_ALLOW_PRIVATE: "true" });
   const receiver = new WebhookReceiver();
-  const serve = () => {
-    const p = Bun.spawn(["bun", "core/main.ts", "serve"], { cwd: ROOT, env, stdout: "ignore", stderr: "ignore" });
-    procs.push(p);
-    return p;
-  };
   afterAll(() => {
-    for (const p of procs) p.kill("SIGKILL");
+    charla.stop();
     receiver.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test("deliveries queued or in flight when the process dies go out after the restart, in order per conversation", async () => {
     const url = receiver.start();
     // The receiver takes the first request and never answers in time: it is in flight when the process dies.
     receiver.script = ["hang"];
-    const first = serve();
-    expect(await waitHealthy(base)).toBe(true);
-    const token = Bun.spawnSync(["bun", "core/main.ts", "token", "create", "--company", "mi-empresa", "--name", "kill"], { cwd: ROOT, env, stdout: "pipe" }).stdout.toString().trim();
-    const call = (method: string, path: string, body?: unknown) =>
-      fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+    const first = await charla.serve();
+    charla.token();
+    const call = charla.call.bind(charla);
     expect((await call("POST", "/api/v1/webhooks", { url, events: ["message.received"] })).status).toBe(201);
     const channel = (await (await call("POST", "/api/v1/channels", { plugin: "http-relay", name: "relay", config: { endpoint: "http://127.0.0.1:9/send", token: RELAY_TOKEN } })).json()) as { id: number };
     const texts: string[] = [];
     for (let i = 0; i < 6; i++) {
       const text = `mensaje ${i}`;
       texts.push(text);
-      const hook = await fetch(`${base}/webhooks/${channel.id}`, {
+      const hook = await fetch(`${charla.base}/webhooks/${channel.id}`, {
         method: "POST",
         headers: { "x-relay-token": RELAY_TOKEN },
         body: JSON.stringify({ messages: [{ id: `k${i}`, from: i % 2 ? "5215550001" : "5215550002", text }] }),
@@ -53,8 +35,7 @@ describe("outbound webhooks survive a kill -9", () => {
     first.kill("SIGKILL");
     await first.exited;
 
-    serve();
-    expect(await waitHealthy(base)).toBe(true);
+    await charla.serve();
     const text = (r: (typeof receiver.received)[number]) => (r.body.data as { message: { text: string } }).message.text;
     await receiver.waitFor(() => new Set(receiver.accepted().map(text)).size === texts.length, 10_000);
     expect(new Set(receiver.accepted().map(text))).toEqual(new Set(texts));
