@@ -90,7 +90,8 @@ describe.skipIf(!HAS_CHROMIUM)("contacts in the browser (Chromium)", () => {
     expect(rows[1]).toContain("Columna de la lista");
     // Reordering: "Empresa" one place up.
     await admin.locator("#fields tbody tr").nth(3).locator('button[aria-label="Subir Empresa"]').click();
-    await admin.waitForSelector("#fields");
+    // The table is swapped in when the move answers: wait for the new order, not for a table that is already there.
+    await admin.waitForFunction(() => document.querySelectorAll("#fields tbody tr")[2]?.textContent?.includes("Empresa"), null, { timeout: 5_000 });
     expect(await admin.locator("#fields tbody tr").nth(2).textContent()).toContain("Empresa");
   });
 
