@@ -6,6 +6,9 @@
  * runs in its own child process (bench/lib/target.ts); both are driven by the same
  * closed-loop keep-alive fetch client, interleaved, after a warm-up. Then a short
  * in-process breakdown of one webhook's cost (bench/lib/ingest-breakdown.ts).
+ * Message ids are random and WhatsApp-shaped (see waMessageId). Besides the
+ * closed-loop saturation rate, the pipeline is also driven open-loop at a steady
+ * 200 msg/s, where the tail latency (WAL checkpoints, stalls) shows.
  * Run: bun bench/ingest.ts   (talks to 127.0.0.1 only; kills its children, removes its dirs)
  *      bun bench/ingest.ts --against /path/to/other/checkout
  *        also runs that checkout's pipeline in the same rounds: a before/after figure
@@ -13,7 +16,7 @@
  */
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { closedLoop, relayWebhook } from "./lib/http.ts";
+import { closedLoop, pct, relayWebhook, waMessageId } from "./lib/http.ts";
 import { ingestBreakdown } from "./lib/ingest-breakdown.ts";
 import { makeTempDir, readyLine, removeAllTempDirs, spawnScript, stop } from "./lib/server-process.ts";
 import type { Ready } from "./lib/target.ts";
@@ -25,6 +28,8 @@ const WARMUP = 1_000;
 const ROUNDS = 5;
 const BREAKDOWN_N = 3_000;
 const AIM = 0.5;
+const STEADY_RATE = 200;
+const STEADY_N = 2_000;
 
 interface Target {
   name: "pipeline" | "bare" | "other";
@@ -34,17 +39,50 @@ interface Target {
   rates: number[];
 }
 
-/** Sends `n` one-message webhooks (ids `<tag>-<i>`, customers round-robin); returns messages/s. */
+/** Message `i` of a run: a random WhatsApp-like id, customers round-robin. */
+function message(tag: string, i: number): { id: string; from: string; text: string } {
+  const from = `57310${String(i % CUSTOMERS).padStart(5, "0")}`;
+  return { id: waMessageId(from), from, text: `mensaje ${tag} ${i} sobre el pedido` };
+}
+
+/** Sends `n` one-message webhooks (closed loop); returns messages/s. */
 async function drive(t: Target, tag: string, n: number): Promise<number> {
   let failed = 0;
+  // Ids made before the clock starts: the client's own work stays out of the figure.
+  const messages = Array.from({ length: n }, (_, i) => message(tag, i));
   const elapsed = await closedLoop(n, CONCURRENCY, async (i) => {
-    const req = relayWebhook(t.base, t.ready.channelId, t.ready.relayToken, { id: `${tag}-${i}`, from: `57310${String(i % CUSTOMERS).padStart(5, "0")}`, text: `mensaje ${tag} ${i} sobre el pedido` });
+    const req = relayWebhook(t.base, t.ready.channelId, t.ready.relayToken, messages[i]!);
     const res = await fetch(req);
     const body = (await res.json()) as { stored?: number };
     if (res.status !== 200 || body.stored !== 1) failed++;
   });
   if (failed) throw new Error(`${t.name}: ${failed}/${n} webhooks not stored with 200`);
   return (n / elapsed) * 1000;
+}
+
+/**
+ * Open loop: one webhook every 1000/rate ms whatever the answers do, latency taken
+ * from when each was due (so a stall also counts against the requests queued behind it).
+ */
+async function steady(t: Target, rate: number, n: number): Promise<number[]> {
+  const messages = Array.from({ length: n }, (_, i) => message("steady", i));
+  const latencies: number[] = [];
+  const inflight: Promise<void>[] = [];
+  const t0 = performance.now() + 20;
+  for (let i = 0; i < n; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await Bun.sleep(wait);
+    inflight.push(
+      fetch(relayWebhook(t.base, t.ready.channelId, t.ready.relayToken, messages[i]!)).then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${t.name}: steady webhook answered ${res.status}`);
+        latencies.push(performance.now() - due);
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  return latencies;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -69,6 +107,8 @@ async function main(): Promise<void> {
       const order = [...targets.slice(r % targets.length), ...targets.slice(0, r % targets.length)];
       for (const t of order) t.rates.push(await drive(t, `r${r}`, N));
     }
+    const tails = new Map<Target, number[]>();
+    for (const t of targets) if (t.name !== "bare") tails.set(t, await steady(t, STEADY_RATE, STEADY_N));
     const pipe = targets.find((t) => t.name === "pipeline")!;
     const bare = targets.find((t) => t.name === "bare")!;
     const other = targets.find((t) => t.name === "other");
@@ -89,7 +129,11 @@ async function main(): Promise<void> {
     }
     const ratio = median(pipe.rates) / median(bare.rates);
     console.log(`ratio pipeline/bare: median ${ratio.toFixed(2)}, best ${(Math.max(...pipe.rates) / Math.max(...bare.rates)).toFixed(2)}  (aim >= ${AIM}: ${ratio >= AIM ? "met" : "NOT met"})`);
-    console.log(`pipeline stored ${counts.m} inbound messages in ${counts.c} conversations (expected ${WARMUP + ROUNDS * N + 1} in ${CUSTOMERS + 1})`);
+    console.log(`saturation (closed loop, concurrency ${CONCURRENCY}): pipeline median ${rate(median(pipe.rates))}`);
+    for (const [t, xs] of tails) {
+      console.log(`${t.name.padEnd(8)} at a steady ${STEADY_RATE} msg/s (${STEADY_N} webhooks): p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms, max ${Math.max(...xs).toFixed(2)} ms`);
+    }
+    console.log(`pipeline stored ${counts.m} inbound messages in ${counts.c} conversations (expected ${WARMUP + ROUNDS * N + STEADY_N + 1} in ${CUSTOMERS + 1})`);
     for (const p of procs.splice(0)) await stop(p);
     for (const l of await ingestBreakdown(BREAKDOWN_N, CUSTOMERS)) console.log(l);
   } finally {

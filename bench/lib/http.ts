@@ -45,6 +45,16 @@ export function relayWebhook(base: string, channelId: number, token: string, m: 
   });
 }
 
+/**
+ * A message id shaped like WhatsApp's (`wamid.` + base64 of the sender and a random
+ * tail). Random, as real ids are: sequential ids would land every dedupe-index
+ * insert on the same B-tree page and flatter the pipeline about 2x.
+ */
+export function waMessageId(from: string): string {
+  const tail = Buffer.from(crypto.getRandomValues(new Uint8Array(10))).toString("hex").toUpperCase();
+  return `wamid.${Buffer.from(`\x1c\x18\x0c${from}\x15\x02\x00\x12\x18\x14${tail}\x00`, "latin1").toString("base64")}`;
+}
+
 /** Nearest-rank percentile of an unsorted sample. */
 export function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;

@@ -11,6 +11,7 @@ import { openDatabase } from "../../core/db/database.ts";
 import type { UnitOfWork } from "../../core/db/unit-of-work.ts";
 import { T } from "../../core/tokens.ts";
 import { createTestApp } from "../../tests/helpers/test-app.ts";
+import { waMessageId } from "./http.ts";
 import { makeTempDir } from "./server-process.ts";
 import { oneLine, profileQueries } from "./sql-profile.ts";
 
@@ -32,7 +33,8 @@ export async function ingestBreakdown(n: number, customers: number): Promise<str
   try {
     const channel = app.makeRelayChannel(app.companyId, "http://127.0.0.1:9/unused", app.makeQueue(app.companyId, "bench"));
     const send = async (tag: string, i: number) => {
-      const res = await app.webhook(channel, { messages: [{ id: `${tag}-${i}`, from: `57310${i % customers}`, text: `mensaje ${tag} ${i} sobre el pedido` }] });
+      const from = `57310${i % customers}`;
+      const res = await app.webhook(channel, { messages: [{ id: waMessageId(from), from, text: `mensaje ${tag} ${i} sobre el pedido` }] });
       if (res.status !== 200) throw new Error(`in-process webhook answered ${res.status}`);
       await res.arrayBuffer();
     };
