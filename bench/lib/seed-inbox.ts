@@ -41,7 +41,8 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-export async function seedInbox(app: TestApp, conversations: number, contacts: number): Promise<Seeded> {
+/** `agents`: how many agents share the queues (default AGENTS). */
+export async function seedInbox(app: TestApp, conversations: number, contacts: number, agents = AGENTS): Promise<Seeded> {
   const t0 = performance.now();
   const rnd = mulberry32(42);
   const pick = <X>(xs: X[]) => xs[Math.floor(rnd() * xs.length)]!;
@@ -49,7 +50,7 @@ export async function seedInbox(app: TestApp, conversations: number, contacts: n
   const queues = Array.from({ length: QUEUES }, (_, i) => app.makeQueue(company, `cola ${String(i + 1).padStart(2, "0")}`));
   const members = new Map<number, number[]>(queues.map((q) => [q, []]));
   const agentUsernames: string[] = [];
-  for (let a = 0; a < AGENTS; a++) {
+  for (let a = 0; a < agents; a++) {
     const own = [...new Set([queues[(2 * a) % QUEUES]!, queues[(2 * a + 1) % QUEUES]!, queues[(2 * a + 5) % QUEUES]!])];
     const id = await app.makeUser(company, `agente${a}`, "agent", own);
     for (const q of own) members.get(q)!.push(id);

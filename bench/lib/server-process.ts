@@ -73,15 +73,15 @@ export function ensureBinary(): void {
  * Spawns `mode` listening on 127.0.0.1:`port` with `dataDir`, tracked for cleanup.
  * `stderr` is generic so that "pipe" keeps `proc.stderr` typed as a stream.
  * The fixed ADMIN_PASSWORD makes first-run setup use it instead of generating and
- * printing a random one.
+ * printing a random one. `env` adds or overrides variables (META_GRAPH_URL...).
  */
 export function spawnServer<E extends "pipe" | "inherit">(
   mode: Mode,
-  opts: { port: number; dataDir: string; stderr: E },
+  opts: { port: number; dataDir: string; stderr: E; env?: Record<string, string> },
 ): Subprocess<"ignore", "ignore", E> {
   const proc = Bun.spawn(mode.cmd, {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(opts.port), HOST: "127.0.0.1", DATA_DIR: opts.dataDir, LOG_LEVEL: "error", ADMIN_PASSWORD: "bench-password-1234" },
+    env: { ...process.env, PORT: String(opts.port), HOST: "127.0.0.1", DATA_DIR: opts.dataDir, LOG_LEVEL: "error", ADMIN_PASSWORD: "bench-password-1234", ...opts.env },
     stdin: "ignore",
     stdout: "ignore",
     stderr: opts.stderr,
