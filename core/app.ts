@@ -50,13 +50,29 @@ import { ReportApi } from "./api/report-api.ts";
 import { RechargeRoutes } from "./billing/recharge-routes.tsx";
 import { DashboardRoutes } from "./reports/dashboard-routes.tsx";
 import { BotRoutes } from "./bot/bot-routes.tsx";
-/** Builds the HTTP app from a container. No listen(): tests call app.handle(). */
-export function buildApp(c: DependencyContainer) {
+import { httpObserver } from "./observability/http-observer.ts";
+import type { Metrics } from "./observability/metrics.ts";
+import { MetricsRoutes } from "./observability/metrics-routes.ts";
+import { SystemRoutes } from "./observability/system-routes.tsx";
+import { auditHook } from "./audit/audit-hook.ts";
+import type { AuditTrail } from "./audit/audit-trail.ts";
+import { AuditRoutes } from "./audit/audit-routes.tsx";
+import { AuditApi } from "./api/audit-api.ts";
+import type { Config } from "./config.ts";
+/**
+ * Builds the HTTP app from a container. No listen(): tests call app.handle().
+ * Typed loosely on purpose: nothing reads the routes' types from the app, and the
+ * inferred type of the whole chain is past the compiler's instantiation depth.
+ */
+export function buildApp(c: DependencyContainer): Elysia<any, any, any, any, any, any, any> {
   const routes = <R extends { routes(): Elysia<any, any, any, any, any, any, any> }>(cls: new (...a: never[]) => R) =>
     c.resolve(cls as unknown as new () => R).routes();
 
   const renderer = c.resolve<Renderer>(T.Renderer);
   return new Elysia()
+    // First: request id, access log and counters around everything below (errors included).
+    .use(httpObserver(c.resolve<Metrics>(T.Metrics), c.resolve<Logger>(T.Logger), c.resolve<Config>(T.Config).trustProxy))
+    .use(auditHook(c.resolve<AuditTrail>(T.AuditTrail)))
     .use(errorHandler(renderer, c.resolve<AuthService>(T.AuthService), c.resolve<Logger>(T.Logger)))
     .use(bodyParser())
     .onBeforeHandle({ as: "global" }, ({ request, body }) => {
@@ -73,6 +89,7 @@ export function buildApp(c: DependencyContainer) {
       if (!ownPolicy(path)) set.headers["content-security-policy"] = PANEL_CSP;
     })
     .use(healthRoutes(c.resolve<SystemRepository>(T.SystemRepository)))
+    .use(routes(MetricsRoutes))
     .use(cspReportRoutes(c.resolve<Logger>(T.Logger)))
     .use(assetRoutes())
     .use(routes(AuthRoutes))
@@ -95,12 +112,14 @@ export function buildApp(c: DependencyContainer) {
     .use(routes(BotRoutes))
     .use(routes(RechargeRoutes))
     .use(routes(DashboardRoutes))
+    .use(routes(SystemRoutes))
+    .use(routes(AuditRoutes))
     .use(routes(MediaRoutes))
     .use(routes(WebhookRoutes))
     .use(routes(OutboundWebhookRoutes))
     .use(
       // The docs page speaks the signed-in user's language (else the browser's).
-      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)).use(routes(ResponseApi)).use(routes(AiApi)).use(routes(BotApi)).use(routes(BillingApi)).use(routes(ReportApi)).use(routes(WebhookApi)), (request) =>
+      openapiRoutes(new Elysia().use(routes(ApiRoutes)).use(routes(ConversationApi)).use(routes(ChannelApi)).use(routes(TemplateApi)).use(routes(ContactApi)).use(routes(ResponseApi)).use(routes(AiApi)).use(routes(BotApi)).use(routes(BillingApi)).use(routes(ReportApi)).use(routes(WebhookApi)).use(routes(AuditApi)), (request) =>
         renderer.language(request, c.resolve<AuthService>(T.AuthService).viewer(readCookie(request.headers.get("cookie"), SESSION_COOKIE))),
       ),
     );

@@ -31,6 +31,10 @@ export interface Config {
   webhooksAllowPrivate: boolean;
   /** True when PUBLIC_URL is https: session cookies get the Secure flag. */
   secureCookies: boolean;
+  /** Bearer token that /metrics asks for; empty: /metrics is off (404). */
+  metricsToken: string;
+  /** How long SIGTERM waits for requests and sends in flight before closing anyway. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -50,7 +54,7 @@ const KEYS = [
   "PORT", "HOST", "DATA_DIR", "PUBLIC_URL", "CHARLA_SECRET", "ADMIN_PASSWORD",
   "META_GRAPH_URL", "META_GRAPH_VERSION", "OPENAI_BASE_URL", "OPENAI_API_KEY",
   "LOG_LEVEL", "PLUGINS_DIR", "TRUST_PROXY", "SESSION_IDLE_HOURS", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
-  "SEND_CONFIRM_GRACE_SECONDS", "WEBHOOKS_ALLOW_PRIVATE",
+  "SEND_CONFIRM_GRACE_SECONDS", "WEBHOOKS_ALLOW_PRIVATE", "METRICS_TOKEN", "SHUTDOWN_GRACE_SECONDS",
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -124,6 +128,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (secret && secret.length < 32) {
     throw new ConfigError("CHARLA_SECRET", `must be at least 32 characters long (from ${pick("CHARLA_SECRET").from})`);
   }
+  const metricsToken = str("METRICS_TOKEN");
+  // A scraper's secret, compared in constant time; short ones are guessable.
+  if (metricsToken && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) {
+    throw new ConfigError("METRICS_TOKEN", `must be 16 to 200 printable characters without spaces (from ${pick("METRICS_TOKEN").from})`);
+  }
   const dataDir = resolve(str("DATA_DIR") || "./data");
   const publicUrl = url("PUBLIC_URL", str("PUBLIC_URL") || `http://localhost:${port}`);
   return {
@@ -147,6 +156,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sendConfirmGraceMs: int("SEND_CONFIRM_GRACE_SECONDS", 0, 3600) * 1000,
     webhooksAllowPrivate: flag("WEBHOOKS_ALLOW_PRIVATE"),
     secureCookies: publicUrl.startsWith("https://"),
+    metricsToken,
+    shutdownGraceMs: int("SHUTDOWN_GRACE_SECONDS", 1, 600) * 1000,
   };
 }
 

@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
+import { checkpointAndClose } from "./db/close.ts";
 import { resolveMasterSecret } from "./crypto/secret-key.ts";
 import { buildContainer } from "./container.ts";
 import { Logger } from "./logger.ts";
@@ -34,8 +35,12 @@ export interface Runtime {
   app: ReturnType<typeof buildApp>;
   /** Starts the outbox dispatcher, routing triggers and the live inbox hub. */
   startWorkers(): void;
-  /** Stops the workers (waiting for in-flight sends) and closes the database. */
-  shutdown(): Promise<void>;
+  /**
+   * Stops the workers (waiting for in-flight sends, up to `graceMs`), checkpoints
+   * and closes the database. Work still running at the end of the grace is cut
+   * off; it is on record (an outbox row marked in flight) and resumes at the next start.
+   */
+  shutdown(graceMs?: number): Promise<void>;
   close(): void;
 }
 
@@ -54,6 +59,8 @@ export async function startRuntime(
   const app = buildApp(container);
   const stops: (() => void | Promise<void>)[] = [];
   const startWorkers = () => {
+    // Pushed first so it runs last: the plugins stay up until every send through them has finished.
+    stops.push(() => container.resolve<ChannelRuntime>(T.ChannelRuntime).disposeAll());
     stops.push(container.resolve<AssignmentService>(T.AssignmentService).start());
     stops.push(container.resolve<ReadReceipts>(T.ReadReceipts).start());
     const hub = container.resolve<InboxHub>(T.InboxHub);
@@ -77,11 +84,30 @@ export async function startRuntime(
     webhooks.start();
     stops.push(() => webhooks.stop());
     stops.push(() => container.resolve<PresenceService>(T.PresenceService).stop());
-    stops.push(() => container.resolve<ChannelRuntime>(T.ChannelRuntime).disposeAll());
   };
-  const shutdown = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-    db.close();
+  const shutdown = async (graceMs = Infinity) => {
+    const stopping = (async () => {
+      for (const stop of stops.splice(0).reverse()) await stop();
+    })();
+    if (!(await settlesWithin(stopping, graceMs))) logger.warn("workers still busy when the shutdown grace ended: what they were doing resumes at the next start", { graceMs });
+    const { walFrames, left } = checkpointAndClose(db);
+    logger.debug("database checkpointed and closed", { walFrames, left });
   };
   return { config, db, logger, container, app, startWorkers, shutdown, close: () => db.close() };
+}
+
+/** True when `work` settles within `ms`; a failure counts as settled (each stop logs its own). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  if (!Number.isFinite(ms)) return settled;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

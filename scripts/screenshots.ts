@@ -7,6 +7,7 @@
  * --import also walks a CSV import: upload, column preview, dry-run report.
  * --history fills the dashboard's rollups with 30 days of made-up activity (a picture, not a test).
  * --webhooks adds a webhook subscription (to a local receiver answering 200, then 500) with a few deliveries in its log.
+ * --audit does a few admin actions over HTTP (panel and API) first, so "Auditoría" and "Estado del sistema" show some.
  * Without paths it shoots the main pages. Not part of the test suite.
  */
 import { mkdirSync } from "node:fs";
@@ -15,7 +16,7 @@ import type { Bootstrap } from "../core/system/bootstrap.ts";
 import { T } from "../core/tokens.ts";
 import { launchBrowser } from "../tests/helpers/browser.ts";
 import { startLiveServer } from "../tests/helpers/live-server.ts";
-import { ADMIN_PASSWORD } from "../tests/helpers/test-app.ts";
+import { ADMIN_PASSWORD, RELAY_TOKEN } from "../tests/helpers/test-app.ts";
 import type { WebhookService } from "../core/outbound-webhooks/webhook-service.ts";
 
 const args = process.argv.slice(2);
@@ -62,6 +63,23 @@ if (args.includes("--webhooks")) {
   await service.test(scope, subscription.id);
   for (const [i, text] of ["¿Hacen domicilios?", "Mi pedido no llegó"].entries()) await server.webhook(relay, { messages: [{ id: `wh-${i}`, from: "573001112240", name: "Marta", text }] });
   await Bun.sleep(500);
+}
+
+if (args.includes("--audit")) {
+  const { remoteClient } = await import("../tests/helpers/spawned-server.ts");
+  const op = remoteClient(server.url);
+  await op.login("admin", ADMIN_PASSWORD);
+  await op.post("/session/company", { companyId: String(server.companyId) });
+  await op.post("/admin/queues", { name: "soporte", strategy: "least_busy", maxPerAgent: "4" });
+  await op.post("/admin/users", { username: "camila", name: "Camila Ortiz", password: "camila-2026!", passwordConfirm: "camila-2026!", role: "supervisor", language: "es", extension: "104" });
+  await op.post("/admin/tags", { name: "Mayorista", color: "#2e90fa" });
+  await op.post("/admin/tokens", { name: "ERP", scope: "write" });
+  await op.post(`/admin/channels/${relay}/enabled`, { enabled: "0" });
+  await op.post(`/admin/channels/${relay}/enabled`, { enabled: "1" });
+  await op.get("/contacts/export");
+  const token = server.makeToken(server.companyId);
+  await fetch(`${server.url}/api/v1/responses`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ name: "Horario", key: "hr", text: "Atendemos de 8 a 18." }) });
+  for (let i = 0; i < 40; i++) await fetch(`${server.url}/webhooks/${relay}`, { method: "POST", headers: { "x-relay-token": RELAY_TOKEN }, body: JSON.stringify({ messages: [{ id: `audit-${i}`, from: "573001112299", text: "hola" }] }) });
 }
 
 const pages = paths.length

@@ -80,6 +80,7 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
         {ctx.nav.inbox ? link("/inbox", t("nav.inbox")) : ""}
         {ctx.nav.contacts ? link("/contacts", t("nav.contacts")) : ""}
         {ctx.nav.platform ? link("/admin/companies", t("nav.companies")) : ""}
+        {ctx.nav.platform ? link("/admin/system", t("system.nav")) : ""}
         {ctx.nav.companyAdmin ? link("/admin", t("nav.settings")) : ""}
       </nav>
       <div class="who">
@@ -111,10 +112,11 @@ export const SETTINGS: readonly { href: string; label: MessageKey; help: Message
   { href: "/admin/tokens", label: "nav.api", help: "settings.api" },
   { href: "/admin/webhooks", label: "nav.webhooks", help: "settings.webhooks" },
   { href: "/admin/recharges", label: "nav.recharges", help: "settings.recharges" },
+  { href: "/admin/audit", label: "audit.nav", help: "audit.settings_help" },
 ];
 
 function isSettings(path: string): boolean {
-  return path === "/admin" || (path.startsWith("/admin/") && !path.startsWith("/admin/companies"));
+  return path === "/admin" || (path.startsWith("/admin/") && !path.startsWith("/admin/companies") && !path.startsWith("/admin/system"));
 }
 
 function isActive(path: string, href: string): boolean {

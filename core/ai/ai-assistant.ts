@@ -14,6 +14,7 @@ import type { AiCallKind, AiCallRepository } from "./ai-call-repository.ts";
 import type { AiSettings } from "./ai-settings.ts";
 import type { AiSettingsService } from "./ai-settings-service.ts";
 import type { AiMessage, AiOutcome, AiTool } from "./contract.ts";
+import type { Metrics } from "../observability/metrics.ts";
 
 /** Messages of the conversation the model sees (the newest). */
 const HISTORY = 30;
@@ -57,6 +58,7 @@ export class AiAssistant {
     @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.UsageMeter) private readonly meter: UsageMeter,
     @inject(T.BalancePolicy) private readonly balance: BalancePolicy,
+    @inject(T.Metrics) private readonly metrics: Metrics,
   ) {}
 
   /** The customer's answer, or what to do instead (the caller hands off on a tool call or a failure). */
@@ -157,6 +159,7 @@ export class AiAssistant {
       const id = this.calls.record(call, started);
       this.meter.ai({ id, companyId, model: call.model, promptTokens: call.promptTokens, completionTokens: call.completionTokens });
     });
+    this.metrics.aiCall(kind, call.outcome, call.promptTokens, call.completionTokens);
     return out;
   }
 }

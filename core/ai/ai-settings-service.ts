@@ -12,6 +12,7 @@ import type { AiProviders } from "./ai-providers.ts";
 import { AI_DEFAULTS, type AiSettings, type AiSettingsInput } from "./ai-settings.ts";
 import type { AiSettingsRepository } from "./ai-settings-repository.ts";
 import type { AiConnection, AiFailure, AiProvider } from "./contract.ts";
+import type { Metrics } from "../observability/metrics.ts";
 
 const keyPurpose = (companyId: number) => `ai-key:${companyId}`;
 /** A customer waits for an answer: past this the call gives up and the conversation goes to a person. */
@@ -42,6 +43,7 @@ export class AiSettingsService {
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
     @inject(T.SecretBox) private readonly box: SecretBox,
     @inject(T.Clock) private readonly clock: Clock,
+    @inject(T.Metrics) private readonly metrics: Metrics,
   ) {}
 
   raw(companyId: number): AiSettings {
@@ -145,6 +147,7 @@ export class AiSettingsService {
       },
       started,
     );
+    this.metrics.aiCall("test", out.ok ? "ok" : "error", out.ok ? out.usage.promptTokens : 0, out.ok ? out.usage.completionTokens : 0);
     return out.ok ? { ok: true, answer: out.text || (out.toolCall ? `(${out.toolCall.name})` : ""), model: out.model, notes: out.notes, latencyMs } : { ok: false, error: out.error };
   }
 

@@ -28,7 +28,7 @@ export class ApiTokenRepository {
   caller(hash: string): ApiCaller | null {
     return this.db
       .query<ApiCaller, [string]>(
-        `SELECT t.id AS tokenId, t.company_id AS companyId, t.scope FROM api_tokens t
+        `SELECT t.id AS tokenId, t.name AS tokenName, t.company_id AS companyId, t.scope FROM api_tokens t
          JOIN companies c ON c.id = t.company_id AND c.active = 1
          WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
       )

@@ -15,6 +15,8 @@ export interface ApiToken {
 /** Who is calling the JSON API: a company and what the token allows. */
 export interface ApiCaller {
   tokenId: number;
+  /** The name its admin gave the token: who "API" was, in the audit log. */
+  tokenName: string;
   companyId: number;
   scope: TokenScope;
 }

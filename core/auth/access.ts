@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   billing: ["operator", "admin"],
   /** The dashboard and reports: the company's figures (the operator's: every company's). */
   reports: ["operator", "admin", "supervisor"],
+  /** The audit log: admins read their company's, the operator every company's. */
+  audit: ["operator", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

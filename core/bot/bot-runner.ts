@@ -15,6 +15,7 @@ import type { MessageRepository } from "../conversations/message-repository.ts";
 import type { ReplyService } from "../conversations/reply-service.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../observability/metrics.ts";
 import { T } from "../tokens.ts";
 import type { BotContextFactory, ContactView } from "./bot-context.ts";
 import type { BotRepository } from "./bot-repository.ts";
@@ -58,6 +59,7 @@ export class BotRunner {
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.EventBus) private readonly bus: EventBus,
     @inject(T.Logger) private readonly logger: Logger,
+    @inject(T.Metrics) private readonly metrics: Metrics,
   ) {}
 
   /** Sweeps due timers every 15 s and catches up on messages a stop left unhandled. */
@@ -109,6 +111,7 @@ export class BotRunner {
       const running = this.sessions.running(s.conversationId);
       if (!c || !running) continue;
       this.sessions.end(running.id, running.state, running.step, "handoff", this.clock.now());
+      this.metrics.botRun("handoff");
       if (c.status === "bot") this.handoff(c, running.step);
     }
   }
@@ -134,6 +137,7 @@ export class BotRunner {
       if (!program) return;
       const now = this.clock.now();
       this.sessions.start({ companyId, conversationId, programId: program.programId, versionId: program.versionId, state: INITIAL, lastMessageId: messageId, now });
+      this.metrics.botRun("started");
       const started = this.sessions.running(c.id);
       return started ? this.advance(started, { type: "start" }) : undefined;
     }
@@ -159,7 +163,10 @@ export class BotRunner {
       event = null;
       const at = state.done ? lastVisited(r.actions, s.step) : stepKey(def.steps[state.at] ?? { priority: 0 });
       // The session ends before the actions that take the conversation out of "bot" (transfer, finalize).
-      if (state.done) this.sessions.end(s.id, state, at, state.done, this.clock.now());
+      if (state.done) {
+        this.sessions.end(s.id, state, at, state.done, this.clock.now());
+        this.metrics.botRun(state.done);
+      }
       else this.sessions.save(s.id, state, at);
       s = { ...s, step: at, state };
       for (const a of r.actions) {

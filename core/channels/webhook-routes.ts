@@ -10,6 +10,7 @@ import { ASSET_VERSION } from "../http/assets.ts";
 import { PANEL_CSP } from "../http/security-headers.ts";
 import { PublicErrorPage } from "../../views/pages/public-error.tsx";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../observability/metrics.ts";
 import { T } from "../tokens.ts";
 import type { Channel } from "./channel.ts";
 import type { ChannelRepository } from "./channel-repository.ts";
@@ -35,6 +36,7 @@ export class WebhookRoutes {
     @inject(T.ChannelRepository) private readonly channels: ChannelRepository,
     @inject(T.ChannelRuntime) private readonly runtime: ChannelRuntime,
     @inject(T.IngestService) private readonly ingestService: IngestService,
+    @inject(T.Metrics) private readonly metrics: Metrics,
   ) {}
 
   routes() {
@@ -84,6 +86,13 @@ export class WebhookRoutes {
         }
       }
     };
+    // Counted and timed for /metrics: every answer, from a 404 to a commit.
+    const observed = async (c: Parameters<typeof webhook>[0]) => {
+      const started = performance.now();
+      const res = await webhook(c);
+      this.metrics.webhookHandled(res.status, (performance.now() - started) / 1000);
+      return res;
+    };
     const publicPage = async ({ request, params, server }: { request: Request; params: Record<string, string>; server: unknown }) => {
       const channel = this.find(params.channelId!);
       if (!channel) return publicError(request, 404);
@@ -108,8 +117,8 @@ export class WebhookRoutes {
     };
     return new Elysia()
       // The body parser hands these routes their raw body untouched (see core/http/body-parser.ts).
-      .get("/webhooks/:channelId", webhook)
-      .post("/webhooks/:channelId", webhook)
+      .get("/webhooks/:channelId", observed)
+      .post("/webhooks/:channelId", observed)
       .get("/chat/:channelId", publicPage)
       .get("/chat/:channelId/*", publicPage)
       .post("/chat/:channelId/*", publicPage);

@@ -1,4 +1,7 @@
+import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
+import type { AuditEntry } from "../audit/audit-repository.ts";
+import type { AuditTrail } from "../audit/audit-trail.ts";
 import type { ApiTokenService } from "../api/api-token-service.ts";
 import type { BillingService } from "../billing/billing-service.ts";
 import { formatMoney } from "../billing/money.ts";
@@ -98,6 +101,17 @@ async function withRuntime(fn: (rt: Runtime) => Promise<number>): Promise<number
   }
 }
 
+/** The shell is a way in like the panel: its changes are audited too, as the OS user who ran them. */
+function audit(rt: Runtime, e: Omit<AuditEntry, "actorId" | "actorName" | "via">): void {
+  let who = "cli";
+  try {
+    who = `cli · ${userInfo().username}`;
+  } catch {
+    // No passwd entry for this uid (some containers): "cli" alone.
+  }
+  rt.container.resolve<AuditTrail>(T.AuditTrail).record({ ...e, actorId: null, actorName: who, via: "cli" });
+}
+
 async function companyCommand(rt: Runtime, args: string[], out: Out): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== "create") throw new UsageError(`unknown subcommand "company ${sub ?? ""}"`);
@@ -112,6 +126,7 @@ async function companyCommand(rt: Runtime, args: string[], out: Out): Promise<nu
     currency: String(f.currency ?? defaults?.currency ?? "USD"),
     active: true,
   });
+  audit(rt, { companyId: null, action: "company.created", targetType: "company", targetId: company.id, details: { name: company.name, slug: company.slug } });
   out.log(String(company.id));
   return 0;
 }
@@ -123,6 +138,7 @@ async function rechargeCommand(rt: Runtime, args: string[], out: Out): Promise<n
   const company = rt.container.resolve<CompanyService>(T.CompanyService).bySlug(need(f, "company"));
   const billing = rt.container.resolve<BillingService>(T.BillingService);
   billing.recharge({ companyId: company.id, amount: need(f, "amount"), date: String(f.date ?? ""), method: String(f.method ?? "other"), reference: String(f.reference ?? ""), note: String(f.note ?? "") }, "cli");
+  audit(rt, { companyId: company.id, action: "recharge.created", targetType: "recharge", targetId: null, details: { amount: need(f, "amount"), method: String(f.method ?? "other") } });
   const b = billing.balance(company.id);
   out.log(`${b.balance} ${b.currency} (${formatMoney(b.balance, b.currency)})`);
   return 0;
@@ -142,6 +158,7 @@ async function rateCommand(rt: Runtime, args: string[], out: Out): Promise<numbe
     currency: String(f.currency ?? company?.currency ?? "COP"),
     freePerMonth: String(f.free ?? ""),
   });
+  audit(rt, { companyId: company?.id ?? null, action: "rate.changed", targetType: "rate", targetId: null, details: { kind: rate.kind, amount: need(f, "amount"), country: rate.country, model: rate.model } });
   out.log(`${rate.kind}${rate.country ? ` ${rate.country}` : ""}${rate.model ? ` ${rate.model}` : ""}: ${rate.amount} ${rate.currency}${rate.freePerMonth ? `, ${rate.freePerMonth} free a month per number` : ""}${company ? ` (${company.slug})` : ""}`);
   return 0;
 }
@@ -152,6 +169,7 @@ async function adminCommand(rt: Runtime, args: string[], out: Out): Promise<numb
   if (sub === "reset-password") {
     const f = flags(rest, { username: { type: "string" } });
     out.log(await users.resetByUsername(need(f, "username")));
+    audit(rt, { companyId: null, action: "user.password_reset", targetType: "user", targetId: null, details: { username: need(f, "username") } });
     return 0;
   }
   if (sub !== "create") throw new UsageError(`unknown subcommand "admin ${sub ?? ""}"`);
@@ -159,7 +177,9 @@ async function adminCommand(rt: Runtime, args: string[], out: Out): Promise<numb
   const username = need(f, "username");
   const password = need(f, "password");
   if (!f.company) {
-    out.log(String(await users.createOperator(username, password)));
+    const id = await users.createOperator(username, password);
+    audit(rt, { companyId: null, action: "user.created", targetType: "user", targetId: id, details: { username, role: "operator" } });
+    out.log(String(id));
     return 0;
   }
   const company = rt.container.resolve<CompanyService>(T.CompanyService).bySlug(String(f.company));
@@ -176,6 +196,7 @@ async function adminCommand(rt: Runtime, args: string[], out: Out): Promise<numb
     queueIds: [],
     language: "es",
   });
+  audit(rt, { companyId: company.id, action: "user.created", targetType: "user", targetId: user.id, details: { username, role } });
   out.log(String(user.id));
   return 0;
 }
@@ -185,9 +206,10 @@ async function tokenCommand(rt: Runtime, args: string[], out: Out): Promise<numb
   if (sub !== "create") throw new UsageError(`unknown subcommand "token ${sub ?? ""}"`);
   const f = flags(rest, { company: { type: "string" }, name: { type: "string" }, scope: { type: "string" } });
   const company = rt.container.resolve<CompanyService>(T.CompanyService).bySlug(need(f, "company"));
-  const { token } = rt.container
+  const { token, id } = rt.container
     .resolve<ApiTokenService>(T.ApiTokenService)
     .create(company.id, need(f, "name"), String(f.scope ?? "write"), null);
+  audit(rt, { companyId: company.id, action: "token.created", targetType: "token", targetId: id, details: { name: need(f, "name"), scope: String(f.scope ?? "write") } });
   out.log(token);
   return 0;
 }

@@ -6,6 +6,10 @@ import type { Logger } from "../logger.ts";
 import { startRuntime } from "../runtime.ts";
 import type { Bootstrap } from "../system/bootstrap.ts";
 import { T } from "../tokens.ts";
+import type { InboxHub } from "../events/inbox-hub.tsx";
+import type { DashboardHub } from "../reports/dashboard-hub.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import { drainHttp } from "./shutdown.ts";
 
 /** The largest request body the server reads at all: a 16 MB upload with its form. Route limits are smaller. */
 export const MAX_REQUEST_BYTES = 20 * 1024 * 1024;
@@ -28,6 +32,7 @@ export async function serve(demo: boolean): Promise<number> {
   }
   const { container, logger } = rt;
   watchProcess(logger);
+  let deadline = Infinity;
   try {
     const bootstrap = container.resolve<Bootstrap>(T.Bootstrap);
     const first = await bootstrap.firstRun();
@@ -54,17 +59,33 @@ export async function serve(demo: boolean): Promise<number> {
     }
     if (demo) console.log(`Demo data loaded: users fulanito, supervisora, zutano (password demo1234).`);
 
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+    const signal = await new Promise<string>((resolve) => {
+      process.once("SIGINT", () => resolve("SIGINT"));
+      process.once("SIGTERM", () => resolve("SIGTERM"));
     });
+    // A second signal means "now": the data is safe either way (every acknowledged write is committed).
+    const now = (s: string) => () => {
+      logger.warn("second signal during shutdown: exiting at once", { signal: s });
+      process.exit(1);
+    };
+    process.once("SIGINT", now("SIGINT"));
+    process.once("SIGTERM", now("SIGTERM"));
+    deadline = Date.now() + config.shutdownGraceMs;
+    logger.info("shutting down: no new connections; finishing requests and sends in flight", { signal, graceSeconds: config.shutdownGraceMs / 1000 });
     sweep.stop();
-    await rt.app.stop();
+    await drainHttp(server, {
+      streams: [container.resolve<InboxHub>(T.InboxHub), container.resolve<DashboardHub>(T.DashboardHub)],
+      inFlight: () => container.resolve<Metrics>(T.Metrics).inFlight,
+      deadline,
+      logger,
+    });
   } finally {
-    await rt.shutdown();
+    await rt.shutdown(Math.max(0, deadline - Date.now()));
     lock.release();
   }
+  logger.info("stopped");
+  // Whatever a plugin or a cut-off request left scheduled must not keep a stopped server alive.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 250).unref();
   return 0;
 }
 

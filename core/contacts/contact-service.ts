@@ -1,5 +1,5 @@
 import { inject, injectable } from "tsyringe";
-import type { AuditRepository } from "../audit/audit-repository.ts";
+import type { AuditTrail } from "../audit/audit-trail.ts";
 import type { Clock } from "../clock.ts";
 import type { Actor } from "../conversations/conversation-service.ts";
 import type { ConversationRepository } from "../conversations/conversation-repository.ts";
@@ -68,7 +68,7 @@ export class ContactService {
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
     @inject(T.CompanyRepository) private readonly companies: CompanyRepository,
-    @inject(T.AuditRepository) private readonly audit: AuditRepository,
+    @inject(T.AuditTrail) private readonly audit: AuditTrail,
     @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.EventBus) private readonly bus: EventBus,
@@ -210,7 +210,7 @@ export class ContactService {
     const now = this.clock.now();
     const closed = this.uow.run(() => {
       this.contacts.setBlocked(actor.companyId, id, blocked, now);
-      this.audit.append(
+      this.audit.record(
         { companyId: actor.companyId, actorId: actor.userId, actorName: actor.name, action: blocked ? "contact.blocked" : "contact.unblocked", targetType: "contact", targetId: id },
         now,
       );

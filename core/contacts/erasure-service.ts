@@ -1,5 +1,5 @@
 import { inject, injectable } from "tsyringe";
-import type { AuditRepository } from "../audit/audit-repository.ts";
+import type { AuditTrail } from "../audit/audit-trail.ts";
 import type { Clock } from "../clock.ts";
 import type { Actor } from "../conversations/conversation-service.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
@@ -19,7 +19,7 @@ export class ErasureService {
   constructor(
     @inject(T.ContactRepository) private readonly contacts: ContactRepository,
     @inject(T.ErasureRepository) private readonly erasure: ErasureRepository,
-    @inject(T.AuditRepository) private readonly audit: AuditRepository,
+    @inject(T.AuditTrail) private readonly audit: AuditTrail,
     @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.EventBus) private readonly bus: EventBus,
@@ -36,7 +36,7 @@ export class ErasureService {
     const summary = this.uow.run(() => {
       const s = this.erasure.summary(actor.companyId, id);
       this.erasure.erase(actor.companyId, id);
-      this.audit.append(
+      this.audit.record(
         {
           companyId: actor.companyId,
           actorId: actor.userId,

@@ -1,5 +1,5 @@
 import { inject, injectable } from "tsyringe";
-import type { AuditRepository } from "../audit/audit-repository.ts";
+import type { AuditTrail } from "../audit/audit-trail.ts";
 import type { Clock } from "../clock.ts";
 import type { Actor } from "../conversations/conversation-service.ts";
 import type { ConversationRepository } from "../conversations/conversation-repository.ts";
@@ -40,7 +40,7 @@ export class MergeService {
     @inject(T.ContactIndex) private readonly index: ContactIndex,
     @inject(T.ConversationRepository) private readonly conversations: ConversationRepository,
     @inject(T.MessageRepository) private readonly messages: MessageRepository,
-    @inject(T.AuditRepository) private readonly audit: AuditRepository,
+    @inject(T.AuditTrail) private readonly audit: AuditTrail,
     @inject(T.UnitOfWork) private readonly uow: UnitOfWork,
     @inject(T.Clock) private readonly clock: Clock,
     @inject(T.EventBus) private readonly bus: EventBus,
@@ -97,7 +97,7 @@ export class MergeService {
         fromOther: [...(name === other.name && name !== survivor.name ? ["name"] : []), ...(phone !== survivor.phone ? ["phone"] : []), ...(email !== survivor.email ? ["email"] : []), ...Object.keys(taken)],
       };
       this.merges.record(actor.companyId, survivor.id, other.id, { id: actor.userId, name: actor.name }, details, now);
-      this.audit.append(
+      this.audit.record(
         { companyId: actor.companyId, actorId: actor.userId, actorName: actor.name, action: "contact.merged", targetType: "contact", targetId: survivor.id, details: { mergedId: other.id, ...moved } },
         now,
       );

@@ -22,6 +22,7 @@ import { mediaTypeOf } from "./media-types.ts";
 import type { MessageRepository } from "./message-repository.ts";
 import type { OutboxRepository, OutboxRow } from "./outbox-repository.ts";
 import { SendPacer } from "./send-pacer.ts";
+import type { Metrics } from "../observability/metrics.ts";
 
 export const MAX_ATTEMPTS = 8;
 const BATCH = 100;
@@ -70,6 +71,7 @@ export class OutboxDispatcher {
     @inject(T.MediaRepository) private readonly media: MediaRepository,
     @inject(T.EventBus) private readonly bus: EventBus,
     @inject(T.BalancePolicy) private readonly balance: BalancePolicy,
+    @inject(T.Metrics) private readonly metrics: Metrics,
   ) {
     this.loop = new DueLoop({
       pass: () => this.pass(),
@@ -211,6 +213,7 @@ export class OutboxDispatcher {
       this.outbox.remove(row.id);
       return "failed";
     });
+    if (outcome !== "settled") this.metrics.sendSettled(outcome, result.ok ? null : result.code);
     if (!result.ok) this.logger.warn("send failed", { message: message.id, channel: row.channelId, attempts, retryable: result.retryable, reason: result.reason });
     // Refused credentials: the channel needs an admin, whether or not its plugin reported its health.
     if (!result.ok && result.code === "token_expired") this.channelService.flagNeedsAttention(row.channelId, result.reason);
@@ -235,6 +238,7 @@ export class OutboxDispatcher {
           this.messages.setStatus(row.messageId, "failed", reason, null);
           this.outbox.remove(row.id);
         });
+        this.metrics.sendSettled("failed", null);
         const m = this.channels.byId(row.channelId);
         if (m) this.bus.emit("message.status", { companyId: m.companyId, conversationId: row.conversationId, messageId: row.messageId });
         return;

@@ -21,6 +21,7 @@ interface Connection {
   write(chunk: string): void;
   /** Tells the page to sign in again (or reload with its new rights), then ends the stream. */
   end(reason: string): void;
+  reconnect(retryMs: number): void;
 }
 
 const HEARTBEAT_MS = 20_000;
@@ -73,12 +74,24 @@ export class InboxHub {
     for (const off of this.offs.splice(0)) off();
   }
 
+  /** Open inbox streams (the /metrics gauge). */
+  clientCount(): number {
+    let n = 0;
+    for (const set of this.byCompany.values()) n += set.size;
+    return n;
+  }
+
+  /** Shutdown: every stream ends asking its page to reconnect (to the next process) in about `retryMs`. */
+  closeAll(retryMs: number): void {
+    for (const set of [...this.byCompany.values()]) for (const c of [...set]) c.reconnect(retryMs);
+  }
+
   connect(viewer: Viewer, csrf: string, open: number | null, signal: AbortSignal): Response {
     const companyId = viewer.companyId!;
     let conn: Connection | null = null;
     return sseResponse(signal, this.heartbeatMs, {
       open: (w) => {
-        conn = { viewer, actor: actorOf(viewer), csrf, open, write: w.write, end: w.end };
+        conn = { viewer, actor: actorOf(viewer), csrf, open, write: w.write, end: w.end, reconnect: w.reconnect };
         let set = this.byCompany.get(companyId);
         if (!set) this.byCompany.set(companyId, (set = new Set()));
         set.add(conn);

@@ -5,6 +5,13 @@ export interface SseWriter {
   write(chunk: string): void;
   /** Tells the page to sign in again (or reload with its new rights), then ends the stream. */
   end(reason: string): void;
+  /**
+   * Ends the stream asking the page to connect again in about `retryMs` (the server
+   * is restarting): hx-sse takes the delay from `retry:` (read only on a message
+   * with an event) and reconnects by itself, with jitter, so a restart does not
+   * bring every browser back in the same millisecond.
+   */
+  reconnect(retryMs: number): void;
 }
 
 const HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" };
@@ -41,6 +48,10 @@ export function sseResponse(signal: AbortSignal, heartbeatMs: number, hooks: { o
     },
     end(reason) {
       writer.write(`event: reauth\ndata: ${reason}\n\n`);
+      close();
+    },
+    reconnect(retryMs) {
+      writer.write(`retry: ${Math.round(retryMs)}\nevent: reconnect\ndata: restart\n\n`);
       close();
     },
   };

@@ -16,6 +16,11 @@ import { rememberViewer } from "./request-state.ts";
  */
 const callers = new WeakMap<Request, ApiCaller>();
 
+/** The API caller the guard authenticated for this request (the audit trail's "who"). */
+export function knownCaller(request: Request): ApiCaller | undefined {
+  return callers.get(request);
+}
+
 export function guard(auth: AuthService, tokens: ApiTokenService, idempotency: IdempotencyHooks) {
   return new Elysia({ name: "charla.guard" }).macro({
     panel: (permission: Permission) => ({

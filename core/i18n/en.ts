@@ -8,6 +8,7 @@ import { enBot } from "./en/bot.ts";
 import { enBilling } from "./en/billing.ts";
 import { enReports } from "./en/reports.ts";
 import { enWebhooks } from "./en/webhooks.ts";
+import { enSystem } from "./en/system.ts";
 
 /** English, one file per area under en/; the type makes a missing key a compile error. */
-export const en: Record<MessageKey, string> = { ...enCore, ...enAdmin, ...enInbox, ...enContacts, ...enResponsesAi, ...enBot, ...enBilling, ...enReports, ...enWebhooks };
+export const en: Record<MessageKey, string> = { ...enCore, ...enAdmin, ...enInbox, ...enContacts, ...enResponsesAi, ...enBot, ...enBilling, ...enReports, ...enWebhooks, ...enSystem };

@@ -7,7 +7,7 @@ import { randomToken } from "../crypto/tokens.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { AppError, found } from "../errors.ts";
 import type { FieldError } from "../i18n/index.ts";
-import type { AuditRepository } from "../audit/audit-repository.ts";
+import type { AuditTrail } from "../audit/audit-trail.ts";
 import { T } from "../tokens.ts";
 import { isWebhookEvent, type WebhookEvent } from "./events.ts";
 import type { WebhookDeliveryRepository } from "./delivery-repository.ts";
@@ -40,7 +40,7 @@ export class WebhookService {
     @inject(T.WebhookDeliveryRepository) private readonly deliveries: WebhookDeliveryRepository,
     @inject(T.SubscriptionCache) private readonly cache: SubscriptionCache,
     @inject(T.WebhookDispatcher) private readonly dispatcher: WebhookDispatcher,
-    @inject(T.AuditRepository) private readonly audit: AuditRepository,
+    @inject(T.AuditTrail) private readonly audit: AuditTrail,
   ) {}
 
   list(scope: Scope, after = 0, limit = 100): WebhookSubscription[] {
@@ -188,7 +188,7 @@ export class WebhookService {
   }
 
   private log(scope: Scope, actorName: string, action: string, id: number, details: Record<string, unknown>, now: number): void {
-    this.audit.append({ companyId: scope.companyId, actorId: scope.userId, actorName, action, targetType: "webhook", targetId: id, details }, now);
+    this.audit.record({ companyId: scope.companyId, actorId: scope.userId, actorName, action, targetType: "webhook", targetId: id, details }, now);
   }
 }
 

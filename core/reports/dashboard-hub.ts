@@ -44,6 +44,18 @@ export class DashboardHub {
     this.timer = null;
   }
 
+  /** Open dashboard streams (the /metrics gauge). */
+  clientCount(): number {
+    let n = 0;
+    for (const set of this.watchers.values()) n += set.size;
+    return n;
+  }
+
+  /** Shutdown: every stream ends asking its page to reconnect (to the next process) in about `retryMs`. */
+  closeAll(retryMs: number): void {
+    for (const set of [...this.watchers.values()]) for (const w of [...set]) w.writer.reconnect(retryMs);
+  }
+
   /** `companyId` null: the operator watching every company. */
   connect(viewer: Viewer, companyId: number | null, signal: AbortSignal): Response {
     const key = companyId;

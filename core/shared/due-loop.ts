@@ -1,3 +1,5 @@
+import { outsideRequest } from "../observability/request-context.ts";
+
 /**
  * Runs `pass` whenever work may be due: on kick(), and by a timer set to the next
  * due time the store reports. Passes never overlap; a kick during a pass runs
@@ -48,9 +50,15 @@ export class DueLoop {
       this.again = true;
       return;
     }
+    // Outside any request: a kick from a request handler must not lend its request id
+    // to this pass and every later one (the async context follows timers and promises).
+    this.running = outsideRequest(() => this.runPass());
+  }
+
+  private runPass(): Promise<void> {
     let failed = false;
     // The pass starts inside a promise chain, so even a synchronous throw lands in catch().
-    this.running = Promise.resolve()
+    return Promise.resolve()
       .then(() => this.opts.pass())
       .then(
         (more) => {

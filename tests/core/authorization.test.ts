@@ -33,6 +33,8 @@ const PUBLIC = new Set([
   "POST /chat/:channelId/*",
   // Signed, expiring links.
   "GET /media/public/:id",
+  // Prometheus scrapers: its own bearer token, 404 when METRICS_TOKEN is unset (tests/observability).
+  "GET /metrics",
 ]);
 
 describe("authorization sweep over every route", () => {

@@ -41,9 +41,9 @@ export class SpawnedCharla {
     this.env = { ...(process.env as Record<string, string>), DATA_DIR: this.dir, PORT: String(this.port), HOST: "127.0.0.1", PUBLIC_URL: this.base, ADMIN_PASSWORD: "spawned-pass-1", LOG_LEVEL: "error", ...env };
   }
 
-  /** Starts a server and waits until it answers /healthz. */
-  async serve(): Promise<Subprocess> {
-    const p = Bun.spawn(["bun", "core/main.ts", "serve"], { cwd: ROOT, env: this.env, stdout: "ignore", stderr: "ignore" });
+  /** Starts a server and waits until it answers /healthz; `stderr: "pipe"` keeps its log lines readable. */
+  async serve(opts: { stderr?: "pipe" | "ignore" } = {}): Promise<Subprocess<"ignore", "ignore", "pipe" | "ignore">> {
+    const p = Bun.spawn(["bun", "core/main.ts", "serve"], { cwd: ROOT, env: this.env, stdout: "ignore", stderr: opts.stderr ?? "ignore" });
     this.procs.push(p);
     if (!(await waitHealthy(this.base))) throw new Error("charla serve did not become healthy");
     return p;

@@ -314,6 +314,20 @@
   });
 })();
 
+// A live stream came back after a drop or a server restart (the server ends its
+// streams with a reconnect hint when it stops): whatever changed meanwhile was never
+// pushed, so the parts of the page that listen to the stream refresh once.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:sse:after:connection", function (evt) {
+    var c = evt.detail && evt.detail.connection;
+    if (!c || !(c.attempt > 0)) return;
+    ["inbox", "conversation", "contact", "dashboard"].forEach(function (name) {
+      evt.target.dispatchEvent(new CustomEvent(name, { bubbles: true, detail: { data: "reconnected" } }));
+    });
+  });
+})();
+
 // The inbox's contact panel refreshes itself when another agent changes the
 // contact, but never over what this agent is typing: an open field editor or a
 // note being written keeps the panel as it is (the next change refreshes it).
