@@ -11,7 +11,7 @@ export class ApiTokenRepository {
 
   list(companyId: number): ApiToken[] {
     return this.db
-      .query<ApiToken, [number]>(`SELECT ${COLUMNS} FROM api_tokens WHERE company_id = ? ORDER BY id DESC`)
+      .query<ApiToken, [number]>(`SELECT ${COLUMNS} FROM api_tokens WHERE company_id = +? ORDER BY id DESC`)
       .all(companyId);
   }
 
@@ -30,7 +30,7 @@ export class ApiTokenRepository {
       .query<ApiCaller, [string]>(
         `SELECT t.id AS tokenId, t.name AS tokenName, t.company_id AS companyId, t.scope FROM api_tokens t
          JOIN companies c ON c.id = t.company_id AND c.active = 1
-         WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
+         WHERE t.token_hash = +? AND t.revoked_at IS NULL`,
       )
       .get(hash);
   }

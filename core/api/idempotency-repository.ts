@@ -60,6 +60,6 @@ export class IdempotencyRepository {
 
   /** Deletes up to `limit` expired rows (a little on every new key keeps the table small). */
   purgeExpired(now: number, limit: number): number {
-    return this.db.query("DELETE FROM idempotency_keys WHERE id IN (SELECT id FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)").run(now, limit).changes;
+    return this.db.query("DELETE FROM idempotency_keys WHERE id IN (SELECT id FROM idempotency_keys WHERE expires_at <= ? LIMIT +?)").run(now, limit).changes;
   }
 }

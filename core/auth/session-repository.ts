@@ -27,7 +27,7 @@ export class SessionRepository {
          FROM sessions s
          JOIN users u ON u.id = s.user_id AND u.active = 1
          LEFT JOIN companies c ON c.id = COALESCE(u.company_id, s.active_company_id)
-         WHERE s.id = ? AND s.expires_at > ? AND (u.company_id IS NULL OR c.active = 1)`,
+         WHERE s.id = +? AND s.expires_at > ? AND (u.company_id IS NULL OR c.active = 1)`,
       )
       .get(id, now);
     if (!row) return null;

@@ -69,7 +69,7 @@ export class LedgerRepository {
    * sums by kind (usage by its usage kind) of the entries dated in [from, to).
    */
   statement(companyId: number | null, from: string, to: string): { companyId: number; companyName: string; currency: string; kind: string; usageKind: string | null; amount: number; n: number }[] {
-    const scope = companyId === null ? "" : "AND l.company_id = ?";
+    const scope = companyId === null ? "" : "AND l.company_id = +?";
     return this.db
       .query<{ companyId: number; companyName: string; currency: string; kind: string; usageKind: string | null; amount: number; n: number }, (string | number)[]>(
         `SELECT l.company_id AS companyId, c.name AS companyName, c.currency, 'opening' AS kind, NULL AS usageKind, SUM(l.amount) AS amount, COUNT(*) AS n
@@ -104,7 +104,7 @@ export class LedgerRepository {
     return this.db
       .query<UsageLine, [number, number, number, number, number]>(
         `SELECT id, usage_kind AS kind, quantity, -amount AS amount, created_at AS createdAt, ref_type AS refType, ref_id AS refId, external_id AS externalId
-         FROM ledger_entries WHERE company_id = ? AND kind = 'usage' AND id > ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ?`,
+         FROM ledger_entries WHERE company_id = +? AND kind = 'usage' AND id > ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT +?`,
       )
       .all(companyId, afterId, from, to, limit);
   }
@@ -134,7 +134,7 @@ export class LedgerRepository {
   }
 
   get(id: number): LedgerEntry | null {
-    return this.db.query<LedgerEntry, [number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE l.id = ?`).get(id);
+    return this.db.query<LedgerEntry, [number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE l.id = +?`).get(id);
   }
 
   /** "Listado de Recargas": newest value date first, filtered, a page at a time. */
@@ -155,9 +155,9 @@ export class LedgerRepository {
 function rechargeWhere(f: RechargeFilter): { w: string; args: (string | number)[] } {
   const where = ["l.kind = 'recharge'"];
   const args: (string | number)[] = [];
-  if (f.companyId !== null) (where.push("l.company_id = ?"), args.push(f.companyId));
+  if (f.companyId !== null) (where.push("l.company_id = +?"), args.push(f.companyId));
   if (f.from) (where.push("l.value_date >= ?"), args.push(f.from));
   if (f.to) (where.push("l.value_date <= ?"), args.push(f.to));
-  if (f.value !== undefined) (where.push("l.amount = ?"), args.push(f.value));
+  if (f.value !== undefined) (where.push("l.amount = +?"), args.push(f.value));
   return { w: where.join(" AND "), args };
 }

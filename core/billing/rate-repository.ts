@@ -37,7 +37,7 @@ export class RateRepository {
   find(companyId: number, kind: string, country: string, model: string, currency: string): Rate | null {
     return this.db
       .query<Rate, [string, string, number, string, string]>(
-        `SELECT ${COLUMNS} FROM rates WHERE kind = ? AND currency = ? AND (company_id IS NULL OR company_id = ?) AND country IN ('', ?) AND model IN ('', ?)
+        `SELECT ${COLUMNS} FROM rates WHERE kind = +? AND currency = +? AND (company_id IS NULL OR company_id = +?) AND country IN ('', ?) AND model IN ('', ?)
          ORDER BY company_id IS NULL, country = '', model = '' LIMIT 1`,
       )
       .get(kind, currency, companyId, country, model);
@@ -51,7 +51,7 @@ export class RateRepository {
   whatsapp(companyId: number, kind: string, country: string, currency: string): Rate | null {
     return this.db
       .query<Rate, [string, string, number, string]>(
-        `SELECT ${COLUMNS} FROM rates WHERE kind IN (?1, 'whatsapp.default') AND currency = ?2 AND (company_id IS NULL OR company_id = ?3) AND country IN ('', ?4) AND model = ''
+        `SELECT ${COLUMNS} FROM rates WHERE kind IN (?1, 'whatsapp.default') AND currency = +?2 AND (company_id IS NULL OR company_id = +?3) AND country IN ('', ?4) AND model = ''
          ORDER BY kind = 'whatsapp.default', company_id IS NULL, country = '' LIMIT 1`,
       )
       .get(kind, currency, companyId, country);

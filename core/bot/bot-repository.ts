@@ -17,16 +17,16 @@ export class BotRepository {
   constructor(@inject(DATABASE) private readonly db: Database) {}
 
   list(companyId: number): BotProgram[] {
-    return this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.company_id = ? ORDER BY p.name COLLATE NOCASE, p.id`).all(companyId).map(program);
+    return this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.company_id = +? ORDER BY p.name COLLATE NOCASE, p.id`).all(companyId).map(program);
   }
 
   /** A page for the API (keyset on id). */
   after(companyId: number, afterId: number, limit: number): BotProgram[] {
-    return this.db.query<Row, [number, number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.company_id = ? AND p.id > ? ORDER BY p.id LIMIT ${limit}`).all(companyId, afterId).map(program);
+    return this.db.query<Row, [number, number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.company_id = +? AND p.id > ? ORDER BY p.id LIMIT ${limit}`).all(companyId, afterId).map(program);
   }
 
   get(companyId: number, id: number): BotProgram | null {
-    const r = this.db.query<Row, [number, number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.company_id = ? AND p.id = ?`).get(companyId, id);
+    const r = this.db.query<Row, [number, number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.company_id = +? AND p.id = +?`).get(companyId, id);
     return r ? program(r) : null;
   }
 
@@ -35,7 +35,7 @@ export class BotRepository {
     return this.db
       .query<{ programId: number; versionId: number }, [number]>(
         `SELECT p.id AS programId, p.published_version_id AS versionId FROM bot_program_channels pc JOIN bot_programs p ON p.id = pc.program_id
-         WHERE pc.channel_id = ? AND p.enabled = 1 AND p.published_version_id IS NOT NULL LIMIT 1`,
+         WHERE pc.channel_id = +? AND p.enabled = 1 AND p.published_version_id IS NOT NULL LIMIT 1`,
       )
       .get(channelId);
   }
@@ -46,7 +46,7 @@ export class BotRepository {
     return this.db
       .query<{ channelId: number; programName: string }, number[]>(
         `SELECT pc.channel_id AS channelId, p.name AS programName FROM bot_program_channels pc JOIN bot_programs p ON p.id = pc.program_id
-         WHERE p.company_id = ? AND p.enabled = 1 AND p.id != ? AND pc.channel_id IN (${channelIds.map(() => "?").join(",")})`,
+         WHERE p.company_id = +? AND p.enabled = 1 AND p.id != ? AND pc.channel_id IN (${channelIds.map(() => "?").join(",")})`,
       )
       .all(companyId, exceptId ?? 0, ...channelIds);
   }
@@ -90,7 +90,7 @@ export class BotRepository {
 
   versions(programId: number): BotVersion[] {
     return this.db
-      .query<VersionRow, [number]>(`SELECT ${VERSION_COLUMNS} FROM bot_versions WHERE program_id = ? ORDER BY version DESC`)
+      .query<VersionRow, [number]>(`SELECT ${VERSION_COLUMNS} FROM bot_versions WHERE program_id = +? ORDER BY version DESC`)
       .all(programId)
       .map((v) => ({ ...v, definition: JSON.parse(v.definition) as BotDefinition }));
   }
@@ -98,7 +98,7 @@ export class BotRepository {
   /** Newest first, below a version number (the API's keyset pages). */
   versionsBefore(programId: number, beforeVersion: number, limit: number): BotVersion[] {
     return this.db
-      .query<VersionRow, [number, number, number]>(`SELECT ${VERSION_COLUMNS} FROM bot_versions WHERE program_id = ? AND version < ? ORDER BY version DESC LIMIT ?`)
+      .query<VersionRow, [number, number, number]>(`SELECT ${VERSION_COLUMNS} FROM bot_versions WHERE program_id = +? AND version < ? ORDER BY version DESC LIMIT +?`)
       .all(programId, beforeVersion, limit)
       .map((v) => ({ ...v, definition: JSON.parse(v.definition) as BotDefinition }));
   }

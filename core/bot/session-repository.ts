@@ -90,7 +90,7 @@ export class BotSessionRepository {
   /** Running sessions per program of a company. */
   runningCounts(companyId: number): Map<number, number> {
     const rows = this.db
-      .query<{ programId: number; n: number }, [number]>(`SELECT program_id AS programId, COUNT(*) AS n FROM bot_sessions WHERE company_id = ? AND active = 1 GROUP BY program_id`)
+      .query<{ programId: number; n: number }, [number]>(`SELECT program_id AS programId, COUNT(*) AS n FROM bot_sessions WHERE company_id = +? AND active = 1 GROUP BY program_id`)
       .all(companyId);
     return new Map(rows.map((r) => [r.programId, r.n]));
   }
@@ -107,7 +107,7 @@ export class BotSessionRepository {
   reached(programId: number, from: number): Map<string, number> {
     const rows = this.db
       .query<{ step: string; n: number }, [number, number]>(
-        `SELECT v.step, COUNT(*) AS n FROM bot_sessions s JOIN bot_step_visits v ON v.session_id = s.id WHERE s.program_id = ? AND s.started_at >= ? GROUP BY v.step`,
+        `SELECT v.step, COUNT(*) AS n FROM bot_sessions s JOIN bot_step_visits v ON v.session_id = s.id WHERE s.program_id = +? AND s.started_at >= ? GROUP BY v.step`,
       )
       .all(programId, from);
     return new Map(rows.map((r) => [r.step, r.n]));
@@ -117,7 +117,7 @@ export class BotSessionRepository {
   exits(programId: number, from: number): { step: string | null; outcome: Outcome | null; n: number }[] {
     return this.db
       .query<{ step: string | null; outcome: Outcome | null; n: number }, [number, number]>(
-        `SELECT step, outcome, COUNT(*) AS n FROM bot_sessions WHERE program_id = ? AND started_at >= ? GROUP BY step, outcome ORDER BY n DESC`,
+        `SELECT step, outcome, COUNT(*) AS n FROM bot_sessions WHERE program_id = +? AND started_at >= ? GROUP BY step, outcome ORDER BY n DESC`,
       )
       .all(programId, from);
   }

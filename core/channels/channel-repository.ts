@@ -13,12 +13,12 @@ export class ChannelRepository {
   constructor(@inject(DATABASE) private readonly db: Database) {}
 
   list(companyId: number): Channel[] {
-    return this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM channels WHERE company_id = ? ORDER BY name, id`).all(companyId).map(toChannel);
+    return this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM channels WHERE company_id = +? ORDER BY name, id`).all(companyId).map(toChannel);
   }
 
   after(companyId: number, afterId: number, limit: number): Channel[] {
     return this.db
-      .query<Row, [number, number, number]>(`SELECT ${COLUMNS} FROM channels WHERE company_id = ? AND id > ? ORDER BY id LIMIT ?`)
+      .query<Row, [number, number, number]>(`SELECT ${COLUMNS} FROM channels WHERE company_id = +? AND id > ? ORDER BY id LIMIT +?`)
       .all(companyId, afterId, limit)
       .map(toChannel);
   }
@@ -30,7 +30,7 @@ export class ChannelRepository {
 
   /** Every channel of one plugin, across companies: only for routing shared webhooks. */
   byPlugin(pluginId: string): Channel[] {
-    return this.db.query<Row, [string]>(`SELECT ${COLUMNS} FROM channels WHERE plugin_id = ? ORDER BY id`).all(pluginId).map(toChannel);
+    return this.db.query<Row, [string]>(`SELECT ${COLUMNS} FROM channels WHERE plugin_id = +? ORDER BY id`).all(pluginId).map(toChannel);
   }
 
   /** By id alone: only for webhooks and public pages, where the URL names the channel. */

@@ -32,7 +32,7 @@ export class TemplateRepository {
     return this.db
       .query<StoredTemplate, [number, number]>(
         `SELECT name, language, category, status, body, parameter_count AS parameterCount FROM channel_templates
-         WHERE channel_id = ? AND (? = 0 OR status = 'APPROVED') ORDER BY name, language`,
+         WHERE channel_id = +? AND (? = 0 OR status = 'APPROVED') ORDER BY name, language`,
       )
       .all(channelId, approvedOnly ? 1 : 0);
   }
@@ -43,7 +43,7 @@ export class TemplateRepository {
     return this.db
       .query<StoredTemplate, [number, string, string, string, number]>(
         `SELECT name, language, category, status, body, parameter_count AS parameterCount FROM channel_templates
-         WHERE channel_id = ? AND (name > ? OR (name = ? AND language > ?)) ORDER BY name, language LIMIT ?`,
+         WHERE channel_id = +? AND (name > ? OR (name = +? AND language > ?)) ORDER BY name, language LIMIT +?`,
       )
       .all(channelId, a.name, a.name, a.language, limit);
   }

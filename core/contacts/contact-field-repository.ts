@@ -31,7 +31,7 @@ export class ContactFieldRepository {
   /** The template in its order; `removed` also lists fields taken out of it. */
   list(companyId: number, removed = false): ContactField[] {
     return this.db
-      .query<Row, [number]>(`SELECT ${COLUMNS} FROM contact_fields WHERE company_id = ? ${removed ? "" : "AND deleted_at IS NULL"} ORDER BY deleted_at IS NOT NULL, position, id`)
+      .query<Row, [number]>(`SELECT ${COLUMNS} FROM contact_fields WHERE company_id = +? ${removed ? "" : "AND deleted_at IS NULL"} ORDER BY deleted_at IS NOT NULL, position, id`)
       .all(companyId)
       .map(field);
   }
@@ -41,7 +41,7 @@ export class ContactFieldRepository {
     const p = after ?? { position: Number.MIN_SAFE_INTEGER, id: 0 };
     return this.db
       .query<Row, [number, number, number, number, number]>(
-        `SELECT ${COLUMNS} FROM contact_fields WHERE company_id = ? AND deleted_at IS NULL AND (position > ? OR (position = ? AND id > ?)) ORDER BY position, id LIMIT ?`,
+        `SELECT ${COLUMNS} FROM contact_fields WHERE company_id = +? AND deleted_at IS NULL AND (position > ? OR (position = +? AND id > ?)) ORDER BY position, id LIMIT +?`,
       )
       .all(companyId, p.position, p.position, p.id, limit)
       .map(field);

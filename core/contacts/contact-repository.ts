@@ -29,14 +29,14 @@ export class ContactRepository {
   byIdentity(channelId: number, externalId: string): Contact | null {
     const r = this.db
       .query<Row, [number, string]>(
-        `SELECT ${STORED} FROM contact_identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel_id = ? AND i.external_id = ?`,
+        `SELECT ${STORED} FROM contact_identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel_id = +? AND i.external_id = +?`,
       )
       .get(channelId, externalId);
     return r ? contact(r) : null;
   }
 
   get(companyId: number, id: number): Contact | null {
-    const r = this.db.query<Row, [number, number]>(`SELECT ${COLUMNS} FROM contacts c WHERE c.company_id = ? AND c.id = ?`).get(companyId, id);
+    const r = this.db.query<Row, [number, number]>(`SELECT ${COLUMNS} FROM contacts c WHERE c.company_id = +? AND c.id = +?`).get(companyId, id);
     return r ? contact(r) : null;
   }
 
@@ -54,7 +54,7 @@ export class ContactRepository {
 
   tagsOf(contactId: number): TagRef[] {
     return this.db
-      .query<TagRef, [number]>("SELECT t.id, t.name, t.color FROM contact_tags x JOIN tags t ON t.id = x.tag_id WHERE x.contact_id = ? ORDER BY t.name COLLATE NOCASE")
+      .query<TagRef, [number]>("SELECT t.id, t.name, t.color FROM contact_tags x JOIN tags t ON t.id = x.tag_id WHERE x.contact_id = +? ORDER BY t.name COLLATE NOCASE")
       .all(contactId);
   }
 
@@ -62,7 +62,7 @@ export class ContactRepository {
     return this.db
       .query<Identity, [number]>(
         `SELECT i.channel_id AS channelId, ch.name AS channelName, ch.plugin_id AS pluginId, i.external_id AS externalId
-         FROM contact_identities i JOIN channels ch ON ch.id = i.channel_id WHERE i.contact_id = ? ORDER BY i.created_at, i.channel_id`,
+         FROM contact_identities i JOIN channels ch ON ch.id = i.channel_id WHERE i.contact_id = +? ORDER BY i.created_at, i.channel_id`,
       )
       .all(contactId);
   }
@@ -112,14 +112,14 @@ export class ContactRepository {
   /** Contacts of the company with this phone (E.164), oldest first. */
   idsByPhone(companyId: number, phone: string, exceptId = 0): number[] {
     return this.db
-      .query<{ id: number }, [number, string, number]>("SELECT id FROM contacts WHERE company_id = ? AND phone = ? AND id <> ? ORDER BY id LIMIT 20")
+      .query<{ id: number }, [number, string, number]>("SELECT id FROM contacts WHERE company_id = +? AND phone = +? AND id <> ? ORDER BY id LIMIT 20")
       .all(companyId, phone, exceptId)
       .map((r) => r.id);
   }
 
   idsByEmail(companyId: number, email: string, exceptId = 0): number[] {
     return this.db
-      .query<{ id: number }, [number, string, number]>("SELECT id FROM contacts WHERE company_id = ? AND email = ? COLLATE NOCASE AND id <> ? ORDER BY id LIMIT 20")
+      .query<{ id: number }, [number, string, number]>("SELECT id FROM contacts WHERE company_id = +? AND email = +? COLLATE NOCASE AND id <> ? ORDER BY id LIMIT 20")
       .all(companyId, email, exceptId)
       .map((r) => r.id);
   }
@@ -129,7 +129,7 @@ export class ContactRepository {
     if (phones.length === 0) return new Map();
     const rows = this.db
       .query<{ key: string; id: number }, [number, string]>(
-        "SELECT phone AS key, MIN(id) AS id FROM contacts WHERE company_id = ? AND phone IN (SELECT value FROM json_each(?)) GROUP BY phone",
+        "SELECT phone AS key, MIN(id) AS id FROM contacts WHERE company_id = +? AND phone IN (SELECT value FROM json_each(?)) GROUP BY phone",
       )
       .all(companyId, JSON.stringify(phones));
     return new Map(rows.map((r) => [r.key, r.id]));
@@ -140,7 +140,7 @@ export class ContactRepository {
     if (emails.length === 0) return new Map();
     const rows = this.db
       .query<{ key: string; id: number }, [number, string]>(
-        "SELECT lower(email) AS key, MIN(id) AS id FROM contacts WHERE company_id = ? AND email COLLATE NOCASE IN (SELECT value FROM json_each(?)) GROUP BY lower(email)",
+        "SELECT lower(email) AS key, MIN(id) AS id FROM contacts WHERE company_id = +? AND email COLLATE NOCASE IN (SELECT value FROM json_each(?)) GROUP BY lower(email)",
       )
       .all(companyId, JSON.stringify(emails));
     return new Map(rows.map((r) => [r.key, r.id]));
@@ -159,7 +159,7 @@ export class ContactRepository {
   /** Values of fields removed from the template ("campos anteriores"), erased on request. */
   deleteRemovedValues(companyId: number, contactId: number): void {
     this.db
-      .query("DELETE FROM contact_values WHERE contact_id = ? AND field_id IN (SELECT id FROM contact_fields WHERE company_id = ? AND deleted_at IS NOT NULL)")
+      .query("DELETE FROM contact_values WHERE contact_id = +? AND field_id IN (SELECT id FROM contact_fields WHERE company_id = +? AND deleted_at IS NOT NULL)")
       .run(contactId, companyId);
   }
 
@@ -177,7 +177,7 @@ export class ContactRepository {
     if (!r) return null;
     const values = this.db
       .query<{ type: string; value: string }, [number]>(
-        "SELECT f.type, v.value FROM contact_values v JOIN contact_fields f ON f.id = v.field_id WHERE v.contact_id = ? ORDER BY f.position",
+        "SELECT f.type, v.value FROM contact_values v JOIN contact_fields f ON f.id = v.field_id WHERE v.contact_id = +? ORDER BY f.position",
       )
       .all(id);
     return { contact: contact(r), values };
@@ -207,9 +207,9 @@ export class ContactRepository {
       : `contacts c WHERE ${where}`;
     const rows = this.db
       .query<ListRow, Params>(
-        `SELECT ${COLUMNS}, (SELECT value FROM contact_values WHERE contact_id = c.id AND field_id = $display) AS displayValue,
+        `SELECT ${COLUMNS}, (SELECT value FROM contact_values WHERE contact_id = c.id AND field_id = +$display) AS displayValue,
            ${TAGS_JSON} AS tags, ${PLUGINS} AS plugins
-         FROM ${from} ORDER BY c.last_contact_at DESC, c.id DESC LIMIT $limit OFFSET $offset`,
+         FROM ${from} ORDER BY c.last_contact_at DESC, c.id DESC LIMIT +$limit OFFSET +$offset`,
       )
       .all({ ...params, display: displayFieldId ?? 0, limit, offset })
       .map(listItem);
@@ -222,7 +222,7 @@ export class ContactRepository {
     return this.db
       .query<ListRow, Params>(
         `SELECT ${COLUMNS}, NULL AS displayValue, ${TAGS_JSON} AS tags, ${PLUGINS} AS plugins
-         FROM contacts c WHERE ${where} AND c.id > $after ORDER BY c.id LIMIT $limit`,
+         FROM contacts c WHERE ${where} AND c.id > $after ORDER BY c.id LIMIT +$limit`,
       )
       .all({ ...params, after: afterId, limit })
       .map(listItem);
@@ -267,8 +267,8 @@ export class ContactRepository {
     if (!phone && !email) return [];
     return this.db
       .query<Row, [number, number, string | null, string | null]>(
-        `SELECT ${COLUMNS} FROM contacts c WHERE c.company_id = ?1 AND c.id <> ?2
-           AND ((?3 IS NOT NULL AND c.phone = ?3) OR (?4 IS NOT NULL AND c.email = ?4 COLLATE NOCASE)) ORDER BY c.id LIMIT 10`,
+        `SELECT ${COLUMNS} FROM contacts c WHERE c.company_id = +?1 AND c.id <> ?2
+           AND ((?3 IS NOT NULL AND c.phone = +?3) OR (?4 IS NOT NULL AND c.email = +?4 COLLATE NOCASE)) ORDER BY c.id LIMIT 10`,
       )
       .all(companyId, id, phone, email)
       .map(contact);
@@ -284,18 +284,18 @@ export class ContactRepository {
   }
 
   private where(companyId: number, f: ContactFilter & { fts?: string | null }): { where: string; params: Params } {
-    const where = ["c.company_id = $company"];
+    const where = ["c.company_id = +$company"];
     const params: Params = { company: companyId };
     if (f.fts) {
       where.push("c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $fts)");
       params.fts = f.fts;
     }
     if (f.tagId !== undefined) {
-      where.push("c.id IN (SELECT contact_id FROM contact_tags WHERE tag_id = $tag)");
+      where.push("c.id IN (SELECT contact_id FROM contact_tags WHERE tag_id = +$tag)");
       params.tag = f.tagId;
     }
     if (f.channelId !== undefined) {
-      where.push("c.id IN (SELECT contact_id FROM contact_identities WHERE channel_id = $channel)");
+      where.push("c.id IN (SELECT contact_id FROM contact_identities WHERE channel_id = +$channel)");
       params.channel = f.channelId;
     }
     (f.conditions ?? []).forEach((cond, i) => {

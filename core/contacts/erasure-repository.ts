@@ -20,11 +20,11 @@ export class ErasureRepository {
   summary(companyId: number, contactId: number): ErasureSummary {
     return this.db
       .query<ErasureSummary, [number, number]>(
-        `SELECT (SELECT COUNT(*) FROM conversations WHERE company_id = ?1 AND contact_id = ?2) AS conversations,
-           (SELECT COUNT(*) FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.company_id = ?1 AND v.contact_id = ?2) AS messages,
-           (SELECT COUNT(*) FROM media WHERE id IN (SELECT m.media_id FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.company_id = ?1 AND v.contact_id = ?2)) AS media,
-           (SELECT COALESCE(SUM(size), 0) FROM media WHERE id IN (SELECT m.media_id FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.company_id = ?1 AND v.contact_id = ?2)) AS mediaBytes,
-           (SELECT COUNT(*) FROM contact_notes WHERE company_id = ?1 AND contact_id = ?2) AS notes`,
+        `SELECT (SELECT COUNT(*) FROM conversations WHERE company_id = +?1 AND contact_id = +?2) AS conversations,
+           (SELECT COUNT(*) FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.company_id = +?1 AND v.contact_id = +?2) AS messages,
+           (SELECT COUNT(*) FROM media WHERE id IN (SELECT m.media_id FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.company_id = +?1 AND v.contact_id = +?2)) AS media,
+           (SELECT COALESCE(SUM(size), 0) FROM media WHERE id IN (SELECT m.media_id FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.company_id = +?1 AND v.contact_id = +?2)) AS mediaBytes,
+           (SELECT COUNT(*) FROM contact_notes WHERE company_id = +?1 AND contact_id = +?2) AS notes`,
       )
       .get(companyId, contactId)!;
   }
@@ -42,8 +42,8 @@ export class ErasureRepository {
       // A file also sent to others (a canned response's attachment) stays: only what is this person's alone goes.
       this.db
         .query(
-          `DELETE FROM media WHERE company_id = ?1 AND id IN (SELECT m.media_id FROM messages m JOIN conversations v ON v.id = m.conversation_id
-             WHERE v.company_id = ?1 AND v.contact_id = ?2 AND m.media_id IS NOT NULL)
+          `DELETE FROM media WHERE company_id = +?1 AND id IN (SELECT m.media_id FROM messages m JOIN conversations v ON v.id = m.conversation_id
+             WHERE v.company_id = +?1 AND v.contact_id = +?2 AND m.media_id IS NOT NULL)
            AND NOT EXISTS (SELECT 1 FROM canned_responses r WHERE r.media_id = media.id)
            AND NOT EXISTS (SELECT 1 FROM messages o JOIN conversations w ON w.id = o.conversation_id WHERE o.media_id = media.id AND w.contact_id <> ?2)`,
         )

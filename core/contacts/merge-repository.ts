@@ -18,8 +18,8 @@ export class MergeRepository {
   clashingGoing(fromId: number, toId: number): number[] {
     return this.db
       .query<{ id: number }, [number, number]>(
-        `SELECT a.id FROM conversations a JOIN conversations b ON b.contact_id = ?2 AND b.channel_id = a.channel_id AND b.status <> 'closed'
-         WHERE a.contact_id = ?1 AND a.status <> 'closed'`,
+        `SELECT a.id FROM conversations a JOIN conversations b ON b.contact_id = +?2 AND b.channel_id = a.channel_id AND b.status <> 'closed'
+         WHERE a.contact_id = +?1 AND a.status <> 'closed'`,
       )
       .all(fromId, toId)
       .map((r) => r.id);
@@ -32,7 +32,7 @@ export class MergeRepository {
     const notes = this.db.query("UPDATE contact_notes SET contact_id = ? WHERE company_id = ? AND contact_id = ?").run(toId, companyId, fromId).changes;
     const tags = this.db.query("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) SELECT ?, tag_id FROM contact_tags WHERE contact_id = ?").run(toId, fromId).changes;
     this.db
-      .query("UPDATE contacts SET last_contact_at = MAX(COALESCE(last_contact_at, 0), COALESCE((SELECT last_contact_at FROM contacts WHERE id = ?1), 0)) WHERE id = ?2")
+      .query("UPDATE contacts SET last_contact_at = MAX(COALESCE(last_contact_at, 0), COALESCE((SELECT last_contact_at FROM contacts WHERE id = +?1), 0)) WHERE id = +?2")
       .run(fromId, toId);
     return { identities, conversations, notes, tags };
   }
@@ -51,7 +51,7 @@ export class MergeRepository {
   history(companyId: number, survivorId: number): MergeRecord[] {
     return this.db
       .query<MergeRecord, [number, number]>(
-        "SELECT id, merged_id AS mergedId, by_name AS byName, details, created_at AS createdAt FROM contact_merges WHERE company_id = ? AND survivor_id = ? ORDER BY id DESC LIMIT 50",
+        "SELECT id, merged_id AS mergedId, by_name AS byName, details, created_at AS createdAt FROM contact_merges WHERE company_id = +? AND survivor_id = +? ORDER BY id DESC LIMIT 50",
       )
       .all(companyId, survivorId);
   }

@@ -11,7 +11,7 @@ export class NoteRepository {
   list(companyId: number, contactId: number, limit = 100): Note[] {
     return this.db
       .query<Note, [number, number, number]>(
-        "SELECT id, contact_id AS contactId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt FROM contact_notes WHERE company_id = ? AND contact_id = ? ORDER BY id DESC LIMIT ?",
+        "SELECT id, contact_id AS contactId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt FROM contact_notes WHERE company_id = +? AND contact_id = +? ORDER BY id DESC LIMIT +?",
       )
       .all(companyId, contactId, limit);
   }
@@ -20,7 +20,7 @@ export class NoteRepository {
   before(companyId: number, contactId: number, beforeId: number, limit: number): Note[] {
     return this.db
       .query<Note, [number, number, number, number]>(
-        "SELECT id, contact_id AS contactId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt FROM contact_notes WHERE company_id = ? AND contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+        "SELECT id, contact_id AS contactId, author_id AS authorId, author_name AS authorName, text, created_at AS createdAt FROM contact_notes WHERE company_id = +? AND contact_id = +? AND id < ? ORDER BY id DESC LIMIT +?",
       )
       .all(companyId, contactId, beforeId, limit);
   }

@@ -12,23 +12,23 @@ export class TagRepository {
 
   page(companyId: number, limit: number, offset: number): { rows: TagListItem[]; total: number } {
     const rows = this.db
-      .query<TagListItem, [number, number, number]>(`${LIST} WHERE t.company_id = ? ORDER BY t.name COLLATE NOCASE LIMIT ? OFFSET ?`)
+      .query<TagListItem, [number, number, number]>(`${LIST} WHERE t.company_id = +? ORDER BY t.name COLLATE NOCASE LIMIT +? OFFSET +?`)
       .all(companyId, limit, offset);
     const total = this.db.query<{ n: number }, [number]>("SELECT COUNT(*) AS n FROM tags WHERE company_id = ?").get(companyId)!.n;
     return { rows, total };
   }
 
   after(companyId: number, afterId: number, limit: number): TagListItem[] {
-    return this.db.query<TagListItem, [number, number, number]>(`${LIST} WHERE t.company_id = ? AND t.id > ? ORDER BY t.id LIMIT ?`).all(companyId, afterId, limit);
+    return this.db.query<TagListItem, [number, number, number]>(`${LIST} WHERE t.company_id = +? AND t.id > ? ORDER BY t.id LIMIT +?`).all(companyId, afterId, limit);
   }
 
   /** Every tag, for pickers and filters. */
   options(companyId: number): TagRef[] {
-    return this.db.query<TagRef, [number]>("SELECT id, name, color FROM tags WHERE company_id = ? ORDER BY name COLLATE NOCASE").all(companyId);
+    return this.db.query<TagRef, [number]>("SELECT id, name, color FROM tags WHERE company_id = +? ORDER BY name COLLATE NOCASE").all(companyId);
   }
 
   get(companyId: number, id: number): TagListItem | null {
-    return this.db.query<TagListItem, [number, number]>(`${LIST} WHERE t.company_id = ? AND t.id = ?`).get(companyId, id);
+    return this.db.query<TagListItem, [number, number]>(`${LIST} WHERE t.company_id = +? AND t.id = +?`).get(companyId, id);
   }
 
   byName(companyId: number, name: string): Tag | null {
@@ -43,7 +43,7 @@ export class TagRepository {
   countOwned(companyId: number, ids: number[]): number {
     if (ids.length === 0) return 0;
     return this.db
-      .query<{ n: number }, [number, string]>("SELECT COUNT(*) AS n FROM tags WHERE company_id = ? AND id IN (SELECT value FROM json_each(?))")
+      .query<{ n: number }, [number, string]>("SELECT COUNT(*) AS n FROM tags WHERE company_id = +? AND id IN (SELECT value FROM json_each(?))")
       .get(companyId, JSON.stringify([...new Set(ids)]))!.n;
   }
 

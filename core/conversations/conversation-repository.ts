@@ -15,7 +15,7 @@ const LIST = `SELECT ${COLUMNS}, ct.name AS contactName, ct.phone AS contactPhon
   LEFT JOIN queues q ON q.id = c.queue_id
   LEFT JOIN users u ON u.id = c.assignee_id`;
 /** Agents: their own conversations and those of their queues. */
-const AGENT_SCOPE = "(c.assignee_id = $viewer OR c.queue_id IN (SELECT queue_id FROM user_queues WHERE user_id = $viewer))";
+const AGENT_SCOPE = "(c.assignee_id = +$viewer OR c.queue_id IN (SELECT queue_id FROM user_queues WHERE user_id = +$viewer))";
 
 /** Newest matching messages looked at first by a search; widened x8 while the page is not full. */
 const SEARCH_WINDOW = 2000;
@@ -58,14 +58,14 @@ export class ConversationRepository {
     const rows = this.db
       .query<{ c: number }, [string, number, number]>(
         `SELECT m.conversation_id AS c FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-         WHERE messages_fts MATCH ? AND m.company_id = ? ORDER BY messages_fts.rowid DESC LIMIT ?`,
+         WHERE messages_fts MATCH ? AND m.company_id = +? ORDER BY messages_fts.rowid DESC LIMIT +?`,
       )
       .all(fts, companyId, cap);
     return { ids: [...new Set(rows.map((r) => r.c))], complete: rows.length < cap };
   }
 
   private page(v: Visibility, f: ConversationFilter, limit: number, textMatches: number[] | null): ConversationListItem[] {
-    const where = ["c.company_id = $company"];
+    const where = ["c.company_id = +$company"];
     const params: Record<string, string | number> = { company: v.companyId, limit };
     if (v.restrictToUserId !== null) {
       where.push(AGENT_SCOPE);
@@ -73,42 +73,42 @@ export class ConversationRepository {
     }
     if (f.status === "active") where.push("c.status <> 'closed'");
     else if (f.status) {
-      where.push("c.status = $status");
+      where.push("c.status = +$status");
       params.status = f.status;
     }
     if (f.queueId !== undefined) {
-      where.push("c.queue_id = $queue");
+      where.push("c.queue_id = +$queue");
       params.queue = f.queueId;
     }
     if (f.assigneeId !== undefined) {
-      where.push("c.assignee_id = $assignee");
+      where.push("c.assignee_id = +$assignee");
       params.assignee = f.assigneeId;
     }
     if (f.unassigned) where.push("c.assignee_id IS NULL");
     if (f.channelId !== undefined) {
-      where.push("c.channel_id = $channel");
+      where.push("c.channel_id = +$channel");
       params.channel = f.channelId;
     }
     if (f.unanswered) where.push("c.unanswered_since IS NOT NULL AND c.status <> 'closed'");
     if (f.q) {
       params.like = `%${f.q.trim().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
       params.matches = JSON.stringify(textMatches ?? []);
-      where.push(`(c.id IN (SELECT value FROM json_each($matches)) OR ct.name LIKE $like ESCAPE '\\' OR ct.phone LIKE $like ESCAPE '\\')`);
+      where.push(`(c.id IN (SELECT value FROM json_each($matches)) OR ct.name LIKE +$like ESCAPE '\\' OR ct.phone LIKE +$like ESCAPE '\\')`);
     }
     if (f.before) {
-      where.push("(c.last_message_at < $beforeAt OR (c.last_message_at = $beforeAt AND c.id < $beforeId))");
+      where.push("(c.last_message_at < $beforeAt OR (c.last_message_at = +$beforeAt AND c.id < $beforeId))");
       params.beforeAt = f.before.at;
       params.beforeId = f.before.id;
     }
     return this.db
       .query<ConversationListItem, Record<string, string | number>>(
-        `${LIST} WHERE ${where.join(" AND ")} ORDER BY c.last_message_at DESC, c.id DESC LIMIT $limit`,
+        `${LIST} WHERE ${where.join(" AND ")} ORDER BY c.last_message_at DESC, c.id DESC LIMIT +$limit`,
       )
       .all(params);
   }
 
   item(companyId: number, id: number): ConversationListItem | null {
-    return this.db.query<ConversationListItem, [number, number]>(`${LIST} WHERE c.company_id = ? AND c.id = ?`).get(companyId, id);
+    return this.db.query<ConversationListItem, [number, number]>(`${LIST} WHERE c.company_id = +? AND c.id = +?`).get(companyId, id);
   }
 
   get(companyId: number, id: number): Conversation | null {
@@ -117,7 +117,7 @@ export class ConversationRepository {
 
   /** Whether an agent may see it: assigned to them or in one of their queues. */
   visibleTo(userId: number, id: number): boolean {
-    return !!this.db.query(`SELECT 1 FROM conversations c WHERE c.id = $id AND ${AGENT_SCOPE}`).get({ id, viewer: userId });
+    return !!this.db.query(`SELECT 1 FROM conversations c WHERE c.id = +$id AND ${AGENT_SCOPE}`).get({ id, viewer: userId });
   }
 
   /**
@@ -138,7 +138,7 @@ export class ConversationRepository {
   private latest(contactId: number, channelId: number): Conversation | null {
     return this.db
       .query<Conversation, [number, number]>(
-        `SELECT ${COLUMNS} FROM conversations c WHERE c.contact_id = ? AND c.channel_id = ? ORDER BY c.id DESC LIMIT 1`,
+        `SELECT ${COLUMNS} FROM conversations c WHERE c.contact_id = +? AND c.channel_id = +? ORDER BY c.id DESC LIMIT 1`,
       )
       .get(contactId, channelId);
   }
@@ -220,7 +220,7 @@ export class ConversationRepository {
   waiting(queueId: number, limit: number): number[] {
     return this.db
       .query<{ id: number }, [number, number]>(
-        "SELECT id FROM conversations WHERE queue_id = ? AND status = 'queued' AND assignee_id IS NULL ORDER BY queued_at, id LIMIT ?",
+        "SELECT id FROM conversations WHERE queue_id = +? AND status = 'queued' AND assignee_id IS NULL ORDER BY queued_at, id LIMIT +?",
       )
       .all(queueId, limit)
       .map((r) => r.id);
@@ -250,7 +250,7 @@ export class ConversationRepository {
   /** Every conversation of a person, newest first (the contact page and side panel). */
   forContact(companyId: number, contactId: number, limit = 100): ConversationListItem[] {
     return this.db
-      .query<ConversationListItem, [number, number, number]>(`${LIST} WHERE c.company_id = ? AND c.contact_id = ? ORDER BY c.id DESC LIMIT ?`)
+      .query<ConversationListItem, [number, number, number]>(`${LIST} WHERE c.company_id = +? AND c.contact_id = +? ORDER BY c.id DESC LIMIT +?`)
       .all(companyId, contactId, limit);
   }
 

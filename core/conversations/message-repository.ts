@@ -60,7 +60,7 @@ export class MessageRepository {
   }
 
   get(companyId: number, id: number): Message | null {
-    const row = this.db.query<Row, [number, number]>(`${SELECT} WHERE m.company_id = ? AND m.id = ?`).get(companyId, id);
+    const row = this.db.query<Row, [number, number]>(`${SELECT} WHERE m.company_id = +? AND m.id = +?`).get(companyId, id);
     return row ? toMessage(row) : null;
   }
 
@@ -68,7 +68,7 @@ export class MessageRepository {
   page(companyId: number, conversationId: number, limit: number, beforeId?: number): Message[] {
     const rows = this.db
       .query<Row, [number, number, number, number]>(
-        `${SELECT} WHERE m.company_id = ? AND m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
+        `${SELECT} WHERE m.company_id = +? AND m.conversation_id = +? AND m.id < ? ORDER BY m.id DESC LIMIT +?`,
       )
       .all(companyId, conversationId, beforeId ?? Number.MAX_SAFE_INTEGER, limit);
     return rows.reverse().map(toMessage);
@@ -77,7 +77,7 @@ export class MessageRepository {
   /** Messages after an id, oldest first (API forward paging). */
   after(companyId: number, conversationId: number, afterId: number, limit: number): Message[] {
     return this.db
-      .query<Row, [number, number, number, number]>(`${SELECT} WHERE m.company_id = ? AND m.conversation_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`)
+      .query<Row, [number, number, number, number]>(`${SELECT} WHERE m.company_id = +? AND m.conversation_id = +? AND m.id > ? ORDER BY m.id LIMIT +?`)
       .all(companyId, conversationId, afterId, limit)
       .map(toMessage);
   }
@@ -115,7 +115,7 @@ export class MessageRepository {
     this.db
       .query(
         `UPDATE messages SET external_id = ?1, error = NULL, error_code = NULL, maybe_duplicate = MAX(maybe_duplicate, ?3),
-           status = CASE WHEN ${RANK_SQL("status")} >= ${RANK_SQL("?2")} THEN status ELSE ?2 END WHERE id = ?4`,
+           status = CASE WHEN ${RANK_SQL("status")} >= ${RANK_SQL("?2")} THEN status ELSE ?2 END WHERE id = +?4`,
       )
       .run(externalId, status, maybeDuplicate ? 1 : 0, id);
   }
@@ -137,7 +137,7 @@ export class MessageRepository {
   lastInbound(conversationId: number): { id: number; externalId: string | null; channelId: number } | null {
     return this.db
       .query<{ id: number; externalId: string | null; channelId: number }, [number]>(
-        "SELECT id, external_id AS externalId, channel_id AS channelId FROM messages WHERE conversation_id = ? AND direction = 'in' AND author = 'customer' ORDER BY id DESC LIMIT 1",
+        "SELECT id, external_id AS externalId, channel_id AS channelId FROM messages WHERE conversation_id = +? AND direction = 'in' AND author = 'customer' ORDER BY id DESC LIMIT 1",
       )
       .get(conversationId);
   }

@@ -38,7 +38,7 @@ export class OutboxRepository {
       .query<Row, [number, number]>(
         `SELECT ${COLUMNS} FROM outbox o
          WHERE o.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation_id = o.conversation_id AND e.id < o.id)
-         ORDER BY o.id LIMIT ?`,
+         ORDER BY o.id LIMIT +?`,
       )
       .all(now, limit)
       .map(toRow);

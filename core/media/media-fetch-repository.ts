@@ -18,7 +18,7 @@ export class MediaFetchRepository {
   due(now: number, limit: number): MediaFetch[] {
     return this.db
       .query<MediaFetch, [number, number]>(
-        "SELECT message_id AS messageId, channel_id AS channelId, attempts FROM media_fetches WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+        "SELECT message_id AS messageId, channel_id AS channelId, attempts FROM media_fetches WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT +?",
       )
       .all(now, limit);
   }

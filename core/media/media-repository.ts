@@ -38,8 +38,8 @@ export class MediaRepository {
   deleteIfUnused(companyId: number, id: number): void {
     this.db
       .query(
-        `DELETE FROM media WHERE company_id = ?1 AND id = ?2
-           AND NOT EXISTS (SELECT 1 FROM messages WHERE media_id = ?2) AND NOT EXISTS (SELECT 1 FROM canned_responses WHERE media_id = ?2)`,
+        `DELETE FROM media WHERE company_id = +?1 AND id = +?2
+           AND NOT EXISTS (SELECT 1 FROM messages WHERE media_id = +?2) AND NOT EXISTS (SELECT 1 FROM canned_responses WHERE media_id = +?2)`,
       )
       .run(companyId, id);
   }

@@ -45,7 +45,7 @@ export class WebhookDeliveryRepository {
     const by = typeof id === "number" ? "d.id" : "d.uid";
     return (
       this.db
-        .query<WebhookDelivery, [number | string, number, number]>(`SELECT ${COLUMNS} FROM webhook_deliveries d WHERE ${by} = ? AND d.subscription_id = ? AND d.company_id = ?`)
+        .query<WebhookDelivery, [number | string, number, number]>(`SELECT ${COLUMNS} FROM webhook_deliveries d WHERE ${by} = +? AND d.subscription_id = +? AND d.company_id = +?`)
         .get(id, subscriptionId, companyId) ?? null
     );
   }
@@ -60,7 +60,7 @@ export class WebhookDeliveryRepository {
         `SELECT ${COLUMNS} FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
          WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND s.status = 'active'
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.subscription_id = d.subscription_id AND e.order_key = d.order_key AND e.state = 'pending' AND e.id < d.id)
-         ORDER BY d.id LIMIT ?`,
+         ORDER BY d.id LIMIT +?`,
       )
       .all(now, limit);
   }
@@ -125,7 +125,7 @@ export class WebhookDeliveryRepository {
         `SELECT a.id, a.delivery_id AS deliveryId, d.uid AS deliveryUid, d.event, d.state, a.attempt, a.at, a.status_code AS statusCode,
                 a.latency_ms AS latencyMs, a.error
          FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
-         WHERE a.subscription_id = ? AND (? = 0 OR a.id < ?) ORDER BY a.id DESC LIMIT ?`,
+         WHERE a.subscription_id = +? AND (? = 0 OR a.id < ?) ORDER BY a.id DESC LIMIT +?`,
       )
       .all(subscriptionId, before, before, limit);
   }
@@ -134,7 +134,7 @@ export class WebhookDeliveryRepository {
   list(subscriptionId: number, before: number, limit: number): WebhookDelivery[] {
     return this.db
       .query<WebhookDelivery, [number, number, number, number]>(
-        `SELECT ${COLUMNS} FROM webhook_deliveries d WHERE d.subscription_id = ? AND (? = 0 OR d.id < ?) ORDER BY d.id DESC LIMIT ?`,
+        `SELECT ${COLUMNS} FROM webhook_deliveries d WHERE d.subscription_id = +? AND (? = 0 OR d.id < ?) ORDER BY d.id DESC LIMIT +?`,
       )
       .all(subscriptionId, before, before, limit);
   }

@@ -42,7 +42,7 @@ export class WebhookSubscriptionRepository {
   /** Newest first, `after` an id (0: from the start). */
   list(companyId: number, after: number, limit: number): WebhookSubscription[] {
     return this.db
-      .query<Row, [number, number, number, number]>(`SELECT ${COLUMNS} FROM webhook_subscriptions WHERE company_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?`)
+      .query<Row, [number, number, number, number]>(`SELECT ${COLUMNS} FROM webhook_subscriptions WHERE company_id = +? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT +?`)
       .all(companyId, after, after, limit)
       .map(toSubscription);
   }
@@ -50,7 +50,7 @@ export class WebhookSubscriptionRepository {
   /** The active subscriptions of a company with the events they want (what the recorder caches). */
   active(companyId: number): { id: number; events: string[] }[] {
     return this.db
-      .query<{ id: number; events: string }, [number]>("SELECT id, events FROM webhook_subscriptions WHERE company_id = ? AND status = 'active' ORDER BY id")
+      .query<{ id: number; events: string }, [number]>("SELECT id, events FROM webhook_subscriptions WHERE company_id = +? AND status = 'active' ORDER BY id")
       .all(companyId)
       .map((r) => ({ id: r.id, events: JSON.parse(r.events) }));
   }

@@ -11,7 +11,7 @@ export class QueueRepository {
 
   page(companyId: number, limit: number, offset: number): { rows: QueueListItem[]; total: number } {
     const rows = this.db
-      .query<QueueListItem, [number, number, number]>(`${LIST} WHERE q.company_id = ? ORDER BY q.name LIMIT ? OFFSET ?`)
+      .query<QueueListItem, [number, number, number]>(`${LIST} WHERE q.company_id = +? ORDER BY q.name LIMIT +? OFFSET +?`)
       .all(companyId, limit, offset);
     const total = this.db
       .query<{ n: number }, [number]>("SELECT COUNT(*) AS n FROM queues WHERE company_id = ?")
@@ -21,14 +21,14 @@ export class QueueRepository {
 
   after(companyId: number, afterId: number, limit: number): QueueListItem[] {
     return this.db
-      .query<QueueListItem, [number, number, number]>(`${LIST} WHERE q.company_id = ? AND q.id > ? ORDER BY q.id LIMIT ?`)
+      .query<QueueListItem, [number, number, number]>(`${LIST} WHERE q.company_id = +? AND q.id > ? ORDER BY q.id LIMIT +?`)
       .all(companyId, afterId, limit);
   }
 
   /** Every queue of a company, for pickers ("Asignar cola"). */
   options(companyId: number): { id: number; name: string }[] {
     return this.db
-      .query<{ id: number; name: string }, [number]>("SELECT id, name FROM queues WHERE company_id = ? ORDER BY name")
+      .query<{ id: number; name: string }, [number]>("SELECT id, name FROM queues WHERE company_id = +? ORDER BY name")
       .all(companyId);
   }
 
@@ -47,7 +47,7 @@ export class QueueRepository {
     if (ids.length === 0) return 0;
     return this.db
       .query<{ n: number }, [number, string]>(
-        "SELECT COUNT(*) AS n FROM queues WHERE company_id = ? AND id IN (SELECT value FROM json_each(?))",
+        "SELECT COUNT(*) AS n FROM queues WHERE company_id = +? AND id IN (SELECT value FROM json_each(?))",
       )
       .get(companyId, JSON.stringify(ids))!.n;
   }
@@ -69,7 +69,7 @@ export class QueueRepository {
   memberIds(queueId: number): number[] {
     return this.db
       .query<{ id: number }, [number]>(
-        "SELECT u.id FROM user_queues uq JOIN users u ON u.id = uq.user_id AND u.active = 1 WHERE uq.queue_id = ? ORDER BY u.id",
+        "SELECT u.id FROM user_queues uq JOIN users u ON u.id = uq.user_id AND u.active = 1 WHERE uq.queue_id = +? ORDER BY u.id",
       )
       .all(queueId)
       .map((r) => r.id);
@@ -96,8 +96,8 @@ export class QueueRepository {
   usage(companyId: number, id: number): { members: number; openConversations: number } {
     return this.db
       .query<{ members: number; openConversations: number }, [number, number]>(
-        `SELECT (SELECT COUNT(*) FROM user_queues WHERE queue_id = ?1) AS members,
-                (SELECT COUNT(*) FROM conversations WHERE company_id = ?2 AND queue_id = ?1 AND status <> 'closed') AS openConversations`,
+        `SELECT (SELECT COUNT(*) FROM user_queues WHERE queue_id = +?1) AS members,
+                (SELECT COUNT(*) FROM conversations WHERE company_id = +?2 AND queue_id = +?1 AND status <> 'closed') AS openConversations`,
       )
       .get(id, companyId)!;
   }

@@ -74,7 +74,7 @@ export class ReportRepository {
       .query<ChannelActivity, [number, number, number]>(
         `SELECT r.channel_id AS channelId, ch.name, ch.plugin_id AS pluginId, SUM(r.opened) AS opened, SUM(r.received) AS received, SUM(r.sent) AS sent
          FROM activity_rollups r LEFT JOIN channels ch ON ch.id = r.channel_id
-         WHERE r.company_id = ? AND r.bucket >= ? AND r.bucket < ? GROUP BY r.channel_id ORDER BY opened DESC, received DESC`,
+         WHERE r.company_id = +? AND r.bucket >= ? AND r.bucket < ? GROUP BY r.channel_id ORDER BY opened DESC, received DESC`,
       )
       .all(companyId, from, to);
   }
@@ -96,7 +96,7 @@ export class ReportRepository {
     return this.db
       .query<TimeStatRow, [number, number, number]>(
         `SELECT k AS id, ${name} AS name, COUNT(*) AS count, median(ms) AS median, percentile(ms, 90) AS p90
-         FROM (SELECT ${key} AS k, ${at} - opened_at AS ms FROM conversation_cycles WHERE company_id = ? AND ${at} >= ? AND ${at} < ?${handled})
+         FROM (SELECT ${key} AS k, ${at} - opened_at AS ms FROM conversation_cycles WHERE company_id = +? AND ${at} >= ? AND ${at} < ?${handled})
          ${by === "all" ? "" : "GROUP BY k ORDER BY name COLLATE NOCASE"}`,
       )
       .all(companyId, from, to)
@@ -118,7 +118,7 @@ export class ReportRepository {
     return this.db
       .query<{ reason: string; count: number }, [number, number, number]>(
         `SELECT handoff AS reason, COUNT(*) AS count FROM conversation_cycles
-         WHERE company_id = ? AND closed_at >= ? AND closed_at < ? AND handoff IS NOT NULL GROUP BY handoff ORDER BY count DESC, reason`,
+         WHERE company_id = +? AND closed_at >= ? AND closed_at < ? AND handoff IS NOT NULL GROUP BY handoff ORDER BY count DESC, reason`,
       )
       .all(companyId, from, to);
   }
@@ -147,7 +147,7 @@ export class ReportRepository {
       .query<AgentRow & { presence: string }, [number]>(
         `SELECT u.id AS userId, u.username, u.name, u.role, u.presence,
            (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'open') AS open
-         FROM users u WHERE u.company_id = ? AND u.active = 1 ORDER BY u.name COLLATE NOCASE, u.id`,
+         FROM users u WHERE u.company_id = +? AND u.active = 1 ORDER BY u.name COLLATE NOCASE, u.id`,
       )
       .all(companyId)
       .map(({ presence, ...r }) => ({ ...r, choseOnline: presence === "online" }));
@@ -159,7 +159,7 @@ export class ReportRepository {
       .query<AgentRow & { presence: string }, [number, number, number]>(
         `SELECT u.id AS userId, u.username, u.name, u.role, u.presence,
            (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'open') AS open
-         FROM users u WHERE u.company_id = ? AND u.active = 1 AND u.id > ? ORDER BY u.id LIMIT ?`,
+         FROM users u WHERE u.company_id = +? AND u.active = 1 AND u.id > ? ORDER BY u.id LIMIT +?`,
       )
       .all(companyId, afterId, limit)
       .map(({ presence, ...r }) => ({ ...r, choseOnline: presence === "online" }));

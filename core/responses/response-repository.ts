@@ -25,7 +25,7 @@ export class ResponseRepository {
 
   /** `like`: a %pattern% over name, key and text (already escaped). */
   page(companyId: number, like: string | null, limit: number, offset: number): { rows: CannedResponse[]; total: number } {
-    const where = `r.company_id = ?1 ${like ? "AND (r.name LIKE ?2 ESCAPE '\\' OR r.key LIKE ?2 ESCAPE '\\' OR r.text LIKE ?2 ESCAPE '\\')" : ""}`;
+    const where = `r.company_id = +?1 ${like ? "AND (r.name LIKE +?2 ESCAPE '\\' OR r.key LIKE +?2 ESCAPE '\\' OR r.text LIKE +?2 ESCAPE '\\')" : ""}`;
     const args = like ? [companyId, like] : [companyId];
     const rows = this.db
       .query<Row, (string | number)[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${where} ORDER BY r.name COLLATE NOCASE, r.id LIMIT ${limit} OFFSET ${offset}`)
@@ -36,25 +36,25 @@ export class ResponseRepository {
   }
 
   after(companyId: number, like: string | null, afterId: number, limit: number): CannedResponse[] {
-    const where = `r.company_id = ?1 AND r.id > ?2 ${like ? "AND (r.name LIKE ?3 ESCAPE '\\' OR r.key LIKE ?3 ESCAPE '\\' OR r.text LIKE ?3 ESCAPE '\\')" : ""}`;
+    const where = `r.company_id = +?1 AND r.id > ?2 ${like ? "AND (r.name LIKE +?3 ESCAPE '\\' OR r.key LIKE +?3 ESCAPE '\\' OR r.text LIKE +?3 ESCAPE '\\')" : ""}`;
     const args = like ? [companyId, afterId, like] : [companyId, afterId];
     return this.db.query<Row, (string | number)[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${where} ORDER BY r.id LIMIT ${limit}`).all(...args).map(response);
   }
 
   /** Every response of the company, for the composer's suggestions (a company has tens, not thousands). */
   all(companyId: number): CannedResponse[] {
-    return this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.company_id = ? ORDER BY r.name COLLATE NOCASE`).all(companyId).map(response);
+    return this.db.query<Row, [number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.company_id = +? ORDER BY r.name COLLATE NOCASE`).all(companyId).map(response);
   }
 
   get(companyId: number, id: number): CannedResponse | null {
-    const r = this.db.query<Row, [number, number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.company_id = ? AND r.id = ?`).get(companyId, id);
+    const r = this.db.query<Row, [number, number]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.company_id = +? AND r.id = +?`).get(companyId, id);
     return r ? response(r) : null;
   }
 
   /** The automatic response whose key is this (normalised) text, if any. */
   automaticByKey(companyId: number, keyNorm: string): CannedResponse | null {
     const r = this.db
-      .query<Row, [number, string]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.company_id = ? AND r.key_norm = ? AND r.automatic = 1`)
+      .query<Row, [number, string]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.company_id = +? AND r.key_norm = +? AND r.automatic = 1`)
       .get(companyId, keyNorm);
     return r ? response(r) : null;
   }

@@ -12,7 +12,7 @@ export class CompanyRepository {
 
   page(limit: number, offset: number): { rows: Company[]; total: number } {
     const rows = this.db
-      .query<Row, [number, number]>(`SELECT ${COLUMNS} FROM companies ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?`)
+      .query<Row, [number, number]>(`SELECT ${COLUMNS} FROM companies ORDER BY name COLLATE NOCASE, id LIMIT +? OFFSET +?`)
       .all(limit, offset);
     const total = this.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM companies").get()!.n;
     return { rows: rows.map(toCompany), total };
@@ -69,11 +69,11 @@ export class CompanyRepository {
   setupProgress(companyId: number): { queues: number; agents: number; routedChannels: number; connected: number; conversations: number } {
     return this.db
       .query<{ queues: number; agents: number; routedChannels: number; connected: number; conversations: number }, [number, number, number, number, number]>(
-        `SELECT (SELECT COUNT(*) FROM queues WHERE company_id = ?) AS queues,
-                (SELECT COUNT(*) FROM users WHERE company_id = ? AND role = 'agent' AND active = 1) AS agents,
-                (SELECT COUNT(*) FROM channels WHERE company_id = ? AND queue_id IS NOT NULL AND status <> 'disabled') AS routedChannels,
-                (SELECT COUNT(*) FROM users WHERE company_id = ? AND active = 1 AND presence = 'online') AS connected,
-                (SELECT COUNT(*) FROM (SELECT 1 FROM conversations WHERE company_id = ? LIMIT 1)) AS conversations`,
+        `SELECT (SELECT COUNT(*) FROM queues WHERE company_id = +?) AS queues,
+                (SELECT COUNT(*) FROM users WHERE company_id = +? AND role = 'agent' AND active = 1) AS agents,
+                (SELECT COUNT(*) FROM channels WHERE company_id = +? AND queue_id IS NOT NULL AND status <> 'disabled') AS routedChannels,
+                (SELECT COUNT(*) FROM users WHERE company_id = +? AND active = 1 AND presence = 'online') AS connected,
+                (SELECT COUNT(*) FROM (SELECT 1 FROM conversations WHERE company_id = +? LIMIT 1)) AS conversations`,
       )
       .get(companyId, companyId, companyId, companyId, companyId)!;
   }

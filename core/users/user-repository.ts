@@ -31,7 +31,7 @@ export class UserRepository {
   page(companyId: number, limit: number, offset: number): { rows: UserListItem[]; total: number } {
     const rows = this.db
       .query<ListRow, [number, number, number]>(
-        `${LIST_SELECT} WHERE u.company_id = ? ORDER BY u.username COLLATE NOCASE LIMIT ? OFFSET ?`,
+        `${LIST_SELECT} WHERE u.company_id = +? ORDER BY u.username COLLATE NOCASE LIMIT +? OFFSET +?`,
       )
       .all(companyId, limit, offset);
     const total = this.db
@@ -42,7 +42,7 @@ export class UserRepository {
 
   after(companyId: number, afterId: number, limit: number): UserListItem[] {
     return this.db
-      .query<ListRow, [number, number, number]>(`${LIST_SELECT} WHERE u.company_id = ? AND u.id > ? ORDER BY u.id LIMIT ?`)
+      .query<ListRow, [number, number, number]>(`${LIST_SELECT} WHERE u.company_id = +? AND u.id > ? ORDER BY u.id LIMIT +?`)
       .all(companyId, afterId, limit)
       .map(toListItem);
   }
@@ -50,7 +50,7 @@ export class UserRepository {
   /** Active users of a company, for pickers (transfer to an agent, agent filter). */
   activeOptions(companyId: number): { id: number; name: string }[] {
     return this.db
-      .query<{ id: number; name: string }, [number]>("SELECT id, name FROM users WHERE company_id = ? AND active = 1 ORDER BY name COLLATE NOCASE, id")
+      .query<{ id: number; name: string }, [number]>("SELECT id, name FROM users WHERE company_id = +? AND active = 1 ORDER BY name COLLATE NOCASE, id")
       .all(companyId);
   }
 
@@ -58,7 +58,7 @@ export class UserRepository {
   agentOptions(companyId: number): { id: number; name: string; choseOnline: boolean }[] {
     return this.db
       .query<{ id: number; name: string; presence: string }, [number]>(
-        "SELECT id, name, presence FROM users WHERE company_id = ? AND active = 1 AND role = 'agent' ORDER BY name COLLATE NOCASE, id",
+        "SELECT id, name, presence FROM users WHERE company_id = +? AND active = 1 AND role = 'agent' ORDER BY name COLLATE NOCASE, id",
       )
       .all(companyId)
       .map((r) => ({ id: r.id, name: r.name, choseOnline: r.presence === "online" }));
@@ -66,7 +66,7 @@ export class UserRepository {
 
   get(companyId: number, id: number): UserListItem | null {
     const row = this.db
-      .query<ListRow, [number, number]>(`${LIST_SELECT} WHERE u.company_id = ? AND u.id = ?`)
+      .query<ListRow, [number, number]>(`${LIST_SELECT} WHERE u.company_id = +? AND u.id = +?`)
       .get(companyId, id);
     return row ? toListItem(row) : null;
   }
@@ -80,7 +80,7 @@ export class UserRepository {
     const row = this.db
       .query<Row & { passwordHash: string; companyActive: number | null }, [string]>(
         `SELECT ${COLUMNS}, u.password_hash AS passwordHash, c.active AS companyActive
-         FROM users u LEFT JOIN companies c ON c.id = u.company_id WHERE u.username = ?`,
+         FROM users u LEFT JOIN companies c ON c.id = u.company_id WHERE u.username = +?`,
       )
       .get(username);
     if (!row) return null;
