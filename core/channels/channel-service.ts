@@ -42,8 +42,21 @@ export interface ChannelView extends Omit<Channel, "secretsSealed"> {
   maskedSecrets: Record<string, string>;
 }
 
+/** The provider account a channel's settings name and the key channels sharing a webhook URL must have in common. */
+export interface AccountKeys {
+  routing: string | null;
+  trust: string | null;
+}
+
 @injectable()
 export class ChannelService {
+  /**
+   * By channel object: the repository hands out the same frozen object until the
+   * channel is written, so a changed channel is a new key and its secrets are
+   * decrypted again; an unchanged one is decrypted once, not on every webhook.
+   */
+  private readonly keys = new WeakMap<Channel, AccountKeys>();
+
   constructor(
     @inject(T.Config) private readonly config: Config,
     @inject(T.Clock) private readonly clock: Clock,
@@ -174,6 +187,18 @@ export class ChannelService {
   /** Plain and secret settings merged: what the plugin's create() receives. */
   fullConfig(channel: Channel): Record<string, unknown> {
     return { ...channel.config, ...this.secrets(channel) };
+  }
+
+  /** What routes shared webhooks (see ChannelPlugin.routingKey and trustKey); nulls for a plugin without them. */
+  accountKeys(channel: Channel): AccountKeys {
+    let k = this.keys.get(channel);
+    if (!k) {
+      const plugin = this.registry.get(channel.pluginId);
+      const config = plugin?.routingKey || plugin?.trustKey ? this.fullConfig(channel) : null;
+      k = { routing: config ? (plugin!.routingKey?.(config) ?? null) : null, trust: config ? (plugin!.trustKey?.(config) ?? null) : null };
+      this.keys.set(channel, k);
+    }
+    return k;
   }
 
   webhookUrl(id: number): string {

@@ -175,21 +175,15 @@ export class IngestService {
   private router(receiving: Channel): (key: string | undefined) => Channel | null {
     const plugin = this.registry.get(receiving.pluginId);
     if (!plugin?.routingKey) return () => receiving;
-    const keyOf = (c: Channel) => plugin.routingKey!(this.channelService.fullConfig(c));
-    const trustOf = (c: Channel) => plugin.trustKey?.(this.channelService.fullConfig(c)) ?? null;
-    // Decrypting settings costs on every webhook: do it only when an event names an account.
-    let own: string | null | undefined;
-    let trust: string | null | undefined;
+    const keys = (c: Channel) => this.channelService.accountKeys(c);
     const cache = new Map<string, Channel | null>();
     return (key) => {
-      if (!key) return receiving;
-      if (own === undefined) own = keyOf(receiving);
-      if (key === own) return receiving;
+      if (!key || key === keys(receiving).routing) return receiving;
       if (!cache.has(key)) {
-        if (trust === undefined) trust = trustOf(receiving);
+        const trust = keys(receiving).trust;
         const match = this.channels
           .byPlugin(receiving.pluginId)
-          .find((c) => c.status !== "disabled" && keyOf(c) === key && trust !== null && trustOf(c) === trust);
+          .find((c) => c.status !== "disabled" && keys(c).routing === key && trust !== null && keys(c).trust === trust);
         if (!match) this.logger.warn("webhook event for an account no channel serves", { channel: receiving.id, key });
         cache.set(key, match ?? null);
       }
