@@ -80,11 +80,13 @@ export class WebhookSubscriptionRepository {
       .run(now, id);
   }
 
-  /** Returns when the failures began (this one, if it is the first since a success). */
-  markFailing(id: number, now: number): number {
-    return this.db
-      .query<{ since: number }, [number, number]>("UPDATE webhook_subscriptions SET failing_since = coalesce(failing_since, ?) WHERE id = ? RETURNING failing_since AS since")
-      .get(now, id)!.since;
+  /** Returns when the failures began (this one, if it is the first since a success); null when the subscription was deleted meanwhile. */
+  markFailing(id: number, now: number): number | null {
+    return (
+      this.db
+        .query<{ since: number }, [number, number]>("UPDATE webhook_subscriptions SET failing_since = coalesce(failing_since, ?) WHERE id = ? RETURNING failing_since AS since")
+        .get(now, id)?.since ?? null
+    );
   }
 
   clearFailing(id: number): void {

@@ -118,7 +118,13 @@ export class WebhookDispatcher {
     this.deliveries.markSending(d.id, this.clock.now());
     const outcome = await sendDelivery(d, target.url, this.box.open(sealed, SECRET_PURPOSE), () => this.clock.now());
     let paused = false;
+    let gone = false;
     this.uow.run(() => {
+      // The subscription was deleted while this request was out: nothing is left to record.
+      if (!this.deliveries.get(d.id)) {
+        gone = true;
+        return;
+      }
       if (outcome.ok) {
         this.deliveries.record(d, outcome, "delivered", null);
         this.subscriptions.clearFailing(d.subscriptionId);
@@ -127,12 +133,14 @@ export class WebhookDispatcher {
       const retryAt = outcome.at + retryDelayMs(d.attempts + 1);
       const since = this.subscriptions.markFailing(d.subscriptionId, outcome.at);
       // Judged by the next try: the last one before a delivery gives up comes a little under a day in.
-      paused = retryAt - since >= PAUSE_AFTER_MS;
+      // Deleted while this request was out: its deliveries went with it (the record below changes nothing).
+      paused = since !== null && retryAt - since >= PAUSE_AFTER_MS;
       // A pause keeps the delivery waiting (it goes on resume); otherwise it gives up after its day.
       const retry = paused || retryAt < d.expiresAt;
       this.deliveries.record(d, outcome, retry ? "retry" : "failed", retry ? retryAt : null);
       if (paused) this.subscriptions.pause(d.subscriptionId, "failing", outcome.at);
     });
+    if (gone) return false;
     if (!outcome.ok) this.logger.warn("webhook delivery failed", { delivery: d.uid, event: d.event, attempt: d.attempts + 1, error: outcome.error });
     if (paused) {
       this.cache.invalidate(target.companyId);

@@ -114,4 +114,35 @@ describe("outbound webhooks: failures", () => {
     expect(s.receiver.accepted().at(-1)!.body.id).toBe(poison.id);
     s.receiver.respond = null;
   });
+
+  test("a subscription deleted while one of its deliveries is out: the answer is dropped, nothing breaks", async () => {
+    s.receiver.received.length = 0;
+    const { id } = await s.subscribe(["message.received"]);
+    s.receiver.script = [500];
+    s.receiver.respond = null;
+    const hold = Promise.withResolvers<void>();
+    const original = globalThis.fetch;
+    // Hold the request until the subscription is gone, then let it fail.
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).startsWith(s.receiver.url)) await hold.promise;
+      return original(input as RequestInfo, init);
+    }) as typeof fetch;
+    try {
+      await s.customer("573002220099", "borrado en vuelo");
+      const settled = s.settle();
+      await Bun.sleep(50);
+      expect((await api(s.app.app, "DELETE", `/api/v1/webhooks/${id}`, s.token)).status).toBe(204);
+      hold.resolve();
+      await settled;
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(s.app.db.query("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = ?").get(id)).toEqual({ n: 0 });
+    // The dispatcher still works for the others.
+    const other = await s.subscribe(["message.received"]);
+    await s.customer("573002220098", "sigue funcionando");
+    await s.settle();
+    expect(s.receiver.accepted().some((r) => JSON.stringify(r.body.data).includes("sigue funcionando"))).toBe(true);
+    await api(s.app.app, "DELETE", `/api/v1/webhooks/${other.id}`, s.token);
+  });
 });
