@@ -9,11 +9,12 @@
  * webhooks (with pricing, a third billable) follow every send.
  *   1. A day compressed into --day-seconds at --rate customer messages/s on average,
  *      bursts at 10x the average (15 min at 10:30 and 19:00), the rest on an hourly curve.
- *   2. A ramp of constant rates (--ramp) until one is not held: webhook p99 over 1 s,
- *      live p99 over 2 s, failed or skipped webhooks, or probes lost.
+ *   2. A ramp of constant rates (--ramp) until one is not held: webhook p99 over 500 ms,
+ *      live p99 over 1 s, failed or skipped webhooks, or probes lost.
  * Prints figures; asserts nothing. Talks to 127.0.0.1 only; kills its children.
+ *   --no-refresh: agents neither re-fetch lists nor answer (ingest, bots and the AI only).
  *   bun bench/capacity.ts [--companies 200] [--agents 5-20] [--rate 5] [--day-seconds 60]
- *                         [--ramp 20,40,80,160,320] [--step-seconds 8] [--no-refresh] [--binary]
+ *                         [--ramp 20,30,40,60,80,120,160,240] [--step-seconds 8] [--no-refresh] [--binary]
  */
 import { newAgentStats, type AgentBehaviour } from "./lib/agents.ts";
 import { DEFAULT_SPEC, Operator } from "./lib/operator.ts";
@@ -32,10 +33,10 @@ const [AGENTS_MIN, AGENTS_MAX] = opt("--agents", "5-20").split("-").map(Number) 
 const RATE = Number(opt("--rate", "5"));
 const PEAK = Number(opt("--peak", "10"));
 const DAY_S = Number(opt("--day-seconds", "60"));
-const RAMP = opt("--ramp", "20,40,80,160,320").split(",").filter(Boolean).map(Number);
+const RAMP = opt("--ramp", "20,30,40,60,80,120,160,240").split(",").filter(Boolean).map(Number);
 const STEP_S = Number(opt("--step-seconds", "8"));
 const PROBE_EVERY_MS = 500;
-const HOLD = { messageP99Ms: 1000, liveP99Ms: 2000 };
+const HOLD = { messageP99Ms: 500, liveP99Ms: 1000 };
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 

@@ -9,7 +9,8 @@
  *     50 agents. Idle after start; 50 agents signed in, *Conectado*, inbox open
  *     (SSE); then TRAFFIC_S of customers writing on WhatsApp (Meta Graph fake here)
  *     with the agents answering, list and pane re-fetches as the page does, status
- *     webhooks, searches and old conversations opened by a supervisor; then idle.
+ *     webhooks, searches and old conversations opened by a supervisor; then 8 sign-ins
+ *     at once with the server's real argon2id cost (a shift change); then idle.
  * Aims: idle under 80 MB, under 256 MB with 50 agents and 1M messages.
  * Run: bun bench/memory.ts [--messages 1000000] [--agents 50] [--source] [--fresh-only]
  *   --source runs part 2 with `bun core/main.ts serve` too.
@@ -38,6 +39,7 @@ const MESSAGES = opt("--messages", 1_000_000);
 const AGENTS = opt("--agents", 50);
 const TRAFFIC_S = opt("--traffic-seconds", 30);
 const RATE = opt("--rate", 20);
+const SIGN_INS = 8;
 const AIM_IDLE = 80;
 const AIM_LOAD = 256;
 
@@ -178,6 +180,15 @@ async function business(mode: Mode, seeded: { dir: string; seed: BusinessSeed })
     const underLoad = rss.maxSince(0);
     out.push(`${label(`under ${TRAFFIC_S} s of traffic (max of samples every 250 ms):`)} ${underLoad.toFixed(1).padStart(6)} MiB  (aim < ${AIM_LOAD})`);
     out.push(`${label("  the traffic:")} ${hooks.acked} webhooks (${customer} customer messages at ${RATE}/s, statuses), ${counters.sends + relay.calls.length} sends, ${stats.replies} agent replies, ${stats.listFetches} list / ${stats.paneFetches} pane re-fetches, ${reads * 2} supervisor searches and pages; ${hooks.failed + stats.errors} errors${stats.lastError ? ` (${stats.lastError})` : ""}`);
+    // A shift change: sign-ins with the server's own argon2id cost (the seeded agents' hashes are cheap on purpose).
+    await api("POST", "/users", { username: "turno.tarde", name: "Turno Tarde", password: "clave-de-turno-1", role: "agent", queueIds: [queues[0]!.id] });
+    let signInMax = 0;
+    const signInTimer = setInterval(() => (signInMax = Math.max(signInMax, procMiB(proc.pid, "VmRSS"))), 5);
+    const t1 = performance.now();
+    await Promise.all(Array.from({ length: SIGN_INS }, () => login(fetch, base, "turno.tarde", "clave-de-turno-1")));
+    const signInMs = performance.now() - t1;
+    clearInterval(signInTimer);
+    out.push(`${label(`${SIGN_INS} sign-ins at once (argon2id at Bun's default cost):`)} ${signInMax.toFixed(1).padStart(6)} MiB max over ${signInMs.toFixed(0)} ms  (aim < ${AIM_LOAD})`);
     for (const a of agents) a.stop();
     await sleep(IDLE_MS);
     out.push(`${label(`agents gone, ${IDLE_MS / 1000} s idle:`)} ${procMiB(proc.pid, "VmRSS").toFixed(1).padStart(6)} MiB`);
