@@ -5,6 +5,7 @@
 #   docker run -d -p 3000:3000 -v charla-data:/data charla
 # Extra channel plugins: -v ./my-plugins:/app/plugins:ro
 # Other commands: docker run --rm -v charla-data:/data charla admin reset-password --username admin
+# Backups, restore, replication and upgrades: see README.md ("Backups, restore and replication").
 
 # Must be Bun >= 1.4: bun.lock is "lockfileVersion": 2, which Bun 1.3 rejects
 # ("Unknown lockfile version"), so --frozen-lockfile would fail on oven/bun:1.3.
@@ -30,6 +31,14 @@ COPY . .
 RUN bun run build \
  && ./dist/charla --help >/dev/null
 
+# Litestream (continuous replication, REPLICA_URL) comes from its npm package, which
+# bun installs on linux-x64 only; on other platforms the image has none and
+# replication needs LITESTREAM_PATH pointing at one mounted in.
+RUN mkdir -p /src/extra \
+ && if [ -x node_modules/@flydotio/litestream-linux-x64/litestream ]; then \
+      cp node_modules/@flydotio/litestream-linux-x64/litestream /src/extra/ && /src/extra/litestream version; \
+    fi
+
 ########## Stage 2: runtime ##########
 # glibc, because the compiled binary is the glibc build of Bun (needs glibc >= 2.17;
 # bookworm has 2.36). Alpine/musl would not run it.
@@ -49,14 +58,19 @@ RUN groupadd --system --gid 10001 charla \
       --shell /usr/sbin/nologin charla
 
 COPY --from=build /src/dist/charla /app/charla
+# Next to the binary, where Charla looks for it (about 30 MB; run only when REPLICA_URL is set).
+COPY --from=build /src/extra/ /app/
 
 # /app/plugins: external plugins are loaded from "plugins" next to the binary.
 # It stays root-owned (read-only for charla) so the app cannot write code it will load.
 # /data must be created and chowned BEFORE the VOLUME line: build steps that touch a
 # path after it is declared a volume are discarded.
-RUN mkdir -p /app/plugins /data \
- && chown charla:charla /data \
- && chmod 0750 /data
+# Backups go to /data/backups (BACKUP_DIR), inside the volume. /replica is where a
+# second volume for a file replica mounts (REPLICA_URL=file:///replica): created here
+# owned by charla, so a named volume mounted on it starts writable.
+RUN mkdir -p /app/plugins /data /replica \
+ && chown charla:charla /data /replica \
+ && chmod 0750 /data /replica
 
 # HOST=0.0.0.0: listen on the container interface, not only loopback.
 ENV DATA_DIR=/data \

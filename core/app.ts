@@ -59,6 +59,7 @@ import type { AuditTrail } from "./audit/audit-trail.ts";
 import { AuditRoutes } from "./audit/audit-routes.tsx";
 import { AuditApi } from "./api/audit-api.ts";
 import type { Config } from "./config.ts";
+import { BackupRoutes } from "./backups/backup-routes.tsx";
 /**
  * Builds the HTTP app from a container. No listen(): tests call app.handle().
  * Typed loosely on purpose: nothing reads the routes' types from the app, and the
@@ -95,6 +96,7 @@ export function buildApp(c: DependencyContainer): Elysia<any, any, any, any, any
     .use(routes(AuthRoutes))
     .use(routes(AccountRoutes))
     .use(routes(CompanyRoutes))
+    .use(routes(BackupRoutes))
     .use(routes(SettingsRoutes))
     .use(routes(QueueRoutes))
     .use(routes(UserRoutes))

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { Cron } from "croner";
 import defaults from "../config/default.toml";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -35,6 +36,18 @@ export interface Config {
   metricsToken: string;
   /** How long SIGTERM waits for requests and sends in flight before closing anyway. */
   shutdownGraceMs: number;
+  /** Croner pattern of the automatic backups; empty: none. */
+  backupSchedule: string;
+  /** How many backup files BACKUP_DIR keeps (the oldest go first). */
+  backupKeep: number;
+  /** Absolute path of the backups folder (DATA_DIR/backups unless set). */
+  backupDir: string;
+  /** Litestream replica (`file:///path` or `s3://bucket/path`); empty: no replication. */
+  replicaUrl: string;
+  /** Endpoint of an S3-compatible service (MinIO, Backblaze B2, Cloudflare R2); empty: AWS. */
+  replicaS3Endpoint: string;
+  /** The litestream executable; empty: found next to the binary, in node_modules or on PATH. */
+  litestreamPath: string;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +68,7 @@ const KEYS = [
   "META_GRAPH_URL", "META_GRAPH_VERSION", "OPENAI_BASE_URL", "OPENAI_API_KEY",
   "LOG_LEVEL", "PLUGINS_DIR", "TRUST_PROXY", "SESSION_IDLE_HOURS", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
   "SEND_CONFIRM_GRACE_SECONDS", "WEBHOOKS_ALLOW_PRIVATE", "METRICS_TOKEN", "SHUTDOWN_GRACE_SECONDS",
+  "BACKUP_SCHEDULE", "BACKUP_KEEP", "BACKUP_DIR", "REPLICA_URL", "REPLICA_S3_ENDPOINT", "LITESTREAM_PATH",
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -135,6 +149,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const dataDir = resolve(str("DATA_DIR") || "./data");
   const publicUrl = url("PUBLIC_URL", str("PUBLIC_URL") || `http://localhost:${port}`);
+  const backupSchedule = str("BACKUP_SCHEDULE").trim();
+  if (backupSchedule && backupSchedule !== "off") {
+    try {
+      new Cron(backupSchedule, { paused: true }).stop();
+    } catch (e) {
+      throw new ConfigError("BACKUP_SCHEDULE", `must be a cron pattern such as "0 3 * * *", or "off" (got ${JSON.stringify(backupSchedule)} from ${pick("BACKUP_SCHEDULE").from}: ${(e as Error).message})`);
+    }
+  }
+  const replicaUrl = str("REPLICA_URL").trim();
+  // Only the replica kinds the restore drill covers (file) and the contract names (s3).
+  if (replicaUrl && !/^file:\/\/\/\S+$/.test(replicaUrl) && !/^s3:\/\/[^/\s]+(\/\S*)?$/.test(replicaUrl)) {
+    throw new ConfigError("REPLICA_URL", `must be file:///absolute/path or s3://bucket/path (got ${JSON.stringify(replicaUrl)} from ${pick("REPLICA_URL").from})`);
+  }
+  const replicaS3Endpoint = str("REPLICA_S3_ENDPOINT").trim();
+  if (replicaS3Endpoint) url("REPLICA_S3_ENDPOINT", replicaS3Endpoint);
   return {
     port,
     host: str("HOST") || "0.0.0.0",
@@ -158,6 +187,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: publicUrl.startsWith("https://"),
     metricsToken,
     shutdownGraceMs: int("SHUTDOWN_GRACE_SECONDS", 1, 600) * 1000,
+    backupSchedule: backupSchedule === "off" ? "" : backupSchedule,
+    backupKeep: int("BACKUP_KEEP", 1, 1000),
+    backupDir: resolve(dataDir, str("BACKUP_DIR") || "backups"),
+    replicaUrl,
+    replicaS3Endpoint,
+    litestreamPath: str("LITESTREAM_PATH") ? resolve(str("LITESTREAM_PATH")) : "",
   };
 }
 

@@ -105,6 +105,8 @@ import { BotService } from "./bot/bot-service.ts";
 import { BotTry } from "./bot/bot-try.ts";
 import { HolidayCalendar } from "./bot/holidays.ts";
 import { BotSessionRepository } from "./bot/session-repository.ts";
+import { BackupService } from "./backups/backup-service.ts";
+import { ReplicationSupervisor } from "./backups/replication-supervisor.ts";
 export interface Infrastructure {
   config: Config;
   db: Database;
@@ -226,6 +228,8 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.BillingService, BillingService);
   singleton(T.ReportService, ReportService);
   singleton(T.DashboardHub, DashboardHub);
+  singleton(T.BackupService, BackupService);
+  singleton(T.ReplicationSupervisor, ReplicationSupervisor);
 
   singleton(T.Renderer, Renderer);
   singleton(T.Guard, Guard);

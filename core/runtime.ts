@@ -2,6 +2,9 @@ import { loadConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { checkpointAndClose } from "./db/close.ts";
+import { backupBeforeMigrations } from "./db/backup.ts";
+import type { BackupService } from "./backups/backup-service.ts";
+import type { ReplicationSupervisor } from "./backups/replication-supervisor.ts";
 import { resolveMasterSecret } from "./crypto/secret-key.ts";
 import { buildContainer } from "./container.ts";
 import { Logger } from "./logger.ts";
@@ -51,6 +54,8 @@ export async function startRuntime(
 ): Promise<Runtime> {
   const logger = new Logger(config.logLevel);
   const db = openDatabase(config.databasePath);
+  const upgradeBackup = backupBeforeMigrations(db, config.databasePath, config.backupDir);
+  if (upgradeBackup) logger.info("backup taken before migrating", { file: upgradeBackup });
   migrate(db);
   const registry = new PluginRegistry();
   if (opts.plugins !== false) await loadPlugins(registry, builtinPlugins, config.pluginsDir, logger);
@@ -84,6 +89,8 @@ export async function startRuntime(
     webhooks.start();
     stops.push(() => webhooks.stop());
     stops.push(() => container.resolve<PresenceService>(T.PresenceService).stop());
+    stops.push(container.resolve<BackupService>(T.BackupService).start());
+    container.resolve<ReplicationSupervisor>(T.ReplicationSupervisor).start();
   };
   const shutdown = async (graceMs = Infinity) => {
     const stopping = (async () => {
@@ -92,6 +99,8 @@ export async function startRuntime(
     if (!(await settlesWithin(stopping, graceMs))) logger.warn("workers still busy when the shutdown grace ended: what they were doing resumes at the next start", { graceMs });
     const { walFrames, left } = checkpointAndClose(db);
     logger.debug("database checkpointed and closed", { walFrames, left });
+    // Last: litestream ships the final writes and the close's checkpoint before it exits.
+    await container.resolve<ReplicationSupervisor>(T.ReplicationSupervisor).stop();
   };
   return { config, db, logger, container, app, startWorkers, shutdown, close: () => db.close() };
 }

@@ -103,4 +103,6 @@ export const T = {
   RateRepository: Symbol("RateRepository"),
   UsageMeter: Symbol("UsageMeter"),
   BalancePolicy: Symbol("BalancePolicy"),
+  BackupService: Symbol("BackupService"),
+  ReplicationSupervisor: Symbol("ReplicationSupervisor"),
 } as const;

@@ -7,11 +7,15 @@
  * --import also walks a CSV import: upload, column preview, dry-run report.
  * --history fills the dashboard's rollups with 30 days of made-up activity (a picture, not a test).
  * --webhooks adds a webhook subscription (to a local receiver answering 200, then 500) with a few deliveries in its log.
+ * --backups takes three backups first and, when litestream is at hand, replicates to a temporary file replica.
  * --audit does a few admin actions over HTTP (panel and API) first, so "Auditoría" and "Estado del sistema" show some.
  * Without paths it shoots the main pages. Not part of the test suite.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { BackupService } from "../core/backups/backup-service.ts";
+import { findLitestream } from "../core/backups/litestream.ts";
 import type { Bootstrap } from "../core/system/bootstrap.ts";
 import { T } from "../core/tokens.ts";
 import { launchBrowser } from "../tests/helpers/browser.ts";
@@ -27,7 +31,8 @@ const lang = opt("--lang", "es");
 const paths = args.filter((a, i) => a.startsWith("/") && !["--out", "--user", "--lang"].includes(args[i - 1] ?? ""));
 mkdirSync(out, { recursive: true });
 
-const server = await startLiveServer(args.includes("--webhooks") ? { WEBHOOKS_ALLOW_PRIVATE: "true" } : {});
+const replica = args.includes("--backups") && findLitestream({ litestreamPath: "" }) ? { REPLICA_URL: `file://${mkdtempSync(join(tmpdir(), "charla-shot-replica-"))}` } : {};
+const server = await startLiveServer({ ...(args.includes("--webhooks") ? { WEBHOOKS_ALLOW_PRIVATE: "true" } : {}), ...replica });
 await server.container.resolve<Bootstrap>(T.Bootstrap).demo(server.companyId);
 const webchat = server.db.query<{ id: number }, []>("SELECT id FROM channels WHERE plugin_id = 'webchat'").get()!.id;
 // A conversation with a few messages, so the inbox has something to show.
@@ -63,6 +68,12 @@ if (args.includes("--webhooks")) {
   await service.test(scope, subscription.id);
   for (const [i, text] of ["¿Hacen domicilios?", "Mi pedido no llegó"].entries()) await server.webhook(relay, { messages: [{ id: `wh-${i}`, from: "573001112240", name: "Marta", text }] });
   await Bun.sleep(500);
+}
+
+if (args.includes("--backups")) {
+  const backups = server.container.resolve<BackupService>(T.BackupService);
+  for (const kind of ["auto", "auto", "manual"] as const) await backups.run(kind);
+  await Bun.sleep(1500); // one replication interval, so the replica has written something
 }
 
 if (args.includes("--audit")) {

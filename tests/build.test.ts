@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TelegramFake, tg } from "./fakes/telegram.ts";
+import { findLitestream } from "../core/backups/litestream.ts";
 import { randomPort, remoteClient, waitHealthy } from "./helpers/spawned-server.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -109,4 +110,36 @@ describe("single-binary build", () => {
       rmSync(data, { recursive: true, force: true });
     }
   });
+
+  test("the binary takes backups on its worker thread and runs litestream from beside it (as the Docker image lays them out)", async () => {
+    const litestream = findLitestream({ litestreamPath: "" });
+    const data = mkdtempSync(join(tmpdir(), "charla-bin-backup-"));
+    const port = randomPort();
+    const base = `http://127.0.0.1:${port}`;
+    if (litestream) cpSync(litestream, join(OUT, "../litestream"));
+    const env = { PATH: "/usr/bin:/bin", DATA_DIR: data, PORT: String(port), HOST: "127.0.0.1", ADMIN_PASSWORD: "binary-pass-1", LOG_LEVEL: "error", ...(litestream ? { REPLICA_URL: `file://${data}/replica` } : {}) };
+    const proc = Bun.spawn([OUT, "serve"], { cwd: data, env, stdout: "pipe", stderr: "pipe" });
+    try {
+      expect(await waitHealthy(base)).toBe(true);
+      const c = remoteClient(base);
+      await c.login("admin", "binary-pass-1");
+      expect((await c.post("/admin/backups")).status).toBe(303);
+      let page = "";
+      for (let i = 0; i < 100 && !page.includes("-manual.db"); i++) {
+        await Bun.sleep(50);
+        page = await c.html("/admin/backups");
+      }
+      expect(page).toContain("-manual.db");
+      if (litestream) {
+        expect(page).toContain('id="replica-state"');
+        expect(existsSync(join(data, "litestream.pid"))).toBe(true);
+      } else console.log("litestream part skipped: no litestream executable here");
+      const cli = Bun.spawnSync([OUT, "backup", "--out", join(data, "cli.db")], { cwd: data, env, stdout: "pipe" });
+      expect(cli.exitCode).toBe(0);
+    } finally {
+      proc.kill();
+      await proc.exited;
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

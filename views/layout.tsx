@@ -80,6 +80,7 @@ function Header({ ctx }: { ctx: PageContext }): JSX.Element {
         {ctx.nav.inbox ? link("/inbox", t("nav.inbox")) : ""}
         {ctx.nav.contacts ? link("/contacts", t("nav.contacts")) : ""}
         {ctx.nav.platform ? link("/admin/companies", t("nav.companies")) : ""}
+        {ctx.nav.platform ? link("/admin/backups", t("backup.nav")) : ""}
         {ctx.nav.platform ? link("/admin/system", t("system.nav")) : ""}
         {ctx.nav.companyAdmin ? link("/admin", t("nav.settings")) : ""}
       </nav>
@@ -115,8 +116,11 @@ export const SETTINGS: readonly { href: string; label: MessageKey; help: Message
   { href: "/admin/audit", label: "audit.nav", help: "audit.settings_help" },
 ];
 
+/** The operator's own pages under /admin: not a company's settings (no settings bar). */
+const PLATFORM_PAGES = ["/admin/companies", "/admin/backups", "/admin/system"];
+
 function isSettings(path: string): boolean {
-  return path === "/admin" || (path.startsWith("/admin/") && !path.startsWith("/admin/companies") && !path.startsWith("/admin/system"));
+  return path === "/admin" || (path.startsWith("/admin/") && !PLATFORM_PAGES.some((p) => path === p || path.startsWith(`${p}/`)));
 }
 
 function isActive(path: string, href: string): boolean {

@@ -1,3 +1,5 @@
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import type { AuditEntry } from "../audit/audit-repository.ts";
@@ -10,7 +12,9 @@ import { COMPANY_ROLES } from "../auth/roles.ts";
 import { loadConfig } from "../config.ts";
 import { migrate } from "../db/migrate.ts";
 import { openDatabase } from "../db/database.ts";
-import { backupDatabase, restoreDatabase } from "../db/backup.ts";
+import { backupBeforeMigrations, backupDatabase, backupFileName, restoreDatabase } from "../db/backup.ts";
+import { pruneBackups } from "../backups/backup-files.ts";
+import { restoreFromReplica } from "../backups/replica-restore.ts";
 import { DataDirLock } from "../db/data-dir-lock.ts";
 import { AppError } from "../errors.ts";
 import { translator } from "../i18n/index.ts";
@@ -40,8 +44,10 @@ Commands:
            --amount A [--country CO] [--model M] [--company SLUG] [--currency COP] [--free N]
                                                    set a price (major units; no --country: every country; --company: an override;
                                                    --free: WhatsApp messages free a month per number)
-  backup [--out FILE]                              online copy of the database file
-  restore FILE                                     replace the database with a backup (server stopped)
+  backup [--out FILE]                              online copy of the database (default: into BACKUP_DIR)
+  restore FILE | --from-replica [--timestamp T]    replace the database with a checked backup (server stopped);
+                                                   FILE may be a name listed in BACKUP_DIR; --from-replica
+                                                   pulls the newest state (or the one at T) from REPLICA_URL
   --help, <command> --help                         this help
 
 Configuration comes from the environment (PORT, DATA_DIR, PUBLIC_URL, ...),
@@ -63,6 +69,8 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
       case "migrate": {
         const config = loadConfig();
         const db = openDatabase(config.databasePath);
+        const before = backupBeforeMigrations(db, config.databasePath, config.backupDir);
+        if (before) out.log(`backup of the database before migrating: ${before}`);
         const applied = migrate(db);
         db.close();
         out.log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database is up to date");
@@ -81,7 +89,7 @@ export async function runCli(argv: string[], out: Out = console): Promise<number
       case "backup":
         return backup(flags(rest, { out: { type: "string" } }).out as string | undefined, out);
       case "restore":
-        return restore(rest[0], out);
+        return await restore(rest, out);
       default:
         out.error(`unknown command "${cmd}"\n\n${USAGE}`);
         return 2;
@@ -217,23 +225,53 @@ async function tokenCommand(rt: Runtime, args: string[], out: Out): Promise<numb
 /** A consistent online copy (see core/db/backup.ts) while the server keeps running. */
 function backup(target: string | undefined, out: Out): number {
   const config = loadConfig();
-  const file = target ?? `${config.dataDir}/backup-${new Date().toISOString().replace(/[:.]/g, "-")}.db`;
-  backupDatabase(config.databasePath, file);
-  out.log(file);
+  if (target) {
+    backupDatabase(config.databasePath, target);
+  } else {
+    // Into BACKUP_DIR like the panel's button: listed there, downloadable, counted by BACKUP_KEEP.
+    target = join(config.backupDir, backupFileName(Date.now(), "manual"));
+    backupDatabase(config.databasePath, target);
+    pruneBackups(config.backupDir, config.backupKeep);
+  }
+  out.log(target);
   return 0;
 }
 
-/** Refused while a server uses the data directory: it would pull the file from under it. */
-function restore(file: string | undefined, out: Out): number {
-  if (!file) throw new UsageError("restore needs the backup FILE");
+/**
+ * Refused while a server uses the data directory (it would pull the file from
+ * under it), and refused for a file that is not a healthy Charla database this
+ * version can run. The database it replaces is kept in BACKUP_DIR first.
+ */
+async function restore(args: string[], out: Out): Promise<number> {
+  let f;
+  try {
+    f = parseArgs({ args, options: { "from-replica": { type: "boolean" }, timestamp: { type: "string" } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const fromReplica = f.values["from-replica"] === true;
+  const given = f.positionals[0];
+  if (!fromReplica && !given) throw new UsageError("restore needs the backup FILE (or --from-replica)");
+  if (fromReplica && given) throw new UsageError("restore takes either a FILE or --from-replica, not both");
   const config = loadConfig();
   const lock = DataDirLock.acquire(config.dataDir, "restore");
+  let pulled: string | null = null;
   try {
-    restoreDatabase(config.databasePath, file);
+    let file: string;
+    if (fromReplica) {
+      pulled = await restoreFromReplica(config, typeof f.values.timestamp === "string" ? f.values.timestamp : undefined);
+      file = pulled;
+    } else {
+      // A bare name from the panel's list means the file in BACKUP_DIR.
+      file = !existsSync(given!) && existsSync(join(config.backupDir, given!)) ? join(config.backupDir, given!) : given!;
+    }
+    const { safetyCopy, version } = restoreDatabase(config.databasePath, file, config.backupDir);
+    out.log(`restored ${fromReplica ? config.replicaUrl : file} (schema ${version}) into ${config.databasePath}`);
+    if (safetyCopy) out.log(`the database it replaced is kept in ${safetyCopy}`);
   } finally {
+    if (pulled) for (const suffix of ["", "-wal", "-shm", ".tmp-wal", ".tmp-shm"]) rmSync(pulled + suffix, { force: true });
     lock.release();
   }
-  out.log(`restored ${file} into ${config.databasePath}`);
   return 0;
 }
 

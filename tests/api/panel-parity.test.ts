@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from "../helpers/test-app.ts";
 const NOT_FOR_TOKENS = {
   session: "signing in and out, choosing the company to administer: a person's session",
   person: "a person's own account, presence or password: a token is no person",
-  operator: "the platform operator's (companies, rates, recording and reversing recharges): panel and CLI, never a company token",
+  operator: "the platform operator's (companies, rates, recording and reversing recharges, backups of the whole database): panel and CLI, never a company token",
   tokens: "tokens are made and revoked in the panel and with charla token create: a token that mints tokens would outlive its own revocation",
   provider: "called by channel providers and web chat visitors, not by integrations",
   browser: "the browser's own reports",
@@ -27,6 +27,7 @@ const PARITY: Record<string, string> = {
   "POST /admin/companies": NOT_FOR_TOKENS.operator,
   "POST /admin/companies/:id": NOT_FOR_TOKENS.operator,
   "POST /admin/rates": NOT_FOR_TOKENS.operator,
+  "POST /admin/backups": NOT_FOR_TOKENS.operator,
   "POST /admin/recharges": NOT_FOR_TOKENS.operator,
   "POST /admin/recharges/:id/reverse": NOT_FOR_TOKENS.operator,
   "POST /admin/tokens": NOT_FOR_TOKENS.tokens,
