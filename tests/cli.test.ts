@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { setDefaultTimeout, afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,9 @@ import { migrations } from "../core/db/migrations/index.ts";
 import { startRuntime } from "../core/runtime.ts";
 import { api, Client } from "./helpers/client.ts";
 import { randomPort, remoteClient, waitHealthy } from "./helpers/spawned-server.ts";
+
+// Each test spawns several `charla` processes one after another: on a loaded CI machine that takes more than 5 s.
+setDefaultTimeout(30_000);
 
 const ROOT = join(import.meta.dir, "..");
 const dir = mkdtempSync(join(tmpdir(), "charla-cli-"));
