@@ -71,6 +71,7 @@ import { IngestService } from "./conversations/ingest-service.ts";
 import { ConversationService } from "./conversations/conversation-service.ts";
 import { ReplyService } from "./conversations/reply-service.ts";
 import { ReadReceipts } from "./conversations/read-receipts.ts";
+import { SearchIndexer } from "./conversations/search-indexer.ts";
 import { OutboxDispatcher } from "./conversations/outbox-dispatcher.ts";
 import { WebhookSubscriptionRepository } from "./outbound-webhooks/subscription-repository.ts";
 import { WebhookDeliveryRepository } from "./outbound-webhooks/delivery-repository.ts";
@@ -194,6 +195,7 @@ export function buildContainer(infra: Infrastructure): DependencyContainer {
   singleton(T.ConversationService, ConversationService);
   singleton(T.ReplyService, ReplyService);
   singleton(T.ReadReceipts, ReadReceipts);
+  singleton(T.SearchIndexer, SearchIndexer);
   singleton(T.OutboxDispatcher, OutboxDispatcher);
   singleton(T.WebhookSubscriptionRepository, WebhookSubscriptionRepository);
   singleton(T.WebhookDeliveryRepository, WebhookDeliveryRepository);

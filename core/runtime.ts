@@ -23,6 +23,7 @@ import type { OutboxDispatcher } from "./conversations/outbox-dispatcher.ts";
 import type { ChannelRuntime } from "./channels/channel-runtime.ts";
 import type { MediaFetcher } from "./media/media-fetcher.ts";
 import type { ReadReceipts } from "./conversations/read-receipts.ts";
+import type { SearchIndexer } from "./conversations/search-indexer.ts";
 import type { TemplateService } from "./channels/template-service.ts";
 import type { ContactImportService } from "./contacts/import-service.ts";
 import type { InboundResponder } from "./responses/inbound-responder.ts";
@@ -68,6 +69,7 @@ export async function startRuntime(
     stops.push(() => container.resolve<ChannelRuntime>(T.ChannelRuntime).disposeAll());
     stops.push(container.resolve<AssignmentService>(T.AssignmentService).start());
     stops.push(container.resolve<ReadReceipts>(T.ReadReceipts).start());
+    stops.push(container.resolve<SearchIndexer>(T.SearchIndexer).start());
     const hub = container.resolve<InboxHub>(T.InboxHub);
     hub.start();
     stops.push(() => hub.stop());

@@ -75,6 +75,7 @@ export const T = {
   ConversationService: Symbol("ConversationService"),
   ReplyService: Symbol("ReplyService"),
   ReadReceipts: Symbol("ReadReceipts"),
+  SearchIndexer: Symbol("SearchIndexer"),
   OutboxDispatcher: Symbol("OutboxDispatcher"),
   WebhookSubscriptionRepository: Symbol("WebhookSubscriptionRepository"),
   WebhookDeliveryRepository: Symbol("WebhookDeliveryRepository"),

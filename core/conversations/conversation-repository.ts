@@ -19,6 +19,8 @@ const AGENT_SCOPE = "(c.assignee_id = +$viewer OR c.queue_id IN (SELECT queue_id
 
 /** Newest matching messages looked at first by a search; widened x8 while the page is not full. */
 const SEARCH_WINDOW = 2000;
+/** Messages moved into the full-text index per transaction. */
+export const INDEX_BATCH = 500;
 
 /**
  * FTS5 query from free text: the words as the index's tokenizer (unicode61) sees
@@ -42,11 +44,13 @@ export class ConversationRepository {
    * A page of the inbox list. Free-text search looks at the newest matching
    * messages first (FTS5 walks rowids in descending order) and widens the window
    * only when the page is not full yet, so a common word costs the same as a rare
-   * one instead of collecting every match in the company.
+   * one instead of collecting every match in the company. What is still waiting for
+   * the index is indexed first: a search never misses a committed message.
    */
   list(v: Visibility, f: ConversationFilter, limit: number): ConversationListItem[] {
     const fts = f.q ? ftsQuery(f.q) : null;
     if (!fts) return this.page(v, f, limit, null);
+    while (this.indexPending(INDEX_BATCH) === INDEX_BATCH);
     for (let cap = SEARCH_WINDOW; ; cap *= 8) {
       const matches = this.searchMatches(v.companyId, fts, cap);
       const rows = this.page(v, f, limit, matches.ids);
@@ -54,13 +58,47 @@ export class ConversationRepository {
     }
   }
 
+  /**
+   * Moves up to `limit` of the oldest messages waiting for the full-text index
+   * into it, in one transaction (migration 0017 says why they wait); returns how
+   * many it moved, so a caller knows whether more wait.
+   */
+  indexPending(limit: number): number {
+    const lastOf = () =>
+      this.db
+        .query<{ id: number | null }, [number]>("SELECT MAX(message_id) AS id FROM (SELECT message_id FROM messages_fts_pending ORDER BY message_id LIMIT +?)")
+        .get(limit)!.id;
+    // Nothing waiting (the usual case before a search): no write transaction at all.
+    if (lastOf() === null) return 0;
+    return this.db
+      .transaction(() => {
+        const last = lastOf();
+        if (last === null) return 0;
+        // CROSS JOIN keeps the short queue as the outer loop: left to itself the planner
+        // moves the range onto messages and reads every message up to `last`.
+        this.db
+          .query(
+            "INSERT INTO messages_fts (rowid, text, company_id) SELECT m.id, m.text, m.company_id FROM messages_fts_pending p CROSS JOIN messages m ON m.id = p.message_id WHERE p.message_id <= ?",
+          )
+          .run(last);
+        return this.db.query("DELETE FROM messages_fts_pending WHERE message_id <= ?").run(last).changes;
+      })
+      .immediate();
+  }
+
+  /** Messages waiting for the full-text index. */
+  pendingIndex(): number {
+    return this.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM messages_fts_pending").get()!.n;
+  }
+
+  /** Matches inside the company's part of the index (its id is a column there), newest first. */
   private searchMatches(companyId: number, fts: string, cap: number): { ids: number[]; complete: boolean } {
     const rows = this.db
       .query<{ c: number }, [string, number, number]>(
         `SELECT m.conversation_id AS c FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
          WHERE messages_fts MATCH ? AND m.company_id = +? ORDER BY messages_fts.rowid DESC LIMIT +?`,
       )
-      .all(fts, companyId, cap);
+      .all(`company_id : ${Math.trunc(companyId)} AND text : (${fts})`, companyId, cap);
     return { ids: [...new Set(rows.map((r) => r.c))], complete: rows.length < cap };
   }
 

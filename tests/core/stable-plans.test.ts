@@ -49,7 +49,7 @@ function plan(db: Database, r: Ran): string {
     .join(" | ");
 }
 
-describe("statements written with +? keep their index plan", () => {
+describe("hot statements keep their index plan", () => {
   const db = openDatabase(":memory:");
   migrate(db);
   const conversations = new ConversationRepository(db);
@@ -92,7 +92,22 @@ describe("statements written with +? keep their index plan", () => {
       call: () => conversations.list({ companyId: 1, restrictToUserId: null }, {}, 50),
       plan: [/^SEARCH c USING INDEX conversations_recent \(company_id=\?\)/],
     },
+    {
+      name: "conversations.list with words: the index searched inside the company, newest match first",
+      call: () => conversations.list({ companyId: 1, restrictToUserId: null }, { q: "pedido" }, 50),
+      plan: [/^CO-ROUTINE \(subquery-1\) \| SCAN messages_fts_pending \| SEARCH \(subquery-1\)$/, /^SCAN messages_fts VIRTUAL TABLE INDEX \d+:M\d+ \| SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)$/, /^SEARCH c USING INDEX conversations_recent \(company_id=\?\)/],
+    },
+    {
+      name: "conversations.indexPending: the short queue drives, each message found by its id",
+      call: () => (db.exec("INSERT OR IGNORE INTO messages_fts_pending (message_id) VALUES (1)"), conversations.indexPending(500)),
+      plan: [/^CO-ROUTINE \(subquery-1\) \| SCAN messages_fts_pending \| SEARCH \(subquery-1\)$/, /^CO-ROUTINE \(subquery-1\) \| SCAN messages_fts_pending \| SEARCH \(subquery-1\)$/, /^SEARCH p USING INTEGER PRIMARY KEY \(rowid<\?\) \| SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)$/, /^SEARCH messages_fts_pending USING INTEGER PRIMARY KEY \(rowid<\?\)$/],
+    },
   ];
+
+  test("a search's words go to the index with the company's id as a column filter", () => {
+    const search = statementsOf(db, () => conversations.list({ companyId: 7, restrictToUserId: null }, { q: "pedido azul" }, 50)).find((r) => r.sql.includes("MATCH"))!;
+    expect(search.args[0]).toBe('company_id : 7 AND text : ("pedido"* "azul"*)');
+  });
 
   for (const c of cases) {
     test(c.name, () => {

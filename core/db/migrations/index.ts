@@ -15,6 +15,7 @@ import reports from "./0014_reports.sql" with { type: "text" };
 import idempotency from "./0015_idempotency.sql" with { type: "text" };
 import outboundWebhooks from "./0016_outbound_webhooks.sql" with { type: "text" };
 import auditOrigin from "./0019_audit_origin.sql" with { type: "text" };
+import searchAfterCommit from "./0017_search_after_commit.sql" with { type: "text" };
 
 /** Forward-only, numbered, named by intent. Embedded so the binary carries them. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -34,5 +35,6 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 14, name: "reports", sql: reports },
   { version: 15, name: "idempotency", sql: idempotency },
   { version: 16, name: "outbound_webhooks", sql: outboundWebhooks },
+  { version: 17, name: "search_after_commit", sql: searchAfterCommit },
   { version: 19, name: "audit_origin", sql: auditOrigin },
 ];
