@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
+import { WalCheckpointer } from "./db/wal-checkpointer.ts";
 import { checkpointAndClose } from "./db/close.ts";
 import { backupBeforeMigrations } from "./db/backup.ts";
 import type { BackupService } from "./backups/backup-service.ts";
@@ -65,6 +66,10 @@ export async function startRuntime(
   const app = buildApp(container);
   const stops: (() => void | Promise<void>)[] = [];
   const startWorkers = () => {
+    // First started, last stopped: the others' final writes are still checkpointed off their path.
+    const checkpointer = new WalCheckpointer(db, config.databasePath, logger);
+    checkpointer.start();
+    stops.push(() => checkpointer.stop());
     // Pushed first so it runs last: the plugins stay up until every send through them has finished.
     stops.push(() => container.resolve<ChannelRuntime>(T.ChannelRuntime).disposeAll());
     stops.push(container.resolve<AssignmentService>(T.AssignmentService).start());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TelegramFake, tg } from "./fakes/telegram.ts";
@@ -16,10 +16,43 @@ describe("single-binary build", () => {
     cpSync(join(ROOT, "tests/fixtures/plugins/good-echo"), join(OUT, "../plugins/good-echo"), { recursive: true });
     // A real channel plugin, its folder alone (it imports only types from the SDK).
     cpSync(join(ROOT, "plugins/telegram"), join(OUT, "../plugins/telegram"), { recursive: true });
-    const r = Bun.spawnSync(["bun", "build", "core/main.ts", "--compile", "--no-compile-autoload-bunfig", "--minify", "--outfile", OUT], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+    // The build `bun run build` runs (its entrypoints: main and the WAL checkpointer's worker), into OUT.
+    const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { build: string } }).scripts.build.split(/\s+/);
+    const args = script.map((a, i) => (script[i - 1] === "--outfile" ? OUT : a)).filter((a) => a !== "--sourcemap");
+    const r = Bun.spawnSync(args, { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
     if (r.exitCode !== 0) throw new Error(r.stderr.toString());
   }, 120_000);
   afterAll(() => rmSync(join(OUT, ".."), { recursive: true, force: true }));
+
+  test("the binary's WAL checkpointer worker starts (a worker missing from the build would leave checkpoints in the request path)", async () => {
+    // Logged by core/db/wal-checkpointer.ts once the worker has checkpointed the database it opened.
+    const data = mkdtempSync(join(tmpdir(), "charla-bin-wal-"));
+    const port = randomPort();
+    const proc = Bun.spawn([OUT, "serve"], {
+      cwd: data,
+      env: { PATH: process.env.PATH ?? "", DATA_DIR: data, PORT: String(port), HOST: "127.0.0.1", ADMIN_PASSWORD: "binary-pass-1", LOG_LEVEL: "info" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    try {
+      let text = "";
+      const reader = proc.stderr.getReader();
+      const reading = (async () => {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+      })();
+      const base = `http://127.0.0.1:${port}`;
+      expect(await waitHealthy(base)).toBe(true);
+      // The worker runs while the server writes: sign-ins (a session row each) for a few seconds.
+      for (let until = Date.now() + 10_000; Date.now() < until && !text.includes("WAL checkpoint"); ) await remoteClient(base).login("admin", "binary-pass-1");
+      void reading;
+      expect(text).toContain("WAL checkpoints run in a worker thread");
+      expect(text).not.toContain("WAL checkpointer");
+    } finally {
+      proc.kill();
+      await proc.exited;
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
 
   test("the binary runs the CLI", () => {
     expect(statSync(OUT).mode & 0o111).not.toBe(0);
