@@ -70,7 +70,11 @@ export function buildApp(c: DependencyContainer): Elysia<any, any, any, any, any
     c.resolve(cls as unknown as new () => R).routes();
 
   const renderer = c.resolve<Renderer>(T.Renderer);
-  return new Elysia()
+  const webhooks = c.resolve(WebhookRoutes);
+  // Provider webhooks go straight to a Bun route when the app listens (Elysia passes
+  // `serve.routes` to Bun.serve): the hottest path skips the framework's per-request
+  // work; WebhookRoutes observes those requests itself as httpObserver would.
+  return new Elysia({ serve: { routes: webhooks.rawRoutes() } })
     // First: request id, access log and counters around everything below (errors included).
     .use(httpObserver(c.resolve<Metrics>(T.Metrics), c.resolve<Logger>(T.Logger), c.resolve<Config>(T.Config).trustProxy))
     .use(auditHook(c.resolve<AuditTrail>(T.AuditTrail)))
@@ -117,7 +121,7 @@ export function buildApp(c: DependencyContainer): Elysia<any, any, any, any, any
     .use(routes(SystemRoutes))
     .use(routes(AuditRoutes))
     .use(routes(MediaRoutes))
-    .use(routes(WebhookRoutes))
+    .use(webhooks.routes())
     .use(routes(OutboundWebhookRoutes))
     .use(
       // The docs page speaks the signed-in user's language (else the browser's).

@@ -24,3 +24,26 @@ export const PANEL_CSP = [
 export function ownPolicy(path: string): boolean {
   return path.startsWith("/chat/") || path.startsWith("/media/");
 }
+
+/**
+ * A raw Bun route's answer (see WebhookRoutes.rawRoutes) with what app.ts's
+ * onRequest hook gives every Elysia answer outside /chat and /media: raw routes
+ * skip Elysia, hooks and all. tests/channels/raw-webhook-route.test.ts compares both.
+ */
+export function secured(res: Response): Response {
+  const headers: Record<string, string> = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "content-security-policy": PANEL_CSP,
+  };
+  try {
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    return res;
+  } catch {
+    // Immutable headers (a Response a plugin got from fetch): the same answer, copied.
+    const copy = new Response(res.body, res);
+    for (const [k, v] of Object.entries(headers)) copy.headers.set(k, v);
+    return copy;
+  }
+}

@@ -7,6 +7,9 @@ import { parseEnvelope } from "./inbound-events.ts";
 import type { ProfileNames } from "./profile.ts";
 import type { SentLog } from "./read-receipts.ts";
 
+/** One decoder for every webhook (decoding without `stream` keeps no state between calls); fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 type Rejected = Extract<InboundResult, { type: "rejected" }>;
 const reject = (status: Rejected["status"], reason: string): Rejected => ({ type: "rejected", status, reason });
 
@@ -34,7 +37,7 @@ export class WebhookHandler {
     }
     let payload: unknown;
     try {
-      payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(req.body));
+      payload = JSON.parse(utf8.decode(req.body));
     } catch {
       return reject(400, "The body is not valid JSON");
     }

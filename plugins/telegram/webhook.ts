@@ -4,6 +4,9 @@ import type { Menus } from "./menus.ts";
 import { parseMessage } from "./parse-message.ts";
 import { secretMatches } from "./secret.ts";
 
+/** One decoder for every webhook (decoding without `stream` keeps no state between calls); fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 type Rejected = Extract<InboundResult, { type: "rejected" }>;
 const reject = (status: Rejected["status"], reason: string): Rejected => ({ type: "rejected", status, reason });
 
@@ -37,7 +40,7 @@ export class WebhookHandler {
 
     let update: unknown;
     try {
-      update = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(req.body));
+      update = JSON.parse(utf8.decode(req.body));
     } catch {
       return reject(400, "The body is not valid JSON");
     }

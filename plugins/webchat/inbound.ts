@@ -2,6 +2,9 @@ import type { InboundResult, NormalizedInbound, StatusUpdate, TranscriptEntry, W
 import { SlidingWindowLimiter } from "./rate-limit.ts";
 import type { VisitorIdentity } from "./visitor.ts";
 
+/** One decoder for every webhook (decoding without `stream` keeps no state between calls); fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_TEXT = 4000;
 export const VISITOR_LIMIT = 20;
@@ -61,7 +64,7 @@ export class InboundHandler {
     if (type !== "application/json") return reject(400, "Content-Type must be application/json");
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(req.body));
+      body = JSON.parse(utf8.decode(req.body));
     } catch {
       return reject(400, "The body is not valid JSON");
     }

@@ -5,6 +5,9 @@ import { validSignature } from "../meta-common/signature.ts";
 import { obj, parseMessage, str } from "./parse-message.ts";
 import { parseStatus } from "./parse-status.ts";
 
+/** One decoder for every webhook (decoding without `stream` keeps no state between calls); fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 export interface WebhookDeps {
   verifyToken: string;
   appSecret: string;
@@ -23,7 +26,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
   if (!validSignature(req.body, signature, deps.appSecret)) return { type: "rejected", status: 401, reason: "bad X-Hub-Signature-256" };
   let payload: unknown;
   try {
-    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(req.body));
+    payload = JSON.parse(utf8.decode(req.body));
   } catch {
     return { type: "rejected", status: 400, reason: "body is not JSON" };
   }
