@@ -8,7 +8,8 @@
  * in-process breakdown of one webhook's cost (bench/lib/ingest-breakdown.ts).
  * Message ids are random and WhatsApp-shaped (see waMessageId). Besides the
  * closed-loop saturation rate, the pipeline is also driven open-loop at a steady
- * 200 msg/s, where the tail latency (WAL checkpoints, stalls) shows.
+ * 200 msg/s, where the tail latency (WAL checkpoints, stalls) shows, and for one
+ * more round while ten agents hold the live inbox open.
  * Run: bun bench/ingest.ts   (talks to 127.0.0.1 only; kills its children, removes its dirs)
  *      bun bench/ingest.ts --against /path/to/other/checkout
  *        also runs that checkout's pipeline in the same rounds: a before/after figure
@@ -16,7 +17,7 @@
  */
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { closedLoop, pct, relayWebhook, waMessageId } from "./lib/http.ts";
+import { closedLoop, login, pct, relayWebhook, waMessageId } from "./lib/http.ts";
 import { ingestBreakdown } from "./lib/ingest-breakdown.ts";
 import { makeTempDir, readyLine, removeAllTempDirs, spawnScript, stop } from "./lib/server-process.ts";
 import type { Ready } from "./lib/target.ts";
@@ -30,6 +31,8 @@ const BREAKDOWN_N = 3_000;
 const AIM = 0.5;
 const STEADY_RATE = 200;
 const STEADY_N = 2_000;
+/** Agents with the live inbox open (each on the watched conversation) during one more closed-loop round. */
+const STREAMS = 10;
 
 interface Target {
   name: "pipeline" | "bare" | "other";
@@ -85,6 +88,28 @@ async function steady(t: Target, rate: number, n: number): Promise<number[]> {
   return latencies;
 }
 
+/**
+ * Runs `fn` while `STREAMS` agents hold GET /inbox/stream open (read and thrown
+ * away, as fast as they come), so every webhook also pays for the live inbox.
+ */
+async function withStreams<R>(t: Target, fn: () => Promise<R>): Promise<R> {
+  const abort = new AbortController();
+  const readers: Promise<void>[] = [];
+  for (const agent of t.ready.agents.slice(0, STREAMS)) {
+    const cookie = await login(fetch, t.base, agent, t.ready.agentPassword);
+    const res = await fetch(`${t.base}/inbox/stream?open=${t.ready.conversationId}`, { headers: { cookie }, signal: abort.signal });
+    if (res.status !== 200 || !res.body) throw new Error(`${t.name}: inbox stream answered ${res.status}`);
+    const reader = res.body.getReader();
+    readers.push((async () => { while (!(await reader.read()).done); })().catch(() => undefined));
+  }
+  try {
+    return await fn();
+  } finally {
+    abort.abort();
+    await Promise.all(readers);
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const rate = (x: number) => `${x.toFixed(0).padStart(6)} msg/s`;
 
@@ -107,6 +132,8 @@ async function main(): Promise<void> {
       const order = [...targets.slice(r % targets.length), ...targets.slice(0, r % targets.length)];
       for (const t of order) t.rates.push(await drive(t, `r${r}`, N));
     }
+    const streamed = new Map<Target, number>();
+    for (const t of targets) if (t.name !== "bare" && t.ready.agents?.length) streamed.set(t, await withStreams(t, () => drive(t, "streams", N)));
     const tails = new Map<Target, number[]>();
     for (const t of targets) if (t.name !== "bare") tails.set(t, await steady(t, STEADY_RATE, STEADY_N));
     const pipe = targets.find((t) => t.name === "pipeline")!;
@@ -130,10 +157,13 @@ async function main(): Promise<void> {
     const ratio = median(pipe.rates) / median(bare.rates);
     console.log(`ratio pipeline/bare: median ${ratio.toFixed(2)}, best ${(Math.max(...pipe.rates) / Math.max(...bare.rates)).toFixed(2)}  (aim >= ${AIM}: ${ratio >= AIM ? "met" : "NOT met"})`);
     console.log(`saturation (closed loop, concurrency ${CONCURRENCY}): pipeline median ${rate(median(pipe.rates))}`);
+    for (const [t, r] of streamed) {
+      console.log(`${t.name.padEnd(8)} with ${STREAMS} agents' live inbox open: ${rate(r)} (${(r / median(t.rates)).toFixed(2)}x its rate without)`);
+    }
     for (const [t, xs] of tails) {
       console.log(`${t.name.padEnd(8)} at a steady ${STEADY_RATE} msg/s (${STEADY_N} webhooks): p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms, max ${Math.max(...xs).toFixed(2)} ms`);
     }
-    console.log(`pipeline stored ${counts.m} inbound messages in ${counts.c} conversations (expected ${WARMUP + ROUNDS * N + STEADY_N + 1} in ${CUSTOMERS + 1})`);
+    console.log(`pipeline stored ${counts.m} inbound messages in ${counts.c} conversations (expected ${WARMUP + ROUNDS * N + (streamed.has(pipe) ? N : 0) + STEADY_N + 1} in ${CUSTOMERS + 1})`);
     for (const p of procs.splice(0)) await stop(p);
     for (const l of await ingestBreakdown(BREAKDOWN_N, CUSTOMERS)) console.log(l);
   } finally {

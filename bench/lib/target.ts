@@ -21,7 +21,12 @@ export interface Ready {
   username: string;
   password: string;
   relayToken: string;
+  /** Agents of the bench queue, for live inbox streams; none on the bare target. */
+  agents: string[];
+  agentPassword: string;
 }
+
+const AGENTS = 10;
 
 const [mode, dataDir] = process.argv.slice(2);
 if ((mode !== "pipeline" && mode !== "bare") || !dataDir) throw new Error("usage: target.ts pipeline|bare <dataDir>");
@@ -45,7 +50,7 @@ if (mode === "bare") {
       return Response.json({ ok: true, stored: 1 });
     },
   });
-  ready = { port: server.port!, channelId: 1, conversationId: 0, watchCustomer: "", username: "", password: "", relayToken: RELAY_TOKEN };
+  ready = { port: server.port!, channelId: 1, conversationId: 0, watchCustomer: "", username: "", password: "", relayToken: RELAY_TOKEN, agents: [], agentPassword: "" };
   stopAll = async () => {
     await server.stop(true);
     db.close();
@@ -54,6 +59,11 @@ if (mode === "bare") {
   const app = await createTestApp({ env: { DATA_DIR: dataDir } });
   const queue = app.makeQueue(app.companyId, "bench");
   const channelId = app.makeRelayChannel(app.companyId, "http://127.0.0.1:9/unused", queue);
+  const agents: string[] = [];
+  for (let i = 1; i <= AGENTS; i++) {
+    await app.makeUser(app.companyId, `bench-agent-${i}`, "agent", [queue]);
+    agents.push(`bench-agent-${i}`);
+  }
   const watchCustomer = "573000000000";
   const first = await app.webhook(channelId, { messages: [{ id: "watch-0", from: watchCustomer, text: "hola", name: "Watched" }] });
   if (first.status !== 200) throw new Error(`first webhook answered ${first.status}`);
@@ -62,7 +72,7 @@ if (mode === "bare") {
     .get(channelId);
   // idleTimeout 0, as in tests/helpers/live-server.ts: SSE streams stay open between heartbeats.
   app.app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 0 });
-  ready = { port: app.app.server!.port!, channelId, conversationId: conv!.id, watchCustomer, username: "admin", password: ADMIN_PASSWORD, relayToken: RELAY_TOKEN };
+  ready = { port: app.app.server!.port!, channelId, conversationId: conv!.id, watchCustomer, username: "admin", password: ADMIN_PASSWORD, relayToken: RELAY_TOKEN, agents, agentPassword: "password-123" };
   stopAll = async () => {
     await app.app.stop(true);
     await app.close();

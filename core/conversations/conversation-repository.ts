@@ -158,6 +158,14 @@ export class ConversationRepository {
     return !!this.db.query(`SELECT 1 FROM conversations c WHERE c.id = +$id AND ${AGENT_SCOPE}`).get({ id, viewer: userId });
   }
 
+  /** Which of these conversations an agent may see (visibleTo for many at once). */
+  visibleAmong(userId: number, ids: readonly number[]): number[] {
+    return this.db
+      .query<{ id: number }, Record<string, string | number>>(`SELECT c.id FROM conversations c WHERE c.id IN (SELECT value FROM json_each($ids)) AND ${AGENT_SCOPE}`)
+      .all({ ids: JSON.stringify(ids), viewer: userId })
+      .map((r) => r.id);
+  }
+
   /**
    * The conversation a new message from this contact on this channel belongs to:
    * the one still going (at most one: a unique index says so), else the latest

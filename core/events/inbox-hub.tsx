@@ -43,6 +43,15 @@ const HEARTBEAT_MS = 20_000;
 export class InboxHub {
   private readonly byCompany = new Map<number, Set<Connection>>();
   private readonly offs: (() => void)[] = [];
+  /**
+   * Conversations changed during this turn of the event loop, per company, with
+   * who had each before (they must see it leave their list). A group commit
+   * changes a dozen at once: each connection gets one list nudge for all of them.
+   */
+  private readonly changed = new Map<number, Map<number, Set<number>>>();
+  /** Companies whose every list must refresh this turn (a contact's name or phone changed). */
+  private readonly listsChanged = new Set<number>();
+  private flushing = false;
   /** Keep-alive and session re-check interval (tests shorten it). */
   heartbeatMs = HEARTBEAT_MS;
 
@@ -66,7 +75,12 @@ export class InboxHub {
         this.pushChange(companyId, conversationId, previousAssigneeId ?? null),
       ),
     );
-    this.offs.push(this.bus.on("contact.changed", ({ companyId, contactId, listChanged }) => this.pushContact(companyId, contactId, listChanged)));
+    this.offs.push(
+      this.bus.on("contact.changed", ({ companyId, contactId, listChanged, change }) => {
+        // A contact a webhook just created is in no open pane yet: nothing to refresh.
+        if (change !== "created" || listChanged) this.pushContact(companyId, contactId, listChanged);
+      }),
+    );
     this.offs.push(this.bus.on("user.access_changed", ({ companyId, userId }) => this.endStreamsOf(companyId, userId, "access")));
   }
 
@@ -123,13 +137,16 @@ export class InboxHub {
   private pushMessage(companyId: number, conversationId: number, messageId: number): void {
     const set = this.byCompany.get(companyId);
     if (!set?.size) return;
+    // Only a pane showing this conversation gets its bubble: with none open on it, nothing to read.
+    let shown = false;
+    for (const conn of set) if (conn.open === conversationId) shown = true;
+    if (!shown) return;
     const conversation = this.conversations.get(companyId, conversationId);
     const message = this.messages.get(companyId, messageId);
     if (!conversation || !message) return;
     const zone = this.companies.get(companyId)?.timeZone ?? "UTC";
     for (const conn of set) {
-      // Only the open pane gets the bubble; list nudges come from "conversation.changed",
-      // which every new message also emits, so each change costs one list refresh.
+      // List nudges come from "conversation.changed", which every new message also emits.
       if (conn.open !== conversationId || !this.conversationService.canSee(conn.actor, conversation)) continue;
       const t = translator(conn.viewer.language);
       const html = MessageBubble({ t, m: message, csrf: conn.csrf, time: timeFormatter(conn.viewer.language, zone) }) as string;
@@ -146,8 +163,11 @@ export class InboxHub {
     const set = this.byCompany.get(companyId);
     if (!set?.size) return;
     const contactOf = new Map<number, number | null>();
+    if (listChanged) {
+      this.listsChanged.add(companyId);
+      this.schedule();
+    }
     for (const conn of set) {
-      if (listChanged) conn.write("event: inbox\ndata: changed\n\n");
       if (conn.open === null) continue;
       if (!contactOf.has(conn.open)) contactOf.set(conn.open, this.conversations.get(companyId, conn.open)?.contactId ?? null);
       if (contactId === 0 || contactOf.get(conn.open) === contactId) conn.write("event: contact\ndata: changed\n\n");
@@ -155,16 +175,48 @@ export class InboxHub {
   }
 
   private pushChange(companyId: number, conversationId: number, previousAssigneeId: number | null): void {
-    const set = this.byCompany.get(companyId);
-    if (!set?.size) return;
-    const conversation = this.conversations.get(companyId, conversationId);
-    if (!conversation) return;
-    for (const conn of set) {
-      // Someone who just lost it must see it leave their list, too.
-      if (!this.conversationService.canSee(conn.actor, conversation) && conn.viewer.userId !== previousAssigneeId) continue;
-      conn.write("event: inbox\ndata: changed\n\n");
-      if (conn.open === conversationId) conn.write("event: conversation\ndata: changed\n\n");
+    if (!this.byCompany.get(companyId)?.size) return;
+    let company = this.changed.get(companyId);
+    if (!company) this.changed.set(companyId, (company = new Map()));
+    let before = company.get(conversationId);
+    if (!before) company.set(conversationId, (before = new Set()));
+    if (previousAssigneeId !== null) before.add(previousAssigneeId);
+    this.schedule();
+  }
+
+  /** Once per turn of the event loop, however many changes it brought. */
+  private schedule(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => this.flush());
+  }
+
+  /**
+   * One "inbox" nudge per connection whose list may have changed this turn (its
+   * user sees one of the changed conversations, or just lost one), and a
+   * "conversation" event to a pane showing one of them. Each changed conversation
+   * is read once, and each agent's rights over all of them in one query.
+   */
+  private flush(): void {
+    this.flushing = false;
+    const changed = [...this.changed];
+    this.changed.clear();
+    const everyone = new Set(this.listsChanged);
+    this.listsChanged.clear();
+    for (const [companyId, byConversation] of changed) {
+      const set = this.byCompany.get(companyId);
+      if (!set?.size) continue;
+      const conversations = [...byConversation.keys()].map((id) => this.conversations.get(companyId, id)).filter((c) => c !== null);
+      for (const conn of set) {
+        const visible = this.conversationService.visibleAmong(conn.actor, conversations);
+        const lost = (id: number) => byConversation.get(id)?.has(conn.viewer.userId) === true;
+        const concerns = (id: number) => visible.has(id) || lost(id);
+        if (everyone.has(companyId) || [...byConversation.keys()].some(concerns)) conn.write("event: inbox\ndata: changed\n\n");
+        if (conn.open !== null && byConversation.has(conn.open) && concerns(conn.open)) conn.write("event: conversation\ndata: changed\n\n");
+      }
+      everyone.delete(companyId);
     }
+    for (const companyId of everyone) for (const conn of this.byCompany.get(companyId) ?? []) conn.write("event: inbox\ndata: changed\n\n");
   }
 }
 
