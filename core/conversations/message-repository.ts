@@ -64,6 +64,11 @@ export class MessageRepository {
     return row ? toMessage(row) : null;
   }
 
+  /** Just a message's text (null: none, as a location has), or null when there is no such message. */
+  textOf(companyId: number, id: number): { text: string | null } | null {
+    return this.db.query<{ text: string | null }, [number, number]>("SELECT text FROM messages WHERE company_id = ? AND id = ?").get(companyId, id);
+  }
+
   /** A page of a conversation, oldest first within the page; `beforeId` pages back in time. */
   page(companyId: number, conversationId: number, limit: number, beforeId?: number): Message[] {
     const rows = this.db

@@ -54,7 +54,8 @@ export class InboundResponder {
 
   private async respond(companyId: number, conversationId: number, messageId: number): Promise<void> {
     const c = this.conversations.get(companyId, conversationId);
-    const m = this.messages.get(companyId, messageId);
+    // Only its text decides anything here: not the whole message with its joins, on every customer message.
+    const m = this.messages.textOf(companyId, messageId);
     if (!c || !m || c.status === "closed") return;
     // A conversation in a bot program is the program's: its menus and questions get every answer.
     if (c.status === "bot" && this.botRunner.runs(c)) return this.botRunner.handle(companyId, conversationId, messageId);
