@@ -9,6 +9,8 @@
  * active (open / queued / bot).
  */
 import type { TestApp } from "../../tests/helpers/test-app.ts";
+import type { SearchIndexer } from "../../core/conversations/search-indexer.ts";
+import { T } from "../../core/tokens.ts";
 
 export const QUEUES = 20;
 export const AGENTS = 10;
@@ -123,5 +125,7 @@ export async function seedInbox(app: TestApp, conversations: number, contacts: n
       }
     })();
   }
+  // As on a running system, every message is in the search index (rows written here only wait for it: migration 0017).
+  app.container.resolve<SearchIndexer>(T.SearchIndexer).catchUp();
   return { channelId, agentUsernames, conversationIds: { first: conv0, last: conv0 + conversations - 1 }, ms: performance.now() - t0 };
 }

@@ -76,6 +76,32 @@ describe("search index after commit", () => {
     expect(search(app.companyId, String(other))).toEqual([]);
   });
 
+  test("where companies share the index, a search matches inside its own company's part of it, not everyone's newest", async () => {
+    const crowd = app.makeCompany("multitud");
+    const theirs = app.makeRelayChannel(crowd, "http://127.0.0.1:9/x");
+    await say("necesito un monociclo", "573001110005");
+    expect((await app.webhook(theirs, { messages: [{ id: "crowd-0", from: "573001118888", text: "monociclo de ellos" }] })).status).toBe(200);
+    // Newer than ours: 2,500 of their messages with the word (more than the first window of 2,000).
+    app.db.exec(`WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
+      INSERT INTO messages (conversation_id, company_id, channel_id, direction, author, kind, text, status, created_at)
+      SELECT m.conversation_id, m.company_id, m.channel_id, 'in', 'customer', 'text', 'otro monociclo ' || n.i, 'received', 0
+      FROM messages m, n WHERE m.external_id = 'crowd-0'`);
+    const holder = app.db as unknown as { query: (sql: string) => { all: (...a: unknown[]) => unknown } };
+    const original = holder.query.bind(app.db);
+    const matches: string[] = [];
+    holder.query = (sql: string) => {
+      const q = original(sql);
+      if (!sql.includes("MATCH")) return q;
+      return { all: (...a: unknown[]) => (matches.push(String(a[0])), q.all(...a)) } as never;
+    };
+    try {
+      expect(search(app.companyId, "monociclo")).toEqual(["necesito un monociclo"]);
+    } finally {
+      Reflect.deleteProperty(holder, "query");
+    }
+    expect(matches).toEqual([`company_id : ${app.companyId} AND text : ("monociclo"*)`]);
+  });
+
   test("a message deleted before or after its indexing leaves the index consistent", async () => {
     await say("mensaje que se borra pronto", "573001110003");
     expect(pending()).toBe(1);
