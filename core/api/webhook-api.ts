@@ -4,14 +4,14 @@ import type { Guard } from "../http/guard-provider.ts";
 import { WEBHOOK_EVENTS } from "../outbound-webhooks/events.ts";
 import type { DeliveryAttempt, WebhookDelivery, WebhookSubscription } from "../outbound-webhooks/subscription.ts";
 import type { WebhookService } from "../outbound-webhooks/webhook-service.ts";
-import { API_PAGE_SIZE } from "../shared/paging.ts";
+import { toSlice } from "../shared/paging.ts";
+import { IdPage, limitOf } from "./pagination.ts";
 import { T } from "../tokens.ts";
 import { iso } from "./serializers.ts";
 import { list, listOf } from "./api-schemas.ts";
 import { op } from "./docs.ts";
 
 const Id = t.Object({ id: t.Numeric({ minimum: 1, multipleOf: 1 }) });
-const Cursor = t.Object({ cursor: t.Optional(t.Numeric({ minimum: 0, multipleOf: 1 })), limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, multipleOf: 1 })) });
 const Event = t.Union(WEBHOOK_EVENTS.map((e) => t.Literal(e)));
 const Body = t.Object({
   url: t.String({ maxLength: 500, examples: ["https://n8n.example.com/webhook/charla"] }),
@@ -102,17 +102,16 @@ export class WebhookApi {
   ) {}
 
   routes() {
-    const page = <R extends { id: number }>(rows: R[], limit: number) => ({ rows: rows.slice(0, limit), next: rows.length > limit ? rows[limit - 1]!.id : null });
     return new Elysia({ prefix: "/api/v1" })
       .use(this.guard.plugin)
       .get(
         "/webhooks",
         ({ scope, query }) => {
-          const limit = query.limit ?? API_PAGE_SIZE;
-          const p = page(this.webhooks.list(scope, query.cursor ?? 0, limit + 1), limit);
-          return { data: p.rows.map(subscriptionJson), next: p.next };
+          const limit = limitOf(query);
+          const p = toSlice(this.webhooks.list(scope, query.cursor ?? 0, limit + 1), limit);
+          return { data: p.data.map(subscriptionJson), next: p.next };
         },
-        { api: "read", query: Cursor, detail: op({ summary: "List webhook subscriptions (newest first)", tags, ok: { schema: listOf(Subscription), example: list(subscriptionExample) } }) },
+        { api: "read", query: IdPage, detail: op({ summary: "List webhook subscriptions (newest first)", tags, ok: { schema: listOf(Subscription), example: list(subscriptionExample) } }) },
       )
       .post(
         "/webhooks",
@@ -183,23 +182,23 @@ export class WebhookApi {
       .get(
         "/webhooks/:id/deliveries",
         ({ scope, params, query }) => {
-          const limit = query.limit ?? API_PAGE_SIZE;
-          const p = page(this.webhooks.deliveryList(scope, params.id, query.cursor ?? 0, limit + 1), limit);
-          return { data: p.rows.map(deliveryJson), next: p.next };
+          const limit = limitOf(query);
+          const p = toSlice(this.webhooks.deliveryList(scope, params.id, query.cursor ?? 0, limit + 1), limit);
+          return { data: p.data.map(deliveryJson), next: p.next };
         },
-        { api: "read", params: Id, query: Cursor, detail: op({ summary: "Deliveries of a subscription, newest first", tags, ok: { schema: listOf(Delivery), example: list(deliveryExample) } }) },
+        { api: "read", params: Id, query: IdPage, detail: op({ summary: "Deliveries of a subscription, newest first", tags, ok: { schema: listOf(Delivery), example: list(deliveryExample) } }) },
       )
       .get(
         "/webhooks/:id/attempts",
         ({ scope, params, query }) => {
-          const limit = query.limit ?? API_PAGE_SIZE;
-          const p = page(this.webhooks.attempts(scope, params.id, query.cursor ?? 0, limit + 1), limit);
-          return { data: p.rows.map(attemptJson), next: p.next };
+          const limit = limitOf(query);
+          const p = toSlice(this.webhooks.attempts(scope, params.id, query.cursor ?? 0, limit + 1), limit);
+          return { data: p.data.map(attemptJson), next: p.next };
         },
         {
           api: "read",
           params: Id,
-          query: Cursor,
+          query: IdPage,
           detail: op({ summary: "The delivery log: every request made (status code, latency, attempt), newest first", tags, ok: { schema: listOf(Attempt), example: list(attemptExample) } }),
         },
       )

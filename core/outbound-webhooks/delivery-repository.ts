@@ -40,13 +40,12 @@ export class WebhookDeliveryRepository {
     return this.db.query<WebhookDelivery, [number]>(`SELECT ${COLUMNS} FROM webhook_deliveries d WHERE d.id = ?`).get(id) ?? null;
   }
 
-  /** A delivery of this company's subscription, by its id or its public uid. */
-  find(companyId: number, subscriptionId: number, id: number | string): WebhookDelivery | null {
-    const by = typeof id === "number" ? "d.id" : "d.uid";
+  /** A delivery of this company's subscription, by its public uid. */
+  find(companyId: number, subscriptionId: number, uid: string): WebhookDelivery | null {
     return (
       this.db
-        .query<WebhookDelivery, [number | string, number, number]>(`SELECT ${COLUMNS} FROM webhook_deliveries d WHERE ${by} = +? AND d.subscription_id = +? AND d.company_id = +?`)
-        .get(id, subscriptionId, companyId) ?? null
+        .query<WebhookDelivery, [string, number, number]>(`SELECT ${COLUMNS} FROM webhook_deliveries d WHERE d.uid = ? AND d.subscription_id = ? AND d.company_id = ?`)
+        .get(uid, subscriptionId, companyId) ?? null
     );
   }
 

@@ -55,16 +55,12 @@ export class WebhookSubscriptionRepository {
       .map((r) => ({ id: r.id, events: JSON.parse(r.events) }));
   }
 
-  sealedSecret(id: number): string | null {
-    return this.db.query<{ s: string }, [number]>("SELECT secret_sealed AS s FROM webhook_subscriptions WHERE id = ?").get(id)?.s ?? null;
-  }
-
-  /** What the dispatcher needs to send: where, and whether it may. */
-  target(id: number): { url: string; status: string; failingSince: number | null; companyId: number } | null {
+  /** What the dispatcher needs to send, in one read: where, whether it may, and the sealed key to sign with. */
+  target(id: number): { url: string; status: string; companyId: number; secretSealed: string } | null {
     return (
       this.db
-        .query<{ url: string; status: string; failingSince: number | null; companyId: number }, [number]>(
-          "SELECT url, status, failing_since AS failingSince, company_id AS companyId FROM webhook_subscriptions WHERE id = ?",
+        .query<{ url: string; status: string; companyId: number; secretSealed: string }, [number]>(
+          "SELECT url, status, company_id AS companyId, secret_sealed AS secretSealed FROM webhook_subscriptions WHERE id = ?",
         )
         .get(id) ?? null
     );

@@ -7,7 +7,6 @@ import type { Logger } from "../logger.ts";
 import { DueLoop } from "../shared/due-loop.ts";
 import { T } from "../tokens.ts";
 import type { WebhookDeliveryRepository } from "./delivery-repository.ts";
-import { RETRY_WINDOW_MS } from "./event-recorder.ts";
 import type { SubscriptionCache } from "./subscription-cache.ts";
 import type { WebhookSubscriptionRepository } from "./subscription-repository.ts";
 import type { WebhookDelivery } from "./subscription.ts";
@@ -113,10 +112,9 @@ export class WebhookDispatcher {
   /** False when the subscription stopped taking deliveries (paused, deleted): the lane ends. */
   private async sendOne(d: WebhookDelivery): Promise<boolean> {
     const target = this.subscriptions.target(d.subscriptionId);
-    const sealed = this.subscriptions.sealedSecret(d.subscriptionId);
-    if (!target || target.status !== "active" || !sealed) return false;
+    if (!target || target.status !== "active") return false;
     this.deliveries.markSending(d.id, this.clock.now());
-    const outcome = await sendDelivery(d, target.url, this.box.open(sealed, SECRET_PURPOSE), () => this.clock.now());
+    const outcome = await sendDelivery(d, target.url, this.box.open(target.secretSealed, SECRET_PURPOSE), () => this.clock.now());
     let paused = false;
     let gone = false;
     this.uow.run(() => {
@@ -147,11 +145,5 @@ export class WebhookDispatcher {
       this.logger.warn("webhook paused after a day of failures", { subscription: d.subscriptionId, url: target.url });
     }
     return !paused;
-  }
-
-  /** For redeliveries and resumes: a fresh day of retries from now. */
-  freshWindow(): { now: number; expiresAt: number } {
-    const now = this.clock.now();
-    return { now, expiresAt: now + RETRY_WINDOW_MS };
   }
 }

@@ -139,7 +139,7 @@ export class WebhookService {
     const deliveryId = this.deliveries.enqueue({ subscriptionId: s.id, companyId: scope.companyId, event: "webhook.test", orderKey: `test:${now}`, data, now, expiresAt: now, nextAttemptAt: Number.MAX_SAFE_INTEGER });
     // Never due, so the dispatcher leaves it alone: it is sent and recorded right here.
     const d = this.deliveries.get(deliveryId)!;
-    const outcome = await sendDelivery(d, s.url, this.box.open(this.subscriptions.sealedSecret(s.id)!, SECRET_PURPOSE), () => this.clock.now());
+    const outcome = await sendDelivery(d, s.url, this.box.open(this.subscriptions.target(s.id)!.secretSealed, SECRET_PURPOSE), () => this.clock.now());
     this.uow.run(() => this.deliveries.record(d, outcome, outcome.ok ? "delivered" : "failed", null));
     return { ok: outcome.ok, statusCode: outcome.statusCode, latencyMs: outcome.latencyMs, error: outcome.error, deliveryId: d.uid };
   }
