@@ -87,6 +87,12 @@ describe("bad input: JSON API bodies", () => {
       ["POST", "/api/v1/tags", { name: "VIP", color: "red" }],
       ["POST", "/api/v1/tags", { name: "a;b", color: "#112233" }],
       ["POST", "/api/v1/tags", { name: "", color: "#112233" }],
+      ["POST", "/api/v1/webhooks", { url: "https://hooks.example.com/x", events: [] }],
+      ["POST", "/api/v1/webhooks", { url: "https://hooks.example.com/x", events: ["message.deleted"] }],
+      ["POST", "/api/v1/webhooks", { url: "https://hooks.example.com/x", events: "message.received" }],
+      ["POST", "/api/v1/webhooks", { url: "ftp://hooks.example.com/x", events: ["message.received"] }],
+      ["POST", "/api/v1/webhooks", { url: `https://hooks.example.com/${"x".repeat(600)}`, events: ["message.received"] }],
+      ["POST", "/api/v1/webhooks", { url: "https://hooks.example.com/x", events: ["message.received"], description: "d".repeat(201) }],
     ];
     for (const [method, path, body] of bad) {
       const res = await w.raw(method, path, { headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -52,6 +52,8 @@ export async function badInputWorld() {
       notes: db.query("SELECT * FROM contact_notes ORDER BY id").all(),
       identities: db.query("SELECT * FROM contact_identities ORDER BY channel_id, external_id").all(),
       imports: db.query("SELECT COUNT(*) AS n FROM import_jobs").get(),
+      webhooks: db.query("SELECT * FROM webhook_subscriptions ORDER BY id").all(),
+      deliveries: db.query("SELECT COUNT(*) AS n FROM webhook_deliveries").get(),
     });
   };
 
